@@ -1,0 +1,1 @@
+"""HTTP shell and composition root: Starlette, settings, the CLI. Everything is wired here."""

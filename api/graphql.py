@@ -1,0 +1,193 @@
+"""The GraphQL endpoint: strawberry's ASGI view, with strict request parsing and JSON errors.
+
+Every malformed request gets a 4xx JSON answer with a stable code, in the caller's language,
+before any GraphQL runs; an operation refused before execution (syntax, validation, limits)
+answers 400, as the GraphQL-over-HTTP draft does for ``application/graphql-response+json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+
+from api.responses import RequestRejected, language_of, rejection
+from schema.context import Context
+from schema.errors import ClientError, Language, present
+
+# Vietnam keeps UTC+7 all year: "today" for the tree and for deadlines is the local date.
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+MAX_JSON_DEPTH = 64
+Clock = Callable[[], datetime]
+
+
+def vietnam_now() -> datetime:
+    return datetime.now(UTC).astimezone(VIETNAM_TIME)
+
+
+def _bad_request(vi: str, en: str) -> RequestRejected:
+    return RequestRejected(400, ClientError("INVALID_REQUEST", vi=vi, en=en))
+
+
+def _json_depth_exceeds(value: object, limit: int) -> bool:
+    # Iterative, so the check itself cannot exhaust the stack.
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, schema: strawberry.Schema, *, graphiql: bool, clock: Clock) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except RequestRejected as rejected:
+            await rejection(rejected.status, rejected.error, language_of(scope))(
+                scope, receive, send
+            )
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        try:
+            return await super().run(request)
+        except HTTPException as e:  # strawberry's own refusals (method, IDE disabled)
+            if e.status_code == 405:
+                detail = "chỉ nhận GET và POST / only GET and POST"
+                raise RequestRejected(
+                    405, ClientError("METHOD_NOT_ALLOWED", method=request.method, detail=detail)
+                ) from None
+            if e.status_code == 404:
+                raise RequestRejected(404, ClientError("NOT_FOUND")) from None
+            raise _bad_request(e.reason, e.reason) from None
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(
+            session=request.state.session,
+            now=self.clock(),
+            language=Language.from_accept_language(request.headers.get("accept-language")),
+            request_id=request.state.request_id,
+        )
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            raise RequestRejected(400, ClientError("INVALID_UTF8")) from None
+        try:
+            value = json.loads(text)
+        except RecursionError:
+            raise RequestRejected(400, ClientError("JSON_TOO_DEEP", limit=MAX_JSON_DEPTH)) from None
+        except ValueError:
+            raise RequestRejected(400, ClientError("INVALID_JSON")) from None
+        if _json_depth_exceeds(value, MAX_JSON_DEPTH):
+            raise RequestRejected(400, ClientError("JSON_TOO_DEEP", limit=MAX_JSON_DEPTH))
+        return value
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        if request.method == "GET":
+            data: object = self.parse_query_params(request.query_params)
+        else:
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type != "application/json":
+                raise RequestRejected(415, ClientError("UNSUPPORTED_MEDIA_TYPE"))
+            data = self.parse_json(await request.get_body())
+        if isinstance(data, list):
+            raise RequestRejected(400, ClientError("BATCHING_NOT_SUPPORTED"))
+        if not isinstance(data, dict):
+            raise _bad_request(
+                "nội dung phải là một đối tượng JSON", "the body must be a JSON object"
+            )
+        query = data.get("query")
+        if query is None or (isinstance(query, str) and not query.strip()):
+            raise RequestRejected(400, ClientError("MISSING_QUERY"))
+        if not isinstance(query, str):
+            raise _bad_request("`query` phải là chuỗi", "`query` must be a string")
+        variables, operation_name = data.get("variables"), data.get("operationName")
+        if not isinstance(variables, dict | None):
+            raise _bad_request(
+                "`variables` phải là đối tượng JSON", "`variables` must be an object"
+            )
+        if not isinstance(operation_name, str | None):
+            raise _bad_request("`operationName` phải là chuỗi", "`operationName` must be a string")
+        extensions = data.get("extensions")
+        if not isinstance(extensions, dict | None):
+            raise _bad_request(
+                "`extensions` phải là đối tượng JSON", "`extensions` must be an object"
+            )
+        return GraphQLRequestData(
+            query=query, variables=variables, operation_name=operation_name, extensions=extensions
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as e:
+            cause = e.__cause__
+            if isinstance(cause, CannotGetOperationTypeError):
+                error = ClientError("UNKNOWN_OPERATION", name=request_data.operation_name)
+                raise RequestRejected(400, error) from None
+            if isinstance(cause, InvalidOperationTypeError):
+                detail = "chỉ truy vấn qua GET / only queries over GET"
+                error = ClientError(
+                    "METHOD_NOT_ALLOWED", method=request_adapter.method, detail=detail
+                )
+                raise RequestRejected(405, error) from None
+            raise
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            # The schema presents every error it sees; one raised where its extensions
+            # could not see it (a failing extension) arrives without a code: mask it.
+            result.errors = [
+                e
+                if (e.extensions or {}).get("code")
+                else present(e, language=Language.VI, request_id=request.state.request_id)
+                for e in result.errors
+            ]
+        response = await super().process_result(request, result)
+        if result.data is None and result.errors:
+            # Nothing ran, or the operation failed as a whole: the answer is not a success.
+            codes = {(e.extensions or {}).get("code") for e in result.errors}
+            request.state.sub_response.status_code = 500 if "INTERNAL_ERROR" in codes else 400
+        return response
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        # Kept on the request so that process_result can set the status of the answer.
+        sub_response = await super().get_sub_response(request)
+        request.state.sub_response = sub_response
+        return sub_response

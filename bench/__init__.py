@@ -1,0 +1,1 @@
+"""Reproducible benchmarks against a seeded national-scale database."""

@@ -1,0 +1,38 @@
+"""The declarative base and the column types shared by the models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import MetaData, String, func, type_coerce
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import UserDefinedType
+
+# Constraint names are derived, so that migrations and error handling can name them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class LTree(UserDefinedType[str]):
+    """PostgreSQL ``ltree``, exchanged as text: asyncpg has no codec for it."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "LTREE"
+
+    def bind_expression(self, bindvalue: Any) -> ColumnElement[str]:
+        return func.text2ltree(type_coerce(bindvalue, String))
+
+    def column_expression(self, colexpr: Any) -> ColumnElement[str]:
+        return func.ltree2text(colexpr, type_=String)

@@ -1,0 +1,1 @@
+"""Pure rules of cadre planning: standard library only, no I/O, no clock, no framework."""

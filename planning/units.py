@@ -1,0 +1,166 @@
+"""The administrative hierarchy: unit kinds and the rules a unit list must satisfy.
+
+A unit list is the GSO register (danh mục đơn vị hành chính) as shipped in ``data/units`` or
+given by an operator as CSV. ``check_rows`` validates a whole list before anything is written, so
+that a bad line is reported by number and the import stays all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class UnitKind(StrEnum):
+    """The kind of an administrative or party unit (cấp đơn vị)."""
+
+    CENTRAL = "CENTRAL"  # Trung ương: the one national root
+    PROVINCE = "PROVINCE"  # tỉnh, thành phố trực thuộc trung ương
+    DISTRICT = "DISTRICT"  # huyện, quận, thị xã, thành phố thuộc tỉnh (until 30/06/2025)
+    COMMUNE = "COMMUNE"  # xã, phường, thị trấn, đặc khu
+    AGENCY = "AGENCY"  # a department or party body attached to a unit (cơ quan, ban)
+
+
+# GSO codes are zero-padded to a fixed width per tier (provinces "22", districts "206",
+# communes "07132"); an agency has no GSO code, so its code is free-form but bounded.
+_CODE_PATTERNS: Mapping[UnitKind, re.Pattern[str]] = {
+    UnitKind.PROVINCE: re.compile(r"\d{2}"),
+    UnitKind.DISTRICT: re.compile(r"\d{3}"),
+    UnitKind.COMMUNE: re.compile(r"\d{5}"),
+    UnitKind.AGENCY: re.compile(r"[A-Za-z0-9._-]{1,32}"),
+}
+
+# Which kind may sit directly above which. Communes hang under districts in the three-tier tree
+# and directly under provinces in the two-tier tree in force since 1 July 2025.
+ALLOWED_PARENTS: Mapping[UnitKind, frozenset[UnitKind]] = {
+    UnitKind.PROVINCE: frozenset({UnitKind.CENTRAL}),
+    UnitKind.DISTRICT: frozenset({UnitKind.PROVINCE}),
+    UnitKind.COMMUNE: frozenset({UnitKind.DISTRICT, UnitKind.PROVINCE}),
+    UnitKind.AGENCY: frozenset(
+        {UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE}
+    ),
+}
+
+# Parents are written before children: sorting by this rank gives a valid insertion order.
+TIER_RANK: Mapping[UnitKind, int] = {
+    UnitKind.CENTRAL: 0,
+    UnitKind.PROVINCE: 1,
+    UnitKind.DISTRICT: 2,
+    UnitKind.COMMUNE: 3,
+    UnitKind.AGENCY: 4,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """One line of a unit list, as read (values not yet trusted)."""
+
+    line: int
+    kind: str
+    code: str
+    name: str
+    parent_code: str  # empty: the unit hangs under the national root
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """Why one line of a unit list cannot be loaded, in Vietnamese and English."""
+
+    line: int
+    reason: str
+    vi: str
+    en: str
+
+
+def _problem(row: UnitRow, reason: str, vi: str, en: str) -> RowProblem:
+    return RowProblem(line=row.line, reason=reason, vi=vi, en=en)
+
+
+def check_rows(
+    rows: Iterable[UnitRow], *, existing_parents: Mapping[str, UnitKind]
+) -> list[RowProblem]:
+    """Return every problem of a unit list; an empty list means it can be loaded.
+
+    ``existing_parents`` maps the codes of units already in the database (valid over the
+    list's period) to their kinds, so a list of communes may name districts loaded earlier.
+    """
+    rows = list(rows)
+    problems: list[RowProblem] = []
+    kinds: dict[str, UnitKind] = {}
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row.code in first_line:
+            problems.append(
+                _problem(
+                    row,
+                    "DUPLICATE_CODE",
+                    f"mã {row.code!r} trùng với dòng {first_line[row.code]}",
+                    f"code {row.code!r} repeats line {first_line[row.code]}",
+                )
+            )
+            continue
+        first_line[row.code] = row.line
+        try:
+            kind = UnitKind(row.kind)
+        except ValueError:
+            problems.append(
+                _problem(
+                    row,
+                    "BAD_KIND",
+                    f"loại đơn vị {row.kind!r} không hợp lệ",
+                    f"unknown unit kind {row.kind!r}",
+                )
+            )
+            continue
+        if kind is UnitKind.CENTRAL:
+            problems.append(
+                _problem(
+                    row,
+                    "BAD_KIND",
+                    "không thể nạp thêm đơn vị Trung ương",
+                    "the national root cannot be imported",
+                )
+            )
+            continue
+        kinds[row.code] = kind
+        if not _CODE_PATTERNS[kind].fullmatch(row.code):
+            problems.append(
+                _problem(
+                    row,
+                    "BAD_CODE",
+                    f"mã {row.code!r} không đúng định dạng của {kind}",
+                    f"code {row.code!r} is not a valid {kind} code",
+                )
+            )
+        if not row.name.strip():
+            problems.append(_problem(row, "MISSING_NAME", "thiếu tên đơn vị", "the name is empty"))
+    for row in rows:
+        kind_of_row = kinds.get(row.code)
+        if kind_of_row is None or first_line[row.code] != row.line:
+            continue
+        parent_kind = (
+            kinds.get(row.parent_code) or existing_parents.get(row.parent_code)
+            if row.parent_code
+            else UnitKind.CENTRAL
+        )
+        if parent_kind is None:
+            problems.append(
+                _problem(
+                    row,
+                    "UNKNOWN_PARENT",
+                    f"không tìm thấy đơn vị cấp trên {row.parent_code!r}",
+                    f"unknown parent code {row.parent_code!r}",
+                )
+            )
+        elif parent_kind not in ALLOWED_PARENTS[kind_of_row]:
+            problems.append(
+                _problem(
+                    row,
+                    "BAD_PARENT",
+                    f"{kind_of_row} không thể trực thuộc {parent_kind}",
+                    f"a {kind_of_row} cannot sit under a {parent_kind}",
+                )
+            )
+    return sorted(problems, key=lambda p: p.line)

@@ -1,0 +1,1 @@
+"""Authorization: the Casbin model and role permissions (the scoped-logins issue fills it)."""

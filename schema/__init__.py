@@ -1,0 +1,1 @@
+"""The GraphQL surface: types, resolvers, loaders. Talks to db and policies, never to HTTP."""

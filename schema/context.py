@@ -1,0 +1,50 @@
+"""The per-request context every resolver receives."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema.errors import Language
+from schema.loaders import Loaders
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What one request knows: its session, its clock reading, its language."""
+
+    session: AsyncSession
+    now: datetime  # the one clock reading of the request, in Vietnam's time zone
+    language: Language = Language.VI
+    request_id: str = "-"
+    # Sibling fields resolve concurrently, and an AsyncSession refuses concurrent use
+    # ("concurrent operations are not permitted"): every database call takes this lock.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Loaders are per request (a shared one would leak rows between callers) and need
+        # the context's lock, so they are built here rather than passed in.
+        object.__setattr__(self, "loaders", Loaders(self))
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    async def read(
+        self,
+        query: Callable[Concatenate[AsyncSession, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run one ``db`` query function on the request's session, one at a time."""
+        async with self.lock:
+            return await query(self.session, *args, **kwargs)

@@ -1,0 +1,89 @@
+"""Per-request DataLoaders: nested fields load in one statement per level, never per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from db import units as units_db
+from db.models import Unit
+
+if TYPE_CHECKING:
+    from schema.context import Context
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class ChildrenKey(NamedTuple):
+    parent_id: int
+    at: date
+    after: units_db.Position | None
+    limit: int
+
+
+class DatedKey(NamedTuple):
+    unit_id: int
+    at: date
+
+
+def _grouped(
+    keys: Sequence[K], group: Callable[[K], tuple[object, ...]]
+) -> dict[tuple[object, ...], list[K]]:
+    groups: dict[tuple[object, ...], list[K]] = defaultdict(list)
+    for key in keys:
+        groups[group(key)].append(key)
+    return groups
+
+
+class Loaders:
+    """The loaders of one request; created with its context, dropped with it."""
+
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self.unit = DataLoader[int, Unit | None](load_fn=self._units, max_batch_size=1000)
+        self.children = DataLoader[ChildrenKey, list[Unit]](load_fn=self._children)
+        self.child_count = DataLoader[DatedKey, int](load_fn=self._child_counts)
+        self.descendant_count = DataLoader[DatedKey, int](load_fn=self._descendant_counts)
+
+    async def _units(self, ids: Sequence[int]) -> list[Unit | None]:
+        found = await self._context.read(units_db.by_ids, ids)
+        return [found.get(unit_id) for unit_id in ids]
+
+    async def _children(self, keys: Sequence[ChildrenKey]) -> list[list[Unit]]:
+        pages: dict[ChildrenKey, list[Unit]] = {}
+        for (at, limit), group in _grouped(keys, lambda k: (k.at, k.limit)).items():
+            assert isinstance(at, date)
+            assert isinstance(limit, int)
+            found = await self._context.read(
+                units_db.children_pages,
+                at=at,
+                parents=[(k.parent_id, k.after) for k in group],
+                limit=limit,
+            )
+            pages.update({k: found[(k.parent_id, k.after)] for k in group})
+        return [pages[key] for key in keys]
+
+    async def _child_counts(self, keys: Sequence[DatedKey]) -> list[int]:
+        return await self._per_date(keys, units_db.child_counts, "parent_ids")
+
+    async def _descendant_counts(self, keys: Sequence[DatedKey]) -> list[int]:
+        return await self._per_date(keys, units_db.descendant_counts, "unit_ids")
+
+    async def _per_date(
+        self,
+        keys: Sequence[DatedKey],
+        query: Callable[..., Awaitable[dict[int, int]]],
+        ids_argument: str,
+    ) -> list[int]:
+        counts: dict[DatedKey, int] = {}
+        for (at,), group in _grouped(keys, lambda k: (k.at,)).items():
+            found = await self._context.read(
+                query, at=at, **{ids_argument: [k.unit_id for k in group]}
+            )
+            counts.update({k: found.get(k.unit_id, 0) for k in group})
+        return [counts[key] for key in keys]

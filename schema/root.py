@@ -1,0 +1,58 @@
+"""The schema: root types composed from the features, and the extensions every request runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.context import Context
+from schema.errors import ErrorPresentation
+from schema.limits import DocumentLimits
+from schema.node import Node, parse_global_id
+from schema.units.queries import UnitQuery
+from schema.units.types import Unit, tree_date
+
+
+@strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
+class Query(UnitQuery):
+    @strawberry.field(description="Any object by its global id (Relay); null if none has it.")
+    async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:
+        type_name, row_id = parse_global_id(id)
+        ctx = info.context
+        if type_name == "Unit":
+            row = await ctx.loaders.unit.load(row_id)
+            return Unit.from_row(row, at=tree_date(row, None, ctx.today)) if row else None
+        return None
+
+
+class QuyhoachSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # strawberry logs every error with a traceback, client mistakes included;
+        # ErrorPresentation logs the unexpected ones, with the request id.
+        return None
+
+
+def build_schema() -> strawberry.Schema:
+    """Build the schema; extensions are factories so no state is shared between requests."""
+    extensions: list[Any] = [
+        DocumentLimits,  # before the caches: a refused document is never validated
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        ErrorPresentation,
+    ]
+    return QuyhoachSchema(
+        query=Query,
+        types=[Unit],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=True),
+    )
+
+
+schema = build_schema()

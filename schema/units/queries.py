@@ -1,0 +1,89 @@
+"""Read resolvers of the unit hierarchy."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import strawberry
+
+from db import units as units_db
+from planning.units import UnitKind
+from schema.context import Context
+from schema.errors import ClientError
+from schema.node import row_id_of
+from schema.pagination import DEFAULT_PAGE_SIZE, decode_cursor, page_size
+from schema.units.types import Unit, UnitConnection, tree_date
+
+MAX_SEARCH_LENGTH = 200
+
+
+def search_words(search: str | None) -> tuple[str, ...]:
+    """Split a search into words; each must start a word of the name, accents ignored."""
+    if search is None:
+        return ()
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise ClientError(
+            "BAD_ARGUMENTS",
+            vi=f"`search` dài quá {MAX_SEARCH_LENGTH} ký tự",
+            en=f"`search` is longer than {MAX_SEARCH_LENGTH} characters",
+        )
+    return tuple(re.findall(r"\w+", unicodedata.normalize("NFC", search)))
+
+
+@strawberry.type
+class UnitQuery:
+    @strawberry.field(
+        description="One unit, by global `id` or by GSO `code` (the unit that bore the code on "
+        "`at`, default today). Give exactly one of `id` and `code`."
+    )
+    async def unit(
+        self,
+        info: strawberry.Info[Context, None],
+        id: strawberry.ID | None = None,
+        code: str | None = None,
+        at: date | None = None,
+    ) -> Unit | None:
+        ctx = info.context
+        if (id is None) == (code is None):
+            raise ClientError(
+                "BAD_ARGUMENTS",
+                vi="cần đúng một trong `id` và `code`",
+                en="give exactly one of `id` and `code`",
+            )
+        if id is not None:
+            row = await ctx.loaders.unit.load(row_id_of(id, "Unit"))
+        else:
+            row = await ctx.read(units_db.by_code, code=code or "", at=at or ctx.today)
+        return Unit.from_row(row, at=tree_date(row, at, ctx.today)) if row else None
+
+    @strawberry.field(
+        description="Units of the tree valid on `at` (default today), ordered by code: "
+        "filtered by `kind`, by `parent` (its direct children), and by `search` "
+        "(accent- and case-insensitive word prefixes: `quang yen` finds `Thị xã Quảng Yên`)."
+    )
+    async def units(
+        self,
+        info: strawberry.Info[Context, None],
+        kind: UnitKind | None = None,
+        parent: strawberry.ID | None = None,
+        search: str | None = None,
+        at: date | None = None,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> UnitConnection:
+        ctx = info.context
+        limit = page_size(first)
+        position = decode_cursor(after)
+        words = search_words(search)
+        day = at or ctx.today
+        parent_id = row_id_of(parent, "Unit") if parent is not None else None
+        where = units_db.UnitFilter(at=day, kind=kind, parent_id=parent_id, words=words)
+        return UnitConnection(
+            fetch=lambda: ctx.read(units_db.page, where=where, after=position, limit=limit + 1),
+            count_total=lambda: ctx.read(units_db.count, where=where),
+            limit=limit,
+            at=day,
+            had_previous=position is not None,
+        )

@@ -1,0 +1,158 @@
+"""GraphQL types of the unit hierarchy (đơn vị hành chính)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Self
+
+import strawberry
+
+from db.models import Unit as UnitRow
+from planning.units import UnitKind
+from schema.context import Context
+from schema.loaders import ChildrenKey, DatedKey
+from schema.node import Node, to_global_id
+from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, decode_cursor, encode_cursor, page_size
+
+# A page is fetched with one row more than asked (to tell whether more follow), and only when
+# `edges` or `pageInfo` is selected; counting is another statement, run only for `totalCount`.
+FetchPage = Callable[[], Awaitable[list[UnitRow]]]
+TotalCount = Callable[[], Awaitable[int]]
+
+strawberry.enum(
+    UnitKind,
+    description="The tier of a unit (cấp): the national root, province, district, commune, agency.",
+)
+
+
+def tree_date(row: UnitRow, at: date | None, today: date) -> date:
+    """The date whose tree a unit is read in: ``at``, else today kept inside its validity.
+
+    A district closed on 30/06/2025 then still shows the children it had on its last day.
+    """
+    if at is not None:
+        return at
+    if row.valid_to is not None and today > row.valid_to:
+        return row.valid_to
+    if row.valid_from is not None and today < row.valid_from:
+        return row.valid_from
+    return today
+
+
+@strawberry.type(
+    description="An administrative or party unit (đơn vị): a node of the hierarchy, "
+    "valid between `validFrom` and `validTo`."
+)
+class Unit(Node):
+    code: str = strawberry.field(
+        description="The official GSO code (mã đơn vị hành chính), zero-padded: "
+        "provinces 2 digits, districts 3, communes 5."
+    )
+    name: str = strawberry.field(description="The official name (tên), e.g. `Thị xã Quảng Yên`.")
+    kind: UnitKind = strawberry.field(description="The tier of the unit (cấp).")
+    valid_from: date | None = strawberry.field(
+        description="First day the unit existed in this form; null: before records began."
+    )
+    valid_to: date | None = strawberry.field(
+        description="Last day the unit existed in this form (inclusive); null: still in force."
+    )
+    row: strawberry.Private[UnitRow]
+    at: strawberry.Private[date]
+
+    @classmethod
+    def from_row(cls, row: UnitRow, *, at: date) -> Self:
+        return cls(
+            id=to_global_id("Unit", row.id),
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            row=row,
+            at=at,
+        )
+
+    @strawberry.field(description="The unit directly above (đơn vị cấp trên); null for the root.")
+    async def parent(self, info: strawberry.Info[Context, None]) -> Unit | None:
+        if self.row.parent_id is None:
+            return None
+        parent = await info.context.loaders.unit.load(self.row.parent_id)
+        return Unit.from_row(parent, at=self.at) if parent else None
+
+    @strawberry.field(description="Every unit above this one, the national root first.")
+    async def ancestors(self, info: strawberry.Info[Context, None]) -> list[Unit]:
+        ids = [int(label) for label in self.row.path.split(".")[:-1]]
+        rows = await info.context.loaders.unit.load_many(ids)
+        return [Unit.from_row(row, at=self.at) for row in rows if row is not None]
+
+    @strawberry.field(
+        description="The units directly below (đơn vị trực thuộc) in the tree valid on the "
+        "date this unit was read at, ordered by code."
+    )
+    async def children(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> UnitConnection:
+        limit = page_size(first)
+        position = decode_cursor(after)
+        loaders = info.context.loaders
+        return UnitConnection(
+            fetch=lambda: loaders.children.load(
+                ChildrenKey(self.row.id, self.at, position, limit + 1)
+            ),
+            count_total=lambda: loaders.child_count.load(DatedKey(self.row.id, self.at)),
+            limit=limit,
+            at=self.at,
+            had_previous=position is not None,
+        )
+
+    @strawberry.field(description="How many units lie below this one, at any depth.")
+    async def descendant_count(self, info: strawberry.Info[Context, None]) -> int:
+        return await info.context.loaders.descendant_count.load(DatedKey(self.row.id, self.at))
+
+
+@strawberry.type(description="A unit in a page of units, with its cursor.")
+class UnitEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to read the units after this one.")
+    node: Unit = strawberry.field(description="The unit.")
+
+
+@strawberry.type(description="A page of units (Relay connection).")
+class UnitConnection:
+    fetch: strawberry.Private[FetchPage]
+    count_total: strawberry.Private[TotalCount]
+    limit: strawberry.Private[int]
+    at: strawberry.Private[date]
+    had_previous: strawberry.Private[bool]
+    rows: strawberry.Private[list[UnitRow] | None] = None
+
+    async def _rows(self) -> list[UnitRow]:
+        # Loaded on first use only: `children { totalCount }` must not fetch the children.
+        if self.rows is None:
+            self.rows = await self.fetch()
+        return self.rows
+
+    @strawberry.field(description="The units of this page, in order.")
+    async def edges(self) -> list[UnitEdge]:
+        return [
+            UnitEdge(cursor=encode_cursor(row.code, row.id), node=Unit.from_row(row, at=self.at))
+            for row in (await self._rows())[: self.limit]
+        ]
+
+    @strawberry.field(description="Whether more pages follow, and the cursors of this one.")
+    async def page_info(self) -> PageInfo:
+        rows = (await self._rows())[: self.limit + 1]
+        shown = rows[: self.limit]
+        return PageInfo(
+            has_next_page=len(rows) > self.limit,
+            has_previous_page=self.had_previous,
+            start_cursor=encode_cursor(shown[0].code, shown[0].id) if shown else None,
+            end_cursor=encode_cursor(shown[-1].code, shown[-1].id) if shown else None,
+        )
+
+    @strawberry.field(description="How many units the whole list holds, over all pages.")
+    async def total_count(self) -> int:
+        return await self.count_total()

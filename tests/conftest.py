@@ -1,0 +1,170 @@
+"""Test fixtures: one real PostgreSQL per run, one rolled-back transaction per test.
+
+The embedded PostgreSQL is started in a temporary folder (or ``DATABASE_URL`` is used), a fresh
+database is created and migrated once, and both shipped unit trees are loaded once, through the
+same importer operators use. Each test then runs inside a transaction that is rolled back;
+sessions join it with savepoints, so code under test may commit as it does in production.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+import db
+from api.app import create_app
+from api.graphql import VIETNAM_TIME
+from api.settings import Settings
+from api.unit_lists import datasets, read_rows
+from db import embedded, migrate
+from db.unit_import import import_units
+from schema.context import Context
+from schema.errors import Language
+from schema.root import schema
+
+# A fixed clock: "today" in every test is 21/11/2026 in Vietnam.
+NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC).astimezone(VIETNAM_TIME)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A maintenance URL of the PostgreSQL server the tests use."""
+    given = os.environ.get("DATABASE_URL")
+    if given:
+        yield given
+        return
+    folder = Path(tempfile.mkdtemp(prefix="quyhoach-test-"))
+    server = embedded.start(folder / "postgres")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    """A fresh database on that server, dropped at the end of the run."""
+    name = f"quyhoach_test_{uuid.uuid4().hex[:8]}"
+    plain = server_url.replace("postgresql+asyncpg://", "postgresql://")
+    admin = await asyncpg.connect(plain)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    url = make_url(db.async_url(server_url)).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    admin = await asyncpg.connect(plain)
+    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = db.create_engine(database_url)
+    await migrate.upgrade(engine)
+    async with db.create_sessionmaker(engine)() as session:
+        for dataset in datasets().values():
+            rows = read_rows(dataset.path)
+            await import_units(
+                session, rows, valid_from=dataset.valid_from, valid_to=dataset.valid_to
+            )
+        await session.commit()
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        yield connection
+        await transaction.rollback()
+
+
+@pytest.fixture
+def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as session:
+        yield session
+
+
+class Statements:
+    """Counts the SQL statements sent on the test's connection."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+@pytest.fixture
+def statements(connection: AsyncConnection) -> Iterator[Statements]:
+    counter = Statements()
+
+    def count(*_: Any) -> None:
+        counter.count += 1
+
+    sync = connection.sync_connection
+    assert sync is not None
+    event.listen(sync, "before_cursor_execute", count)
+    yield counter
+    event.remove(sync, "before_cursor_execute", count)
+
+
+class Runner:
+    """Executes GraphQL documents through the real schema on the test's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def result(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        language: Language = Language.EN,
+    ) -> Any:
+        context = Context(session=self.session, now=NOW, language=language, request_id="test")
+        return await schema.execute(query, variable_values=variables, context_value=context)
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """Return ``data``, failing the test on any error."""
+        result = await self.result(query, variables)
+        assert result.errors is None, result.errors
+        return result.data
+
+    async def error_codes(self, query: str, variables: dict[str, Any] | None = None) -> list[str]:
+        result = await self.result(query, variables)
+        assert result.errors, f"expected errors, got {result.data}"
+        return [(error.extensions or {}).get("code", "") for error in result.errors]
+
+
+@pytest.fixture
+def run(session: AsyncSession) -> Runner:
+    return Runner(session)
+
+
+@pytest.fixture
+async def client(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(
+        settings=Settings(max_body_bytes=100_000), sessionmaker=sessionmaker, clock=lambda: NOW
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://quyhoach.test") as client:
+        yield client

@@ -69,8 +69,7 @@ MESSAGES: Mapping[str, Message] = {
         "The query asks for too much data (cost {cost}, at most {limit}).",
     ),
     "TOO_MANY_TOKENS": Message(
-        "Câu truy vấn quá dài (tối đa {limit} ký hiệu).",
-        "The query is too long (at most {limit} tokens).",
+        "Câu truy vấn quá dài (quá nhiều ký hiệu).", "The query is too long (too many tokens)."
     ),
     "PAGE_SIZE_EXCEEDED": Message(
         "Số bản ghi mỗi trang phải từ 0 đến {limit} (đã yêu cầu {first}).",
@@ -148,11 +147,17 @@ class ClientError(Exception):
         }
 
 
+# graphql-core reports its token limit as a syntax error worded like this (language/parser.py).
+_TOKEN_LIMIT_WORDING = "tokens. Parsing aborted."
+
+
 def present(error: GraphQLError, *, language: Language, request_id: str) -> GraphQLError:
     """Return ``error`` as a client sees it: localised, coded, and masked if unexpected."""
     original = error.original_error
     if isinstance(original, ClientError):
         client_error = original
+    elif original is None and _TOKEN_LIMIT_WORDING in error.message:
+        client_error = ClientError("TOO_MANY_TOKENS")
     elif original is None:
         # graphql-core's own parse and validation messages exist in English only.
         detail = error.message

@@ -17,6 +17,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
@@ -25,9 +26,11 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
+    is_list_type,
 )
 from graphql.type.definition import GraphQLInterfaceType, GraphQLNamedType
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import SchemaExtension, ValidationCache
 
 from schema.errors import ClientError
 
@@ -86,56 +89,75 @@ class _Analysis:
         return measure
 
     def selections(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None, depth: int
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        depth: int,
+        page: int = 1,
     ) -> Measure:
         total = _NOTHING
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total = total.plus(self.field(selection, parent, depth))
+                total = total.plus(self.field(selection, parent, depth, page))
             elif isinstance(selection, FragmentSpreadNode):
                 inner = self.fragment(selection.name.value)
                 total = total.plus(Measure(inner.depth + depth, inner.aliases, inner.cost))
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner_parent = self.schema.get_type(condition.name.value) if condition else parent
-                total = total.plus(self.selections(selection.selection_set, inner_parent, depth))
+                total = total.plus(
+                    self.selections(selection.selection_set, inner_parent, depth, page)
+                )
         return total
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType | None, depth: int) -> Measure:
-        if node.name.value.startswith("__"):
-            return _NOTHING  # introspection: bounded by the schema, and GraphiQL needs it
+    def field(
+        self, node: FieldNode, parent: GraphQLNamedType | None, depth: int, page: int
+    ) -> Measure:
         aliases = 1 if node.alias else 0
+        if node.name.value.startswith("__"):
+            # Introspection is bounded by the schema's size, and GraphiQL's own query is deep.
+            return Measure(depth, aliases, 0)
         if node.selection_set is None:
             return Measure(depth + 1, aliases, 1)
         if depth + 1 > self.limits.max_depth:
             return Measure(depth + 1, aliases, 1)  # deep enough to refuse; stop descending
-        child_type, multiplier = self.field_type(node, parent)
-        inner = self.selections(node.selection_set, child_type, depth + 1)
-        return Measure(inner.depth, aliases + inner.aliases, 1 + multiplier * inner.cost)
-
-    def field_type(
-        self, node: FieldNode, parent: GraphQLNamedType | None
-    ) -> tuple[GraphQLNamedType | None, int]:
-        if not isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
-            return None, 1
-        definition = parent.fields.get(node.name.value)
+        definition = self.definition(node, parent)
         if definition is None:
-            return None, 1
-        multiplier = 1
-        # A list that pages multiplies what is selected inside it by its page size.
+            inner = self.selections(node.selection_set, None, depth + 1)
+            return Measure(inner.depth, aliases + inner.aliases, 1 + inner.cost)
+        # A paged field (one with `first`) holds `first` items, counted at the list inside it
+        # (`edges`), so that `totalCount` or `pageInfo` beside the list are counted once.
+        if is_list_type(get_nullable_type(definition.type)):
+            repeat, page = page, 1
+        else:
+            repeat = 1
+        page = max(page, self.page_size(node, definition))
+        inner = self.selections(
+            node.selection_set, get_named_type(definition.type), depth + 1, page
+        )
+        return Measure(inner.depth, aliases + inner.aliases, 1 + repeat * inner.cost)
+
+    def definition(self, node: FieldNode, parent: GraphQLNamedType | None) -> GraphQLField | None:
+        if not isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+            return None
+        found: GraphQLField | None = parent.fields.get(node.name.value)
+        return found
+
+    def page_size(self, node: FieldNode, definition: GraphQLField) -> int:
         first = definition.args.get("first")
-        if first is not None:
-            multiplier = first.default_value if isinstance(first.default_value, int) else 1
-            for argument in node.arguments or ():
-                if argument.name.value != "first":
-                    continue
-                value = argument.value
-                if isinstance(value, IntValueNode):
-                    multiplier = int(value.value)
-                elif isinstance(value, VariableNode):
-                    given = self.variables.get(value.name.value)
-                    multiplier = given if isinstance(given, int) else multiplier
-        return get_named_type(definition.type), max(multiplier, 1)
+        if first is None:
+            return 1
+        multiplier = first.default_value if isinstance(first.default_value, int) else 1
+        for argument in node.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                multiplier = int(value.value)
+            elif isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                multiplier = given if isinstance(given, int) else multiplier
+        return max(multiplier, 1)
 
 
 def measure(
@@ -164,25 +186,14 @@ def check(measured: Measure, limits: Limits) -> ClientError | None:
     return None
 
 
-# graphql-core reports the token limit as a syntax error with this wording (parser.py).
-_TOKEN_LIMIT_WORDING = "tokens. Parsing aborted."
-
-
 class DocumentLimits(SchemaExtension):
     """Refuse documents over the limits before graphql-core validates them."""
 
     limits = Limits()
 
     def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        context.parse_options["max_tokens"] = self.limits.max_tokens
+        self.execution_context.parse_options["max_tokens"] = self.limits.max_tokens
         yield
-        errors = context.pre_execution_errors or []
-        for index, error in enumerate(errors):
-            if _TOKEN_LIMIT_WORDING in error.message:
-                problem = ClientError("TOO_MANY_TOKENS", limit=self.limits.max_tokens)
-                # Replaced in place: strawberry already holds this list for its answer.
-                errors[index] = GraphQLError(problem.code, original_error=problem)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -211,3 +222,16 @@ class DocumentLimits(SchemaExtension):
                     ]
                     break
         yield
+
+
+class GuardedValidationCache(ValidationCache):
+    """strawberry's cached validation, skipped once a limit has refused the document.
+
+    Without the guard it would validate anyway and overwrite the refusal with its own result.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()

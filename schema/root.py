@@ -6,13 +6,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.context import Context
 from schema.errors import ErrorPresentation
-from schema.limits import DocumentLimits
+from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
@@ -44,7 +44,7 @@ def build_schema() -> strawberry.Schema:
     extensions: list[Any] = [
         DocumentLimits,  # before the caches: a refused document is never validated
         lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: GuardedValidationCache(maxsize=512),
         ErrorPresentation,
     ]
     return QuyhoachSchema(

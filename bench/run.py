@@ -1,0 +1,335 @@
+"""HTTP benchmark: two GraphQL queries against the demo data, measured with wrk.
+
+Starts ``quyhoach serve --demo`` on its own database (bench/var) and a free port, runs every
+scenario at every concurrency, prints a markdown table and writes it to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+DATA_DIR = BENCH_DIR / "var"
+RESULTS_DIR = BENCH_DIR / "results"
+SERVER_LOG = DATA_DIR / "server.log"
+LUA_SCRIPT = BENCH_DIR / "post.lua"
+READY_TIMEOUT_S = 900.0  # the first run imports ~14,000 units
+STOP_TIMEOUT_S = 60.0
+
+UNIT_QUERY = "query ($id: ID!) { unit(id: $id) { id code name kind parent { name } } }"
+UNITS_QUERY = (
+    "query ($p: ID!) { units(parent: $p, first: 50) { totalCount"
+    " edges { cursor node { id code name kind } } pageInfo { hasNextPage endCursor } } }"
+)
+PICK_QUERY = """{
+  twoTier: unit(code: "01") { id name children { totalCount } }
+  threeTier: unit(code: "01", at: "2025-06-30") { id name validTo }
+}"""
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on, or its numbers would be wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    query: str
+    variables: dict[str, str]
+
+    def body(self) -> str:
+        return json.dumps({"query": self.query, "variables": self.variables})
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    scenario: str
+    connections: int
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def log_tail(lines: int = 40) -> str:
+    try:
+        text = SERVER_LOG.read_text(errors="replace")
+    except OSError:
+        return "(no server log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@contextmanager
+def server(port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``quyhoach serve --demo`` on bench/var; stop it (SIGINT, then wait) on exit."""
+    DATA_DIR.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)  # always the embedded server of bench/var, never another
+    env.update(
+        QUYHOACH_DATA_DIR=str(DATA_DIR),
+        QUYHOACH_HOST="127.0.0.1",
+        QUYHOACH_PORT=str(port),
+        QUYHOACH_WORKERS=str(workers),
+    )
+    command = [sys.executable, "-m", "api.cli", "serve", "--demo"]  # = `quyhoach serve --demo`
+    with SERVER_LOG.open("wb") as log:
+        # Own session: a Ctrl-C in the terminal reaches only us, and we stop the server once.
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield process
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    print("Stopping the server …", file=sys.stderr)
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(STOP_TIMEOUT_S)
+        return
+    except subprocess.TimeoutExpired:
+        print(f"server still up after {STOP_TIMEOUT_S:.0f} s: SIGTERM", file=sys.stderr)
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_ready(process: subprocess.Popen[bytes], base: str) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"the server exited with {process.returncode}:\n{log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not listening yet, or 503 (HTTPError) until migrations are current
+        time.sleep(0.5)
+    raise BenchError(f"/readyz did not answer 200 within {READY_TIMEOUT_S:.0f} s:\n{log_tail()}")
+
+
+def graphql(url: str, query: str, variables: dict[str, str] | None = None) -> dict[str, Any]:
+    """Send one request; raise unless it answers 200 with data and no errors."""
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            payload: dict[str, Any] = json.load(answer)
+    except urllib.error.HTTPError as error:
+        raise BenchError(f"{query!r} answered {error.code}: {error.read().decode()}") from None
+    if payload.get("errors") or not payload.get("data"):
+        raise BenchError(f"{query!r} answered {json.dumps(payload, ensure_ascii=False)}")
+    data: dict[str, Any] = payload["data"]
+    return data
+
+
+def scenarios(url: str) -> list[Scenario]:
+    """Pick real ids: Hà Nội of the three-tier tree (on 2025-06-30) and of the two-tier one."""
+    picked = graphql(url, PICK_QUERY)
+    two, three = picked["twoTier"], picked["threeTier"]
+    if two is None or three is None:
+        raise BenchError(f"Hà Nội (code 01) missing from the demo data: {picked}")
+    print(
+        f"unit(id:): {three['name']} (three-tier, valid to {three['validTo']}); "
+        f"units(parent:): {two['name']} (two-tier, {two['children']['totalCount']} children)",
+        file=sys.stderr,
+    )
+    return [
+        Scenario("unit(id:)", UNIT_QUERY, {"id": three["id"]}),
+        Scenario("units(parent:) first 50", UNITS_QUERY, {"p": two["id"]}),
+    ]
+
+
+_DURATION = re.compile(r"([\d.]+)(us|ms|s|m|h)")
+_TO_MS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+def _ms(text: str) -> float:
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise BenchError(f"unreadable wrk latency {text!r}")
+    return float(match[1]) * _TO_MS[match[2]]
+
+
+def _find(pattern: str, output: str) -> str | None:
+    match = re.search(pattern, output, re.MULTILINE)
+    return match[1] if match else None
+
+
+def wrk(url: str, scenario: Scenario, connections: int, duration: int) -> tuple[float, str]:
+    """Run wrk once; return its req/s and full output; raise on any failed request."""
+    command = [
+        "wrk",
+        f"-t{min(connections, 2)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "-s",
+        str(LUA_SCRIPT),
+        url,
+    ]
+    env = dict(os.environ, WRK_BODY=scenario.body())
+    run = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    output = run.stdout + run.stderr
+    where = f"{scenario.name} at {connections} connection(s)"
+    if run.returncode != 0:
+        raise BenchError(f"wrk failed ({run.returncode}) for {where}:\n{output}")
+    problems = []
+    if non_2xx := _find(r"Non-2xx or 3xx responses:\s+(\d+)", output):
+        problems.append(f"{non_2xx} non-2xx responses")
+    if socket_errors := _find(r"Socket errors:\s+(.*)$", output):
+        problems.append(f"socket errors ({socket_errors})")
+    graphql_errors = _find(r"^GraphQL errors:\s+(\d+)", output)
+    if graphql_errors is None:
+        raise BenchError(f"{LUA_SCRIPT.name} did not report its error count:\n{output}")
+    if int(graphql_errors):
+        problems.append(f"{graphql_errors} answers with GraphQL errors")
+    if problems:
+        raise BenchError(f"{where}: {', '.join(problems)}:\n{output}\n{log_tail()}")
+    rate = _find(r"^Requests/sec:\s+([\d.]+)", output)
+    if rate is None:
+        raise BenchError(f"no Requests/sec in wrk's output:\n{output}")
+    return float(rate), output
+
+
+def measure(url: str, scenario: Scenario, connections: int, duration: int) -> Result:
+    rate, output = wrk(url, scenario, connections, duration)
+    p50, p99 = _find(r"^\s+50%\s+(\S+)", output), _find(r"^\s+99%\s+(\S+)", output)
+    if p50 is None or p99 is None:
+        raise BenchError(f"no latency distribution in wrk's output:\n{output}")
+    return Result(scenario.name, connections, rate, _ms(p50), _ms(p99))
+
+
+def table(results: Sequence[Result]) -> str:
+    lines = [
+        "| scenario | connections | req/s | p50 ms | p99 ms |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    lines += [
+        f"| `{r.scenario}` | {r.connections} | {r.requests_per_s:,.0f} "
+        f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} |"
+        for r in results
+    ]
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def connection_counts(raw: str) -> list[int]:
+    try:
+        counts = [int(part) for part in raw.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list like 1,8,32: {raw!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"connections must be at least 1: {raw!r}")
+    return counts
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    root.add_argument("--duration", type=int, default=10, help="seconds per run (default 10)")
+    root.add_argument(
+        "--connections", type=connection_counts, default=[1, 8, 32], help="default 1,8,32"
+    )
+    root.add_argument("--workers", type=int, default=1, help="uvicorn workers (default 1)")
+    root.add_argument("--warmup", type=int, default=3, help="seconds per scenario (default 3)")
+    return root
+
+
+def bench(args: argparse.Namespace, argv: Sequence[str]) -> str:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/graphql"
+    print(f"Starting the server on {base} (log: {SERVER_LOG}) …", file=sys.stderr)
+    with server(port, args.workers) as process:
+        wait_ready(process, base)
+        chosen = scenarios(url)
+        for scenario in chosen:
+            graphql(url, scenario.query, scenario.variables)
+            if args.warmup > 0:
+                print(f"Warming up {scenario.name} …", file=sys.stderr)
+                wrk(url, scenario, 8, args.warmup)
+        results = []
+        for scenario in chosen:
+            for connections in args.connections:
+                print(f"{scenario.name}, {connections} connection(s) …", file=sys.stderr)
+                results.append(measure(url, scenario, connections, args.duration))
+    command = shlex.join(["python", "-m", "bench.run", *argv])
+    return (
+        f"`{command}` on {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}: "
+        f"{os.cpu_count()} CPUs ({cpu_model()}), shared by wrk and the server; "
+        f"{args.workers} uvicorn worker(s), {args.duration} s per run.\n\n{table(results)}\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser().parse_args(argv)
+    if shutil.which("wrk") is None:
+        print(
+            "bench: wrk is not installed. On Debian/Ubuntu: sudo apt-get install wrk",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        report = bench(args, argv)
+    except BenchError as error:
+        print(f"bench: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        return 130
+    print(report)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{datetime.now():%Y%m%d-%H%M%S}.md"
+    path.write_text(report)
+    print(f"Written to {path.relative_to(REPO)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,6 +12,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,19 +54,28 @@ def server_url() -> Iterator[str]:
         server.cleanup()
 
 
-@pytest.fixture(scope="session")
-async def database_url(server_url: str) -> AsyncIterator[str]:
-    """A fresh database on that server, dropped at the end of the run."""
-    name = f"quyhoach_test_{uuid.uuid4().hex[:8]}"
-    plain = server_url.replace("postgresql+asyncpg://", "postgresql://")
-    admin = await asyncpg.connect(plain)
+@asynccontextmanager
+async def fresh_database(server_url: str, prefix: str) -> AsyncIterator[str]:
+    """Create an empty database on the server; drop it on exit. Yields a plain postgresql URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    plain = make_url(server_url).set(drivername="postgresql")
+    maintenance = plain.render_as_string(hide_password=False)
+    admin = await asyncpg.connect(maintenance)
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
-    url = make_url(db.async_url(server_url)).set(database=name)
-    yield url.render_as_string(hide_password=False)
-    admin = await asyncpg.connect(plain)
-    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await admin.close()
+    try:
+        yield plain.set(database=name).render_as_string(hide_password=False)
+    finally:
+        admin = await asyncpg.connect(maintenance)
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    """The database of the run, shared by every test through rolled-back transactions."""
+    async with fresh_database(server_url, "quyhoach_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

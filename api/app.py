@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -14,11 +15,24 @@ from starlette.routing import Route
 
 from api.graphql import Clock, GraphQLView, vietnam_now
 from api.middleware import BodyLimit, RequestScope
+from api.responses import language_of, rejection
 from api.settings import Settings
 from db import migrate
+from schema.errors import ClientError
 from schema.root import schema
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+
+
+async def not_routed(request: Request, error: Exception) -> JSONResponse:
+    """Unknown paths and methods answer in JSON too, with a code."""
+    status = error.status_code if isinstance(error, HTTPException) else 404
+    problem = (
+        ClientError("METHOD_NOT_ALLOWED", method=request.method, detail=request.url.path)
+        if status == 405
+        else ClientError("NOT_FOUND")
+    )
+    return rejection(status, problem, language_of(request.scope))
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -69,5 +83,6 @@ def create_app(
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(RequestScope, sessionmaker=sessionmaker),
         ],
+        exception_handlers={404: not_routed, 405: not_routed},
         lifespan=lifespan,
     )

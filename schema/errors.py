@@ -151,6 +151,12 @@ class ClientError(Exception):
 _TOKEN_LIMIT_WORDING = "tokens. Parsing aborted."
 
 
+def _is_variable_coercion(error: GraphQLError) -> bool:
+    # A variable of the wrong type fails before execution (no path), wrapping the scalar's or
+    # enum's own exception; graphql-core words it "Variable '$x' got invalid value …".
+    return error.path is None and error.message.startswith("Variable '$")
+
+
 def present(error: GraphQLError, *, language: Language, request_id: str) -> GraphQLError:
     """Return ``error`` as a client sees it: localised, coded, and masked if unexpected."""
     original = error.original_error
@@ -158,7 +164,7 @@ def present(error: GraphQLError, *, language: Language, request_id: str) -> Grap
         client_error = original
     elif original is None and _TOKEN_LIMIT_WORDING in error.message:
         client_error = ClientError("TOO_MANY_TOKENS")
-    elif original is None:
+    elif original is None or _is_variable_coercion(error):
         # graphql-core's own parse and validation messages exist in English only.
         detail = error.message
         code = (

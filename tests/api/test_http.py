@@ -147,6 +147,39 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], int, str]] = [
         400,
         "QUERY_TOO_COSTLY",
     ),
+    (
+        "a variable of the wrong type",
+        {
+            "json": {
+                "query": "query ($n: Int) { units(first: $n) { totalCount } }",
+                "variables": {"n": "x"},
+            }
+        },
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "an impossible date",
+        {
+            "json": {
+                "query": "query ($d: Date) { units(at: $d) { totalCount } }",
+                "variables": {"d": "2025-13-45"},
+            }
+        },
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    (
+        "an unknown enum value",
+        {
+            "json": {
+                "query": "query ($k: UnitKind) { units(kind: $k) { totalCount } }",
+                "variables": {"k": "TOWN"},
+            }
+        },
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
     ("an oversized body", {"json": {"query": "#" * 200_000}}, 413, "BODY_TOO_LARGE"),
 ]
 
@@ -178,6 +211,13 @@ class TestBadInput:
         response = await client.put("/graphql", json={"query": "{ __typename }"})
 
         assert response.status_code == 405
+        assert error_code(response) == "METHOD_NOT_ALLOWED"
+
+    async def test_an_unknown_path_is_a_json_404(self, client: Client) -> None:
+        response = await client.get("/nowhere")
+
+        assert response.status_code == 404
+        assert error_code(response) == "NOT_FOUND"
 
     async def test_refuses_a_lying_content_length(self, client: Client) -> None:
         async def stream() -> Any:

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, get_introspection_query, parse
+from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from schema.limits import Limits, Measure, measure
 from schema.root import schema
@@ -93,3 +95,20 @@ class TestLimitsInExecution:
 
         assert result.data is None
         assert [e.extensions["code"] for e in result.errors or []] == [code]
+
+
+class TestCaches:
+    async def test_a_repeated_document_is_parsed_and_validated_once(self, run: Runner) -> None:
+        document = '{ unit(code: "38") { name } }  # cache probe'
+        # lru_cache wrappers, typed by strawberry as plain callables
+        parses: Any = _get_parse_cache(512)
+        validations: Any = _get_validate_cache(512)
+        await run.data(document)
+        parsed, validated = parses.cache_info().misses, validations.cache_info().misses
+
+        await run.data(document)
+        await run.data(document)
+
+        assert parses.cache_info().misses == parsed
+        assert validations.cache_info().misses == validated
+        assert validations.cache_info().hits >= 2

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Enum as SqlEnum, ForeignKey, Index, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum as SqlEnum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import CITEXT, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, LTree
+from planning.access import Role
 from planning.units import UnitKind
+
+Timestamp = DateTime(timezone=True)
 
 
 class Unit(Base):
@@ -34,3 +53,87 @@ class Unit(Base):
         Index("ix_unit_parent_id_code", "parent_id", "code"),
         Index("ix_unit_kind_code", "kind", "code"),
     )
+
+
+class AppUser(Base):
+    """An official's login (tài khoản), attached to the unit they work in."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    username: Mapped[str] = mapped_column(CITEXT)
+    password_hash: Mapped[str] = mapped_column(Text)
+    full_name: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    password_changed_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class RoleGrant(Base):
+    """A role held on a unit; revoked, never deleted."""
+
+    __tablename__ = "role_grant"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    role: Mapped[Role] = mapped_column(
+        SqlEnum(Role, name="role", values_callable=lambda e: [m.value for m in e])
+    )
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    granted_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    granted_at: Mapped[datetime] = mapped_column(Timestamp)
+    reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    revoked_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class RefreshToken(Base):
+    """One refresh token of a login session; a session's tokens share a ``family``."""
+
+    __tablename__ = "refresh_token"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    family: Mapped[uuid.UUID] = mapped_column(Uuid)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    issued_at: Mapped[datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[datetime] = mapped_column(Timestamp)
+    used_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class ApiKey(Base):
+    """An integrator's key: acts as the INTEGRATOR role on its unit. Only a hash is stored."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    secret_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    revoked_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+
+
+class AuditEvent(Base):
+    """Who changed what, when and why (append-only: a trigger refuses UPDATE and DELETE)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(Timestamp)
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    action: Mapped[str] = mapped_column(Text)
+    subject_type: Mapped[str] = mapped_column(Text)
+    subject_id: Mapped[int] = mapped_column(BigInteger)
+    unit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    reason: Mapped[str | None] = mapped_column(Text)

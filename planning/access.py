@@ -1,0 +1,180 @@
+"""Who may act where: roles, the scope of a grant over the hierarchy, and login rules.
+
+A role is granted on a unit. What it allows reaches, depending on the permission, the unit's
+whole subtree (``SUBTREE``: read, draft, submit), the unit itself only (``EXACT``: approve and
+appraise plans addressed to it) or its direct children (``CHILDREN``). Where a target stands
+relative to the granted unit is a ``Relation`` computed from the two materialised paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """The roles an official can hold on a unit (vai trò)."""
+
+    CLERK = "CLERK"  # chuyên viên: drafts plans and person records
+    HEAD = "HEAD"  # lãnh đạo đơn vị: submits and withdraws the unit's plans
+    APPRAISER = "APPRAISER"  # ban tổ chức: receives, returns and appraises plans addressed here
+    APPROVER = "APPROVER"  # ban thường vụ: approves, rejects and reopens plans addressed here
+    VIEWER = "VIEWER"  # reads the subtree, personal data included
+    INTEGRATOR = "INTEGRATOR"  # aggregates only, never personal data
+    ADMIN = "ADMIN"  # users, grants and API keys inside its subtree
+
+
+class Scope(StrEnum):
+    """How far a permission reaches from the unit a role is granted on."""
+
+    SUBTREE = "subtree"
+    EXACT = "exact"
+    CHILDREN = "children"
+
+
+class Relation(StrEnum):
+    """Where a target unit stands relative to a granted unit."""
+
+    SELF = "self"
+    CHILD = "child"
+    DESCENDANT = "descendant"  # below, deeper than a child
+    OUTSIDE = "outside"  # above, beside, or in another branch
+
+
+def relation(*, granted: str, target: str) -> Relation:
+    """Relate two ltree paths of unit ids ("1.12.345")."""
+    if target == granted:
+        return Relation.SELF
+    if not target.startswith(granted + "."):
+        return Relation.OUTSIDE
+    depth = target.count(".") - granted.count(".")
+    return Relation.CHILD if depth == 1 else Relation.DESCENDANT
+
+
+COVERS: dict[Scope, frozenset[Relation]] = {
+    Scope.SUBTREE: frozenset({Relation.SELF, Relation.CHILD, Relation.DESCENDANT}),
+    Scope.EXACT: frozenset({Relation.SELF}),
+    Scope.CHILDREN: frozenset({Relation.CHILD}),
+}
+
+
+def covers(scope: Scope, target: Relation) -> bool:
+    """Whether a permission of ``scope`` reaches a target in ``target`` relation."""
+    return target in COVERS[scope]
+
+
+# --- Passwords and lockout -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordRules:
+    min_length: int = 12
+    max_length: int = 256  # argon2 hashes anything, but a megabyte password is an attack
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordProblem:
+    code: str
+    vi: str
+    en: str
+
+
+def password_problems(
+    password: str, *, username: str, common: frozenset[str], rules: PasswordRules
+) -> list[PasswordProblem]:
+    """Return why a password is too weak; an empty list accepts it."""
+    problems = []
+    if len(password) < rules.min_length:
+        problems.append(
+            PasswordProblem(
+                "PASSWORD_TOO_SHORT",
+                f"mật khẩu phải có ít nhất {rules.min_length} ký tự",
+                f"the password must have at least {rules.min_length} characters",
+            )
+        )
+    if len(password) > rules.max_length:
+        problems.append(
+            PasswordProblem(
+                "PASSWORD_TOO_LONG",
+                f"mật khẩu dài tối đa {rules.max_length} ký tự",
+                f"the password may have at most {rules.max_length} characters",
+            )
+        )
+    lowered = password.casefold()
+    if username and username.casefold() in lowered:
+        problems.append(
+            PasswordProblem(
+                "PASSWORD_CONTAINS_USERNAME",
+                "mật khẩu không được chứa tên đăng nhập",
+                "the password must not contain the username",
+            )
+        )
+    if lowered in common or len(set(password)) < 4:
+        problems.append(
+            PasswordProblem(
+                "PASSWORD_TOO_COMMON",
+                "mật khẩu quá phổ biến hoặc quá đơn giản",
+                "the password is too common or too simple",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutRules:
+    max_failures: int = 5
+    lock_for: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginState:
+    failures: int
+    locked_until: datetime | None
+
+
+def after_failure(state: LoginState, *, now: datetime, rules: LockoutRules) -> LoginState:
+    """Count a failed login; the ``max_failures``-th in a row locks the account."""
+    failures = state.failures + 1
+    if failures >= rules.max_failures:
+        return LoginState(failures=0, locked_until=now + rules.lock_for)
+    return LoginState(failures=failures, locked_until=state.locked_until)
+
+
+def is_locked(state: LoginState, *, now: datetime) -> bool:
+    return state.locked_until is not None and now < state.locked_until
+
+
+# --- Principals -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A role held on a unit (a row of role_grant, as a plain value)."""
+
+    grant_id: int
+    role: Role
+    unit_id: int
+    unit_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: an official's login, or an integrator's API key."""
+
+    user_id: int | None
+    api_key_id: int | None
+    name: str
+    grants: tuple[Grant, ...]
+
+    @property
+    def is_official(self) -> bool:
+        return self.user_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The units a grant reaches for one permission: relations to the granted unit's path."""
+
+    path: str
+    relations: frozenset[Relation]

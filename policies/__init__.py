@@ -80,7 +80,5 @@ class Policy:
         for obj, act in self.permissions:
             allowed = self.relations(role, obj, act)
             for scope in Scope:
-                if allowed and allowed == frozenset(
-                    r for r in Relation if covers(scope, r)
-                ):
+                if allowed and allowed == frozenset(r for r in Relation if covers(scope, r)):
                     yield obj, act, scope

@@ -18,6 +18,8 @@ from api.middleware import BodyLimit, RequestScope
 from api.responses import language_of, rejection
 from api.settings import Settings
 from db import migrate
+from db.access_cache import PrincipalCache
+from schema.access.services import AccessServices
 from schema.errors import ClientError
 from schema.root import schema
 
@@ -68,11 +70,15 @@ def create_app(
     *,
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
+    access: AccessServices,
+    principals: PrincipalCache,
     lifespan: Lifespan | None = None,
     clock: Clock = vietnam_now,
 ) -> Starlette:
     """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock."""
-    graphql = GraphQLView(schema, graphiql=settings.graphiql, clock=clock)
+    graphql = GraphQLView(
+        schema, graphiql=settings.graphiql, clock=clock, access=access, principals=principals
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -9,7 +9,9 @@ from starlette.applications import Starlette
 
 import db
 from api.app import create_app
+from api.auth import build_access
 from api.settings import Settings
+from db.access_cache import AccessListener, PrincipalCache
 
 
 def build() -> Starlette:
@@ -17,14 +19,22 @@ def build() -> Starlette:
     if settings.database_url is None:
         raise SystemExit("DATABASE_URL is not set: start the server with `quyhoach serve`")
     engine = db.create_engine(settings.database_url)
+    principals = PrincipalCache()
+    listener = AccessListener(db.plain_url(settings.database_url), principals)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await listener.start()
         yield
+        await listener.stop()
         await engine.dispose()
 
     return create_app(
-        settings=settings, sessionmaker=db.create_sessionmaker(engine), lifespan=lifespan
+        settings=settings,
+        sessionmaker=db.create_sessionmaker(engine),
+        access=build_access(settings),
+        principals=principals,
+        lifespan=lifespan,
     )
 
 

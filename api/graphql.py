@@ -24,7 +24,10 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from api.auth import authenticate
 from api.responses import RequestRejected, language_of, rejection
+from db.access_cache import PrincipalCache
+from schema.access.services import AccessServices
 from schema.context import Context
 from schema.errors import ClientError, Language, present
 
@@ -56,9 +59,19 @@ def _json_depth_exceeds(value: object, limit: int) -> bool:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, schema: strawberry.Schema, *, graphiql: bool, clock: Clock) -> None:
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        *,
+        graphiql: bool,
+        clock: Clock,
+        access: AccessServices,
+        principals: PrincipalCache,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self.clock = clock
+        self.access = access
+        self.principals = principals
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -84,9 +97,20 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        now = self.clock()
+        session = request.state.session
+        principal = await authenticate(
+            request.headers.get("authorization"),
+            session=session,
+            access=self.access,
+            cache=self.principals,
+            now=now,
+        )
         return Context(
-            session=request.state.session,
-            now=self.clock(),
+            session=session,
+            now=now,
+            access=self.access,
+            principal=principal,
             language=Language.from_accept_language(request.headers.get("accept-language")),
             request_id=request.state.request_id,
         )

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+# Good enough for a laptop demo and tests, refused in production (see ``from_environ``).
+DEVELOPMENT_SECRET = "quyhoach-development-secret-do-not-use-in-production"
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,10 +22,28 @@ class Settings:
     workers: int = 1
     max_body_bytes: int = 1_000_000
     graphiql: bool = True
+    secret: str = DEVELOPMENT_SECRET
+    production: bool = False
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+
+    @property
+    def access_ttl(self) -> timedelta:
+        return timedelta(minutes=self.access_token_minutes)
+
+    @property
+    def refresh_ttl(self) -> timedelta:
+        return timedelta(days=self.refresh_token_days)
+
+    @property
+    def lockout(self) -> timedelta:
+        return timedelta(minutes=self.lockout_minutes)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
-        """Read the settings; a malformed number fails here, at start, not mid-request."""
+        """Read the settings; a malformed value fails here, at start, not mid-request."""
 
         def number(name: str, default: int) -> int:
             raw = environ.get(name)
@@ -32,6 +54,12 @@ class Settings:
             except ValueError:
                 raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
 
+        production = environ.get("QUYHOACH_ENV", "development") == "production"
+        secret = environ.get("QUYHOACH_SECRET") or DEVELOPMENT_SECRET
+        if production and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
+            raise SystemExit(
+                "QUYHOACH_ENV=production needs QUYHOACH_SECRET: 32 or more random characters"
+            )
         return cls(
             database_url=environ.get("DATABASE_URL") or None,
             data_dir=Path(environ.get("QUYHOACH_DATA_DIR") or "var"),
@@ -40,4 +68,10 @@ class Settings:
             workers=number("QUYHOACH_WORKERS", 1),
             max_body_bytes=number("QUYHOACH_MAX_BODY_BYTES", 1_000_000),
             graphiql=environ.get("QUYHOACH_GRAPHIQL", "1") not in ("0", "false", "no"),
+            secret=secret,
+            production=production,
+            access_token_minutes=number("QUYHOACH_ACCESS_TOKEN_MINUTES", 15),
+            refresh_token_days=number("QUYHOACH_REFRESH_TOKEN_DAYS", 14),
+            max_failed_logins=number("QUYHOACH_MAX_FAILED_LOGINS", 5),
+            lockout_minutes=number("QUYHOACH_LOCKOUT_MINUTES", 15),
         )

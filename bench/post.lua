@@ -1,8 +1,13 @@
--- wrk script: POST the JSON body in $WRK_BODY, and count answers that carry GraphQL errors
+-- wrk script: POST the JSON body in $WRK_BODY (with $QUYHOACH_BENCH_TOKEN as bearer token if
+-- set), and count answers that carry GraphQL errors
 -- (a partial failure answers 200 with "errors", which wrk's status count cannot see).
 wrk.method = "POST"
 wrk.body = os.getenv("WRK_BODY") or error("WRK_BODY is not set")
 wrk.headers["Content-Type"] = "application/json"
+local token = os.getenv("QUYHOACH_BENCH_TOKEN")
+if token and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
 
 local threads = {}
 

@@ -38,6 +38,7 @@ STOP_TIMEOUT_S = 60.0
 # wrk leaves requests slower than its timeout (default 2 s) out of the latency distribution:
 # a generous one keeps the slow tail in p99; any request that still times out fails the run.
 WRK_TIMEOUT_S = 30
+TOKEN_VARIABLE = "QUYHOACH_BENCH_TOKEN"  # sent as `Authorization: Bearer …` when set
 
 UNIT_QUERY = "query ($id: ID!) { unit(id: $id) { id code name kind parent { name } } }"
 UNITS_QUERY = (
@@ -148,14 +149,23 @@ def wait_ready(process: subprocess.Popen[bytes], base: str) -> None:
 def graphql(url: str, query: str, variables: dict[str, str] | None = None) -> dict[str, Any]:
     """Send one request; raise unless it answers 200 with data and no errors."""
     body = json.dumps({"query": query, "variables": variables}).encode()
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
-    )
+    headers = {"Content-Type": "application/json"}
+    if token := os.environ.get(TOKEN_VARIABLE):
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             payload: dict[str, Any] = json.load(answer)
     except urllib.error.HTTPError as error:
-        raise BenchError(f"{query!r} answered {error.code}: {error.read().decode()}") from None
+        hint = f" (is {TOKEN_VARIABLE} a valid token?)" if error.code == 401 else ""
+        detail = error.read().decode()
+        raise BenchError(f"{query!r} answered {error.code}{hint}: {detail}") from None
+    codes = {(e.get("extensions") or {}).get("code") for e in payload.get("errors") or []}
+    if codes & {"UNAUTHENTICATED", "INVALID_TOKEN"}:
+        raise BenchError(
+            f"the API wants a bearer token: set {TOKEN_VARIABLE} to an access token or API key"
+            f" valid on bench/var's database. It answered {json.dumps(payload, ensure_ascii=False)}"
+        )
     if payload.get("errors") or not payload.get("data"):
         raise BenchError(f"{query!r} answered {json.dumps(payload, ensure_ascii=False)}")
     data: dict[str, Any] = payload["data"]

@@ -18,6 +18,12 @@ def async_url(url: str) -> str:
     return f"postgresql+asyncpg://{rest}" if scheme.startswith("postgres") else url
 
 
+def plain_url(url: str) -> str:
+    """Return ``url`` for asyncpg itself (no SQLAlchemy driver suffix)."""
+    scheme, sep, rest = url.partition("://")
+    return f"postgresql://{rest}" if sep and scheme.startswith("postgres") else url
+
+
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """Create the engine for ``url``, with the settings every connection needs."""
     return _create_async_engine(

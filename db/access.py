@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import ApiKey, AppUser, RefreshToken, RoleGrant, Unit
+from db.models import ApiKey, AppUser, LoginThrottle, RefreshToken, RoleGrant, Unit
 from db.reach import within
 from planning.access import Grant, Principal, Reach, Role
 
@@ -57,10 +58,8 @@ async def principal_of_api_key(
 
 
 async def user_by_username(session: AsyncSession, *, username: str) -> AppUser | None:
-    """The user with this username (case-insensitive), locked for the login's update."""
-    return await session.scalar(
-        select(AppUser).where(AppUser.username == username).with_for_update()
-    )
+    """The user with this username (case-insensitive)."""
+    return await session.scalar(select(AppUser).where(AppUser.username == username))
 
 
 async def user_for_update(session: AsyncSession, *, user_id: int) -> AppUser | None:
@@ -101,6 +100,10 @@ async def live_grant(
     )
 
 
+async def api_key(session: AsyncSession, *, key_id: int) -> ApiKey | None:
+    return await session.scalar(select(ApiKey).where(ApiKey.id == key_id))
+
+
 async def api_key_for_update(session: AsyncSession, *, key_id: int) -> ApiKey | None:
     return await session.scalar(select(ApiKey).where(ApiKey.id == key_id).with_for_update())
 
@@ -136,3 +139,129 @@ async def grants_of(session: AsyncSession, user_ids: Sequence[int]) -> dict[int,
     for grant in rows:
         found[grant.user_id].append(grant)
     return found
+
+
+async def throttle_for_update(session: AsyncSession, *, username: str) -> LoginThrottle:
+    """The failed-login counter of a username, created on first use, locked for update."""
+    await session.execute(
+        insert(LoginThrottle)
+        .values(username=username, failures=0)
+        .on_conflict_do_nothing(index_elements=["username"])
+    )
+    throttle = await session.scalar(
+        select(LoginThrottle).where(LoginThrottle.username == username).with_for_update()
+    )
+    assert throttle is not None
+    return throttle
+
+
+async def revoke_tokens_of(session: AsyncSession, *, user_id: int, now: datetime) -> None:
+    """Revoke every refresh token of a user (when the account is deactivated)."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def add_refresh_token(
+    session: AsyncSession,
+    *,
+    family: uuid.UUID,
+    user_id: int,
+    token_hash: bytes,
+    issued_at: datetime,
+    expires_at: datetime,
+) -> None:
+    session.add(
+        RefreshToken(
+            family=family,
+            user_id=user_id,
+            token_hash=token_hash,
+            issued_at=issued_at,
+            expires_at=expires_at,
+        )
+    )
+    await session.flush()
+
+
+async def add_user(
+    session: AsyncSession,
+    *,
+    username: str,
+    password_hash: str,
+    full_name: str,
+    unit_id: int,
+    now: datetime,
+) -> AppUser:
+    user = AppUser(
+        username=username,
+        password_hash=password_hash,
+        full_name=full_name,
+        unit_id=unit_id,
+        active=True,
+        created_at=now,
+        password_changed_at=now,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def add_grant(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    role: Role,
+    unit_id: int,
+    granted_by: int | None,
+    reason: str | None,
+    now: datetime,
+) -> RoleGrant:
+    grant = RoleGrant(
+        user_id=user_id,
+        role=role,
+        unit_id=unit_id,
+        granted_by=granted_by,
+        granted_at=now,
+        reason=reason,
+    )
+    session.add(grant)
+    await session.flush()
+    return grant
+
+
+async def add_api_key(
+    session: AsyncSession,
+    *,
+    name: str,
+    unit_id: int,
+    created_by: int,
+    expires_at: datetime | None,
+    now: datetime,
+) -> ApiKey:
+    """Add a key with a placeholder hash; the caller sets the real one once the id is known."""
+    key = ApiKey(
+        name=name,
+        unit_id=unit_id,
+        secret_hash=b"",
+        created_by=created_by,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(key)
+    await session.flush()
+    return key
+
+
+async def username_taken(session: AsyncSession, *, username: str) -> bool:
+    return await session.scalar(select(AppUser.id).where(AppUser.username == username)) is not None
+
+
+async def users_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, AppUser]:
+    rows = await session.scalars(select(AppUser).where(AppUser.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+async def unit_path(session: AsyncSession, *, unit_id: int) -> str | None:
+    return await session.scalar(select(Unit.path).where(Unit.id == unit_id))

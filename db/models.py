@@ -66,10 +66,18 @@ class AppUser(Base):
     full_name: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     password_changed_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class LoginThrottle(Base):
+    """Failed logins per username typed, known or not (see migration 0002)."""
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(CITEXT, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class RoleGrant(Base):

@@ -8,6 +8,7 @@ relative to the granted unit is a ``Relation`` computed from the two materialise
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -74,29 +75,34 @@ class PasswordRules:
 
 
 @dataclass(frozen=True, slots=True)
-class PasswordProblem:
+class InputProblem:
+    """One reason an input is refused, for one field, in Vietnamese and English."""
+
     code: str
+    field: str
     vi: str
     en: str
 
 
 def password_problems(
     password: str, *, username: str, common: frozenset[str], rules: PasswordRules
-) -> list[PasswordProblem]:
+) -> list[InputProblem]:
     """Return why a password is too weak; an empty list accepts it."""
     problems = []
     if len(password) < rules.min_length:
         problems.append(
-            PasswordProblem(
+            InputProblem(
                 "PASSWORD_TOO_SHORT",
+                "password",
                 f"mật khẩu phải có ít nhất {rules.min_length} ký tự",
                 f"the password must have at least {rules.min_length} characters",
             )
         )
     if len(password) > rules.max_length:
         problems.append(
-            PasswordProblem(
+            InputProblem(
                 "PASSWORD_TOO_LONG",
+                "password",
                 f"mật khẩu dài tối đa {rules.max_length} ký tự",
                 f"the password may have at most {rules.max_length} characters",
             )
@@ -104,21 +110,47 @@ def password_problems(
     lowered = password.casefold()
     if username and username.casefold() in lowered:
         problems.append(
-            PasswordProblem(
+            InputProblem(
                 "PASSWORD_CONTAINS_USERNAME",
+                "password",
                 "mật khẩu không được chứa tên đăng nhập",
                 "the password must not contain the username",
             )
         )
     if lowered in common or len(set(password)) < 4:
         problems.append(
-            PasswordProblem(
+            InputProblem(
                 "PASSWORD_TOO_COMMON",
+                "password",
                 "mật khẩu quá phổ biến hoặc quá đơn giản",
                 "the password is too common or too simple",
             )
         )
     return problems
+
+
+USERNAME = re.compile(r"[A-Za-z0-9._-]{3,64}")
+
+
+def account_problems(
+    *, username: str, full_name: str, password: str, common: frozenset[str], rules: PasswordRules
+) -> list[InputProblem]:
+    """Return why a new account cannot be created as given; an empty list accepts it."""
+    problems = []
+    if not USERNAME.fullmatch(username):
+        problems.append(
+            InputProblem(
+                "BAD_USERNAME",
+                "username",
+                "tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số, `.`, `_` hoặc `-`",
+                "a username has 3–64 ASCII letters, digits, `.`, `_` or `-`",
+            )
+        )
+    if not full_name.strip():
+        problems.append(
+            InputProblem("MISSING_NAME", "fullName", "thiếu họ và tên", "the full name is empty")
+        )
+    return problems + password_problems(password, username=username, common=common, rules=rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +210,24 @@ class Reach:
 
     path: str
     relations: frozenset[Relation]
+
+
+_DOWNWARD = frozenset({Relation.SELF, Relation.CHILD, Relation.DESCENDANT})
+
+
+def grant_refusal(
+    *, granter: Principal, grantee_user_id: int, role: Role, target_path: str
+) -> str | None:
+    """Why ``granter`` may not give (or take) ``role`` at ``target_path``; None if it may.
+
+    As in DHIS2, an administrator hands out only roles it holds itself, over units inside where
+    it holds them; and nobody changes their own grants. (That the granter administers the
+    target unit at all is the policy's ``grant manage`` permission, checked before this.)
+    """
+    if granter.user_id == grantee_user_id:
+        return "SELF_GRANT"
+    holds = any(
+        grant.role is role and relation(granted=grant.unit_path, target=target_path) in _DOWNWARD
+        for grant in granter.grants
+    )
+    return None if holds else "ROLE_NOT_HELD"

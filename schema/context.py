@@ -10,7 +10,9 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.errors import Language
+from planning.access import Principal, Reach
+from schema.access.services import AccessServices
+from schema.errors import ClientError, Language
 from schema.loaders import Loaders
 
 P = ParamSpec("P")
@@ -23,6 +25,8 @@ class Context:
 
     session: AsyncSession
     now: datetime  # the one clock reading of the request, in Vietnam's time zone
+    access: AccessServices
+    principal: Principal | None = None  # None: nobody logged in
     language: Language = Language.VI
     request_id: str = "-"
     # Sibling fields resolve concurrently, and an AsyncSession refuses concurrent use
@@ -38,6 +42,19 @@ class Context:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    def allows(self, action: str, resource: str, unit_path: str) -> bool:
+        """Whether the caller may do ``action`` on ``resource`` at the unit ``unit_path``."""
+        return self.access.policy.allows(self.principal, action, resource, unit_path)
+
+    def authorize(self, action: str, resource: str, unit_path: str) -> None:
+        """:raises ClientError: NOT_ALLOWED unless ``allows``"""
+        if not self.allows(action, resource, unit_path):
+            raise ClientError("NOT_ALLOWED", action=action, resource=resource)
+
+    def reaches(self, action: str, resource: str) -> list[Reach]:
+        """Where the caller may do ``action`` on ``resource``: the filter of list queries."""
+        return self.access.policy.reaches(self.principal, action, resource)
 
     async def read(
         self,

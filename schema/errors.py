@@ -122,6 +122,22 @@ MESSAGES: Mapping[str, Message] = {
         "Method {method} is not allowed here ({detail}).",
     ),
     "NOT_FOUND": Message("Không tìm thấy.", "Not found."),
+    "UNAUTHENTICATED": Message(
+        "Cần đăng nhập (gửi `Authorization: Bearer <token>`).",
+        "Log in first (send `Authorization: Bearer <token>`).",
+    ),
+    "INVALID_TOKEN": Message(
+        "Mã truy cập không hợp lệ, đã hết hạn hoặc tài khoản đã bị khóa; hãy đăng nhập lại.",
+        "The access token is invalid or expired, or its account is disabled; log in again.",
+    ),
+    "NOT_ALLOWED": Message(
+        "Bạn không có quyền {action} {resource} ở đơn vị này.",
+        "You may not {action} {resource} here.",
+    ),
+    "OFFICIALS_ONLY": Message(
+        "Chỉ cán bộ đăng nhập bằng tài khoản mới xem được thông tin này (không dùng khóa API).",
+        "Only officials logged in with an account may see this (not an API key).",
+    ),
 }
 
 

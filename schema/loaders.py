@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from db import units as units_db
-from db.models import Unit
+from db import access as access_db, units as units_db
+from db.models import RoleGrant, Unit
 
 if TYPE_CHECKING:
     from schema.context import Context
@@ -49,6 +49,11 @@ class Loaders:
         self.children = DataLoader[ChildrenKey, list[Unit]](load_fn=self._children)
         self.child_count = DataLoader[DatedKey, int](load_fn=self._child_counts)
         self.descendant_count = DataLoader[DatedKey, int](load_fn=self._descendant_counts)
+        self.grants_of_user = DataLoader[int, list[RoleGrant]](load_fn=self._grants_of_users)
+
+    async def _grants_of_users(self, user_ids: Sequence[int]) -> list[list[RoleGrant]]:
+        found = await self._context.read(access_db.grants_of, user_ids)
+        return [found[user_id] for user_id in user_ids]
 
     async def _units(self, ids: Sequence[int]) -> list[Unit | None]:
         found = await self._context.read(units_db.by_ids, ids)

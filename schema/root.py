@@ -10,24 +10,44 @@ from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from db import access as access_db
+from schema.access.admin import AdminMutation
+from schema.access.queries import AccessQuery
+from schema.access.sessions import SessionMutation
+from schema.access.types import ApiKey, RoleGrant, User
 from schema.context import Context
 from schema.errors import ErrorPresentation
 from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
+from schema.permissions import logged_in
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
 
 
 @strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
-class Query(UnitQuery):
-    @strawberry.field(description="Any object by its global id (Relay); null if none has it.")
+class Query(UnitQuery, AccessQuery):
+    @strawberry.field(
+        description="Any object by its global id (Relay); null if none has it, or if you may "
+        "not see it.",
+        extensions=logged_in(),
+    )
     async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:
         type_name, row_id = parse_global_id(id)
         ctx = info.context
         if type_name == "Unit":
             row = await ctx.loaders.unit.load(row_id)
             return Unit.from_row(row, at=tree_date(row, None, ctx.today)) if row else None
+        if type_name == "User" and ctx.principal is not None and ctx.principal.is_official:
+            user = (await ctx.read(access_db.users_by_ids, [row_id])).get(row_id)
+            path = await ctx.read(access_db.unit_path, unit_id=user.unit_id) if user else None
+            if user is not None and path is not None and ctx.allows("read", "user", path):
+                return User.from_row(user)
         return None
+
+
+@strawberry.type(description="Change the cadre-planning data.")
+class Mutation(SessionMutation, AdminMutation):
+    pass
 
 
 class QuyhoachSchema(strawberry.Schema):
@@ -49,7 +69,8 @@ def build_schema() -> strawberry.Schema:
     ]
     return QuyhoachSchema(
         query=Query,
-        types=[Unit],
+        mutation=Mutation,
+        types=[Unit, User, RoleGrant, ApiKey],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
     )

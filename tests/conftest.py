@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,17 +21,23 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 import db
 from api.app import create_app
+from api.auth import build_access
 from api.graphql import VIETNAM_TIME
 from api.settings import Settings
 from api.unit_lists import datasets, read_rows
 from db import embedded, migrate
+from db.access_cache import PrincipalCache
 from db.unit_import import import_units
+from planning.access import Grant, Principal, Role
+from schema.access.credentials import Credentials
+from schema.access.services import AccessServices
 from schema.context import Context
 from schema.errors import Language
 from schema.root import schema
@@ -135,11 +142,40 @@ def statements(connection: AsyncConnection) -> Iterator[Statements]:
     event.remove(sync, "before_cursor_execute", count)
 
 
+@pytest.fixture(scope="session")
+def access() -> AccessServices:
+    """The real access services, with argon2 at its cheapest so tests stay fast."""
+    real = build_access(Settings())
+    credentials = Credentials(
+        secret="test-secret-" + "x" * 32,
+        access_ttl=real.credentials.access_ttl,
+        refresh_ttl=real.credentials.refresh_ttl,
+        hasher=PasswordHasher.from_parameters(profiles.CHEAPEST),
+    )
+    return replace(real, credentials=credentials)
+
+
+# The caller of `run` unless a test says otherwise: a viewer of the whole country.
+NATIONAL_VIEWER = Principal(
+    user_id=None,
+    api_key_id=None,
+    name="national-viewer",
+    grants=(Grant(grant_id=0, role=Role.VIEWER, unit_id=1, unit_path="1"),),
+)
+
+
 class Runner:
     """Executes GraphQL documents through the real schema on the test's session."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, access: AccessServices) -> None:
         self.session = session
+        self.access = access
+        self.principal: Principal | None = NATIONAL_VIEWER
+
+    def as_(self, principal: Principal | None) -> Runner:
+        other = Runner(self.session, self.access)
+        other.principal = principal
+        return other
 
     async def result(
         self,
@@ -148,7 +184,14 @@ class Runner:
         *,
         language: Language = Language.EN,
     ) -> Any:
-        context = Context(session=self.session, now=NOW, language=language, request_id="test")
+        context = Context(
+            session=self.session,
+            now=NOW,
+            access=self.access,
+            principal=self.principal,
+            language=language,
+            request_id="test",
+        )
         return await schema.execute(query, variable_values=variables, context_value=context)
 
     async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
@@ -164,17 +207,54 @@ class Runner:
 
 
 @pytest.fixture
-def run(session: AsyncSession) -> Runner:
-    return Runner(session)
+def run(session: AsyncSession, access: AccessServices) -> Runner:
+    return Runner(session, access)
 
 
 @pytest.fixture
-async def client(
-    sessionmaker: async_sessionmaker[AsyncSession],
+async def anonymous(
+    sessionmaker: async_sessionmaker[AsyncSession], access: AccessServices
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(
-        settings=Settings(max_body_bytes=100_000), sessionmaker=sessionmaker, clock=lambda: NOW
+        settings=Settings(max_body_bytes=100_000),
+        sessionmaker=sessionmaker,
+        access=access,
+        principals=PrincipalCache(),
+        clock=lambda: NOW,
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://quyhoach.test") as client:
         yield client
+
+
+LOGIN = """
+mutation ($u: String!, $p: String!) {
+  login(input: {username: $u, password: $p}) {
+    __typename
+    ... on AuthPayload { accessToken refreshToken expiresAt }
+  }
+}
+"""
+
+
+async def log_in(client: httpx.AsyncClient, username: str, password: str) -> dict[str, Any]:
+    response = await client.post(
+        "/graphql", json={"query": LOGIN, "variables": {"u": username, "p": password}}
+    )
+    login = response.json()["data"]["login"]
+    assert login["__typename"] == "AuthPayload", login
+    return dict(login)
+
+
+@pytest.fixture
+async def client(
+    anonymous: httpx.AsyncClient, session: AsyncSession, access: AccessServices
+) -> httpx.AsyncClient:
+    """A client logged in as a national viewer."""
+    from tests.factories import PASSWORD, make_user
+
+    await make_user(session, access, "national.viewer", roles=[Role.VIEWER])
+    await session.commit()
+    tokens = await log_in(anonymous, "national.viewer", PASSWORD)
+    anonymous.headers["authorization"] = f"Bearer {tokens['accessToken']}"
+    return anonymous

@@ -14,6 +14,7 @@ from schema.context import Context
 from schema.errors import ClientError
 from schema.node import row_id_of
 from schema.pagination import DEFAULT_PAGE_SIZE, decode_cursor, page_size
+from schema.permissions import logged_in
 from schema.units.types import Unit, UnitConnection, tree_date
 
 MAX_SEARCH_LENGTH = 200
@@ -36,7 +37,8 @@ def search_words(search: str | None) -> tuple[str, ...]:
 class UnitQuery:
     @strawberry.field(
         description="One unit, by global `id` or by GSO `code` (the unit that bore the code on "
-        "`at`, default today). Give exactly one of `id` and `code`."
+        "`at`, default today). Give exactly one of `id` and `code`.",
+        extensions=logged_in(),
     )
     async def unit(
         self,
@@ -61,7 +63,9 @@ class UnitQuery:
     @strawberry.field(
         description="Units of the tree valid on `at` (default today), ordered by code: "
         "filtered by `kind`, by `parent` (its direct children), and by `search` "
-        "(accent- and case-insensitive word prefixes: `quang yen` finds `Thị xã Quảng Yên`)."
+        "(accent- and case-insensitive word prefixes: `quang yen` finds `Thị xã Quảng Yên`). "
+        "The unit tree is public reference data: any login may read all of it.",
+        extensions=logged_in(),
     )
     async def units(
         self,

@@ -28,14 +28,22 @@ UPGRADE = [
         full_name text NOT NULL,
         unit_id bigint NOT NULL,
         active boolean NOT NULL DEFAULT true,
-        failed_logins integer NOT NULL DEFAULT 0,
-        locked_until timestamptz,
         created_at timestamptz NOT NULL,
         password_changed_at timestamptz NOT NULL,
         CONSTRAINT pk_app_user PRIMARY KEY (id),
         CONSTRAINT uq_app_user_username UNIQUE (username),
         CONSTRAINT fk_app_user_unit_id_unit FOREIGN KEY (unit_id) REFERENCES unit (id),
         CONSTRAINT ck_app_user_username_shape CHECK (username ~ '^[A-Za-z0-9._-]{3,64}$')
+    )
+    """,
+    # Failed logins are counted per username typed, known or not, so that locking (and its
+    # answer) cannot be used to find out which usernames exist.
+    """
+    CREATE TABLE login_throttle (
+        username citext NOT NULL,
+        failures integer NOT NULL DEFAULT 0,
+        locked_until timestamptz,
+        CONSTRAINT pk_login_throttle PRIMARY KEY (username)
     )
     """,
     """
@@ -131,21 +139,28 @@ UPGRADE = [
     """,
     # Every process caches principals; a change to a user or a grant tells them all, on commit.
     """
-    CREATE FUNCTION notify_access_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM pg_notify('quyhoach_access',
-            CASE TG_TABLE_NAME WHEN 'app_user' THEN NEW.id ELSE NEW.user_id END::text);
+        PERFORM pg_notify('quyhoach_access', NEW.id::text);
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE FUNCTION notify_grant_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('quyhoach_access', NEW.user_id::text);
         RETURN NULL;
     END
     $$
     """,
     """
     CREATE TRIGGER app_user_changed AFTER INSERT OR UPDATE ON app_user
-    FOR EACH ROW EXECUTE FUNCTION notify_access_changed()
+    FOR EACH ROW EXECUTE FUNCTION notify_user_changed()
     """,
     """
     CREATE TRIGGER role_grant_changed AFTER INSERT OR UPDATE ON role_grant
-    FOR EACH ROW EXECUTE FUNCTION notify_access_changed()
+    FOR EACH ROW EXECUTE FUNCTION notify_grant_changed()
     """,
 ]
 
@@ -155,7 +170,9 @@ DOWNGRADE = [
     "DROP TABLE refresh_token",
     "DROP TABLE role_grant",
     "DROP TABLE app_user",
-    "DROP FUNCTION notify_access_changed()",
+    "DROP TABLE login_throttle",
+    "DROP FUNCTION notify_user_changed()",
+    "DROP FUNCTION notify_grant_changed()",
     "DROP FUNCTION refuse_change()",
     "DROP TYPE role",
 ]

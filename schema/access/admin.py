@@ -1,0 +1,406 @@
+"""Decentralised administration: users, grants and API keys inside the admin's subtree.
+
+Each mutation reads load → authorize → decide → write (with its audit event) → commit once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from db import access as access_db, audit
+from planning.access import InputProblem, Role, account_problems, grant_refusal, password_problems
+from schema.access.types import (
+    ApiKey,
+    ApiKeyCreated,
+    ApiKeyPayload,
+    GrantPayload,
+    RoleGrant,
+    User,
+    UserPayload,
+)
+from schema.context import Context
+from schema.errors import ClientError
+from schema.node import row_id_of
+from schema.outcomes import (
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+    not_allowed,
+    not_found,
+    validation_failed,
+)
+from schema.permissions import official
+
+UserResult = Annotated[
+    UserPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("UserResult")
+]
+GrantResult = Annotated[GrantPayload | NotAllowed | NotFound, strawberry.union("GrantResult")]
+CreateApiKeyResult = Annotated[
+    ApiKeyCreated | NotAllowed | NotFound | ValidationFailed, strawberry.union("CreateApiKeyResult")
+]
+ApiKeyResult = Annotated[ApiKeyPayload | NotAllowed | NotFound, strawberry.union("ApiKeyResult")]
+
+
+@strawberry.input(description="A new official's account, in a unit of the admin's subtree.")
+class CreateUserInput:
+    username: str = strawberry.field(description="3–64 ASCII letters, digits, `.`, `_` or `-`.")
+    password: str = strawberry.field(description="12+ characters, not common, not the username.")
+    full_name: str
+    unit: strawberry.ID
+
+
+@strawberry.input(description="Which account to deactivate, and why.")
+class DeactivateUserInput:
+    user: strawberry.ID
+    reason: str
+
+
+@strawberry.input(description="A new password for another official's account.")
+class ResetPasswordInput:
+    user: strawberry.ID
+    new_password: str
+
+
+@strawberry.input(description="A role to grant to a user on a unit, and why.")
+class GrantRoleInput:
+    user: strawberry.ID
+    role: Role
+    unit: strawberry.ID
+    reason: str | None = None
+
+
+@strawberry.input(description="A grant to revoke, and why.")
+class RevokeRoleInput:
+    grant: strawberry.ID
+    reason: str | None = None
+
+
+@strawberry.input(description="An API key for an integrator, reading one unit's subtree.")
+class CreateApiKeyInput:
+    name: str
+    unit: strawberry.ID
+    expires_at: datetime | None = None
+
+
+@strawberry.input(description="An API key to revoke.")
+class RevokeApiKeyInput:
+    api_key: strawberry.ID
+
+
+def _row(global_id: str, type_name: str) -> int | None:
+    """The row id of a global id naming a ``type_name``; None for any other id."""
+    try:
+        return row_id_of(global_id, type_name)
+    except ClientError:
+        return None
+
+
+def _actor(ctx: Context) -> int:
+    principal = ctx.principal
+    assert principal is not None  # guaranteed by official()
+    assert principal.user_id is not None
+    return principal.user_id
+
+
+async def _path(ctx: Context, unit_id: int | None) -> str | None:
+    return await ctx.read(access_db.unit_path, unit_id=unit_id) if unit_id else None
+
+
+@strawberry.type
+class AdminMutation:
+    @strawberry.mutation(
+        description="Create an official's account in a unit of your subtree (tạo tài khoản).",
+        extensions=official(),
+    )
+    async def create_user(
+        self, info: strawberry.Info[Context, None], input: CreateUserInput
+    ) -> UserResult:
+        ctx = info.context
+        unit_id = _row(input.unit, "Unit")
+        path = await _path(ctx, unit_id)
+        if unit_id is None or path is None:
+            return not_found(ctx, input.unit)
+        if not ctx.allows("manage", "user", path):
+            return not_allowed(ctx, "manage", "user")
+        username, full_name = input.username.strip(), input.full_name.strip()
+        problems = account_problems(
+            username=username,
+            full_name=full_name,
+            password=input.password,
+            common=ctx.access.common_passwords,
+            rules=ctx.access.passwords,
+        )
+        if not problems and await ctx.read(access_db.username_taken, username=username):
+            problems.append(
+                InputProblem("USERNAME_TAKEN", "username", "tên đăng nhập đã được dùng", "taken")
+            )
+        if problems:
+            return validation_failed(ctx, problems)
+        password_hash = await ctx.access.credentials.hash_password(input.password)
+        user = await ctx.read(
+            access_db.add_user,
+            username=username,
+            password_hash=password_hash,
+            full_name=full_name,
+            unit_id=unit_id,
+            now=ctx.now,
+        )
+        await ctx.read(
+            audit.record,
+            at=ctx.now,
+            actor_user_id=_actor(ctx),
+            action="create_user",
+            subject_type="user",
+            subject_id=user.id,
+            unit_id=unit_id,
+            after={"username": username, "full_name": full_name, "unit_id": unit_id},
+        )
+        await ctx.session.commit()
+        return UserPayload(user=User.from_row(user))
+
+    @strawberry.mutation(
+        description="Deactivate an account of your subtree: it can no longer log in, and its "
+        "sessions end. Nothing is deleted.",
+        extensions=official(),
+    )
+    async def deactivate_user(
+        self, info: strawberry.Info[Context, None], input: DeactivateUserInput
+    ) -> UserResult:
+        ctx = info.context
+        user_id = _row(input.user, "User")
+        user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
+        if user is None:
+            return not_found(ctx, input.user)
+        path = await _path(ctx, user.unit_id)
+        if path is None or not ctx.allows("manage", "user", path):
+            return not_allowed(ctx, "manage", "user")
+        if user.id == _actor(ctx):
+            return not_allowed(ctx, "manage", "user", code="SELF_DEACTIVATION")
+        if user.active:
+            user.active = False
+            await ctx.read(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
+            await ctx.read(
+                audit.record,
+                at=ctx.now,
+                actor_user_id=_actor(ctx),
+                action="deactivate_user",
+                subject_type="user",
+                subject_id=user.id,
+                unit_id=user.unit_id,
+                before={"active": True},
+                after={"active": False},
+                reason=input.reason,
+            )
+            await ctx.session.commit()
+        return UserPayload(user=User.from_row(user))
+
+    @strawberry.mutation(
+        description="Set a new password on an account of your subtree; its sessions end.",
+        extensions=official(),
+    )
+    async def reset_password(
+        self, info: strawberry.Info[Context, None], input: ResetPasswordInput
+    ) -> UserResult:
+        ctx = info.context
+        user_id = _row(input.user, "User")
+        user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
+        if user is None:
+            return not_found(ctx, input.user)
+        path = await _path(ctx, user.unit_id)
+        if path is None or not ctx.allows("manage", "user", path):
+            return not_allowed(ctx, "manage", "user")
+        problems = password_problems(
+            input.new_password,
+            username=user.username,
+            common=ctx.access.common_passwords,
+            rules=ctx.access.passwords,
+        )
+        if problems:
+            return validation_failed(ctx, problems)
+        user.password_hash = await ctx.access.credentials.hash_password(input.new_password)
+        user.password_changed_at = ctx.now
+        await ctx.read(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
+        await ctx.read(
+            audit.record,
+            at=ctx.now,
+            actor_user_id=_actor(ctx),
+            action="reset_password",
+            subject_type="user",
+            subject_id=user.id,
+            unit_id=user.unit_id,
+        )
+        await ctx.session.commit()
+        return UserPayload(user=User.from_row(user))
+
+    @strawberry.mutation(
+        description="Grant a role on a unit of your subtree. You may grant only roles you hold "
+        "there yourself, and never to yourself (phân quyền).",
+        extensions=official(),
+    )
+    async def grant_role(
+        self, info: strawberry.Info[Context, None], input: GrantRoleInput
+    ) -> GrantResult:
+        ctx = info.context
+        user_id, unit_id = _row(input.user, "User"), _row(input.unit, "Unit")
+        user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
+        if user is None or not user.active:
+            return not_found(ctx, input.user)
+        path = await _path(ctx, unit_id)
+        if unit_id is None or path is None:
+            return not_found(ctx, input.unit)
+        if not ctx.allows("manage", "grant", path):
+            return not_allowed(ctx, "manage", "grant")
+        assert ctx.principal is not None
+        refusal = grant_refusal(
+            granter=ctx.principal, grantee_user_id=user.id, role=input.role, target_path=path
+        )
+        if refusal is not None:
+            return not_allowed(ctx, "grant", input.role.value, code=refusal)
+        existing = await ctx.read(
+            access_db.live_grant, user_id=user.id, role=input.role, unit_id=unit_id
+        )
+        if existing is not None:  # granting twice is answered with the grant, not duplicated
+            return GrantPayload(grant=RoleGrant.from_row(existing))
+        grant = await ctx.read(
+            access_db.add_grant,
+            user_id=user.id,
+            role=input.role,
+            unit_id=unit_id,
+            granted_by=_actor(ctx),
+            reason=input.reason,
+            now=ctx.now,
+        )
+        await ctx.read(
+            audit.record,
+            at=ctx.now,
+            actor_user_id=_actor(ctx),
+            action="grant_role",
+            subject_type="grant",
+            subject_id=grant.id,
+            unit_id=unit_id,
+            after={"user_id": user.id, "role": input.role.value, "unit_id": unit_id},
+            reason=input.reason,
+        )
+        await ctx.session.commit()
+        return GrantPayload(grant=RoleGrant.from_row(grant))
+
+    @strawberry.mutation(
+        description="Revoke a grant on a unit of your subtree, for a role you hold there "
+        "yourself. The grant stays in the history, marked revoked.",
+        extensions=official(),
+    )
+    async def revoke_role(
+        self, info: strawberry.Info[Context, None], input: RevokeRoleInput
+    ) -> GrantResult:
+        ctx = info.context
+        grant_id = _row(input.grant, "RoleGrant")
+        grant = await ctx.read(access_db.grant_for_update, grant_id=grant_id) if grant_id else None
+        if grant is None:
+            return not_found(ctx, input.grant)
+        path = await _path(ctx, grant.unit_id)
+        if path is None or not ctx.allows("manage", "grant", path):
+            return not_allowed(ctx, "manage", "grant")
+        assert ctx.principal is not None
+        refusal = grant_refusal(
+            granter=ctx.principal, grantee_user_id=grant.user_id, role=grant.role, target_path=path
+        )
+        if refusal is not None:
+            return not_allowed(ctx, "revoke", grant.role.value, code=refusal)
+        if grant.revoked_at is None:
+            grant.revoked_at, grant.revoked_by = ctx.now, _actor(ctx)
+            grant.revoke_reason = input.reason
+            await ctx.read(
+                audit.record,
+                at=ctx.now,
+                actor_user_id=_actor(ctx),
+                action="revoke_role",
+                subject_type="grant",
+                subject_id=grant.id,
+                unit_id=grant.unit_id,
+                before={"revoked_at": None},
+                after={"revoked_at": ctx.now.isoformat()},
+                reason=input.reason,
+            )
+            await ctx.session.commit()
+        return GrantPayload(grant=RoleGrant.from_row(grant))
+
+    @strawberry.mutation(
+        description="Create an API key for an integrator reading aggregates of a unit's subtree. "
+        "The secret is in this answer only; only its hash is kept.",
+        extensions=official(),
+    )
+    async def create_api_key(
+        self, info: strawberry.Info[Context, None], input: CreateApiKeyInput
+    ) -> CreateApiKeyResult:
+        ctx = info.context
+        unit_id = _row(input.unit, "Unit")
+        path = await _path(ctx, unit_id)
+        if unit_id is None or path is None:
+            return not_found(ctx, input.unit)
+        if not ctx.allows("manage", "apikey", path):
+            return not_allowed(ctx, "manage", "apikey")
+        name = input.name.strip()
+        problems = []
+        if not 0 < len(name) <= 200:
+            problems.append(
+                InputProblem("BAD_NAME", "name", "tên từ 1 đến 200 ký tự", "1–200 characters")
+            )
+        if input.expires_at is not None and input.expires_at <= ctx.now:
+            problems.append(
+                InputProblem("EXPIRES_IN_PAST", "expiresAt", "thời hạn đã qua", "already past")
+            )
+        if problems:
+            return validation_failed(ctx, problems)
+        key = await ctx.read(
+            access_db.add_api_key,
+            name=name,
+            unit_id=unit_id,
+            created_by=_actor(ctx),
+            expires_at=input.expires_at,
+            now=ctx.now,
+        )
+        secret, key.secret_hash = ctx.access.credentials.new_api_key_secret(key.id)
+        await ctx.read(
+            audit.record,
+            at=ctx.now,
+            actor_user_id=_actor(ctx),
+            action="create_api_key",
+            subject_type="api_key",
+            subject_id=key.id,
+            unit_id=unit_id,
+            after={"name": name, "unit_id": unit_id},
+        )
+        await ctx.session.commit()
+        return ApiKeyCreated(api_key=ApiKey.from_row(key), secret=secret)
+
+    @strawberry.mutation(
+        description="Revoke an API key of your subtree; it stops working at once.",
+        extensions=official(),
+    )
+    async def revoke_api_key(
+        self, info: strawberry.Info[Context, None], input: RevokeApiKeyInput
+    ) -> ApiKeyResult:
+        ctx = info.context
+        key_id = _row(input.api_key, "ApiKey")
+        key = await ctx.read(access_db.api_key_for_update, key_id=key_id) if key_id else None
+        if key is None:
+            return not_found(ctx, input.api_key)
+        path = await _path(ctx, key.unit_id)
+        if path is None or not ctx.allows("manage", "apikey", path):
+            return not_allowed(ctx, "manage", "apikey")
+        if key.revoked_at is None:
+            key.revoked_at, key.revoked_by = ctx.now, _actor(ctx)
+            await ctx.read(
+                audit.record,
+                at=ctx.now,
+                actor_user_id=_actor(ctx),
+                action="revoke_api_key",
+                subject_type="api_key",
+                subject_id=key.id,
+                unit_id=key.unit_id,
+            )
+            await ctx.session.commit()
+        return ApiKeyPayload(api_key=ApiKey.from_row(key))

@@ -1,0 +1,55 @@
+"""Outcomes a client can act on, shared by every feature's mutations (union members)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import strawberry
+
+from planning.access import InputProblem
+from schema.context import Context
+from schema.errors import MESSAGES, Language
+
+
+@strawberry.type(description="The caller may not do this here (no role grants it).")
+class NotAllowed:
+    message: str
+    code: str = strawberry.field(description="Why: `NOT_ALLOWED`, `SELF_GRANT`, `ROLE_NOT_HELD`…")
+
+
+@strawberry.type(description="Nothing with this id exists (or the caller may not know of it).")
+class NotFound:
+    message: str
+    id: strawberry.ID
+
+
+@strawberry.type(description="One reason an input was refused.")
+class Problem:
+    code: str = strawberry.field(description="A stable machine code, e.g. `PASSWORD_TOO_SHORT`.")
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    message: str
+
+
+@strawberry.type(description="The input was refused; `problems` says why, one reason each.")
+class ValidationFailed:
+    message: str
+    problems: list[Problem]
+
+
+def not_allowed(ctx: Context, action: str, resource: str, code: str = "NOT_ALLOWED") -> NotAllowed:
+    message = MESSAGES["NOT_ALLOWED"].text(ctx.language, action=action, resource=resource)
+    return NotAllowed(message=message, code=code)
+
+
+def not_found(ctx: Context, global_id: str) -> NotFound:
+    return NotFound(message=MESSAGES["NOT_FOUND"].text(ctx.language), id=strawberry.ID(global_id))
+
+
+def validation_failed(ctx: Context, problems: Sequence[InputProblem]) -> ValidationFailed:
+    english = ctx.language is Language.EN
+    return ValidationFailed(
+        message="Invalid input." if english else "Dữ liệu không hợp lệ.",
+        problems=[
+            Problem(code=p.code, field=p.field, message=p.en if english else p.vi) for p in problems
+        ],
+    )

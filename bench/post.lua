@@ -1,6 +1,6 @@
--- wrk script: POST the JSON body in $WRK_BODY (with $QUYHOACH_BENCH_TOKEN as bearer token if
--- set), and count answers that carry GraphQL errors
--- (a partial failure answers 200 with "errors", which wrk's status count cannot see).
+-- wrk script: POST the JSON body in $WRK_BODY (with $QUYHOACH_BENCH_TOKEN, if set, as bearer
+-- token), and count answers that carry GraphQL errors: a partial failure answers 200 with
+-- "errors", which wrk's status count cannot see.
 wrk.method = "POST"
 wrk.body = os.getenv("WRK_BODY") or error("WRK_BODY is not set")
 wrk.headers["Content-Type"] = "application/json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -79,3 +80,50 @@ async def _run(argv: list[str]) -> int:
 def test_async_url_names_the_asyncpg_driver() -> None:
     assert db.async_url("postgresql://u@h/d") == "postgresql+asyncpg://u@h/d"
     assert db.async_url("postgres://u@h/d") == "postgresql+asyncpg://u@h/d"
+
+
+class TestCreateUser:
+    async def test_creates_an_admin_who_can_log_in(
+        self, own_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr("sys.stdin", io.StringIO("a long enough secret 2026\n"))
+
+        assert await _run(["migrate"]) == 0
+        code = await _run(
+            [
+                "create-user",
+                "--username",
+                "root.admin",
+                "--unit",
+                "VN",
+                "--role",
+                "admin",
+                "--role",
+                "viewer",
+                "--password-stdin",
+            ]
+        )
+
+        assert code == 0
+        assert "created user root.admin" in capsys.readouterr().out
+        connection = await asyncpg.connect(own_database)
+        try:
+            roles = await connection.fetch(
+                "SELECT g.role::text FROM role_grant g JOIN app_user u ON u.id = g.user_id "
+                "WHERE u.username = 'root.admin' ORDER BY 1"
+            )
+        finally:
+            await connection.close()
+        assert [r[0] for r in roles] == ["ADMIN", "VIEWER"]
+
+    async def test_refuses_a_weak_password_and_an_unknown_unit(
+        self, own_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+
+        code = await _run(["create-user", "--username", "x.y", "--unit", "99", "--password-stdin"])
+
+        err = capsys.readouterr().err
+        assert code == 2
+        assert "at least 12 characters" in err
+        assert "no unit has code 99" in err

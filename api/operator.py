@@ -1,0 +1,148 @@
+"""Operator tasks behind the CLI: creating accounts, and the demo logins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import access as access_db, audit, units as units_db
+from planning.access import InputProblem, Role, account_problems
+from schema.access.services import AccessServices
+
+DEMO_PASSWORD = "quyhoach-demo-2026"
+
+
+class AccountRefused(Exception):
+    def __init__(self, problems: Sequence[InputProblem]) -> None:
+        super().__init__("; ".join(p.en for p in problems))
+        self.problems = list(problems)
+
+
+async def create_user(
+    session: AsyncSession,
+    access: AccessServices,
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    unit_code: str,
+    at: date,
+    roles: Sequence[Role],
+    now: datetime,
+) -> int:
+    """Create an account with roles on its unit (no granter: the operator bootstraps it).
+
+    :raises AccountRefused: for an unknown unit, a taken username or a weak password
+    """
+    home = await units_db.by_code(session, code=unit_code, at=at)
+    problems = account_problems(
+        username=username,
+        full_name=full_name,
+        password=password,
+        common=access.common_passwords,
+        rules=access.passwords,
+    )
+    if home is None:
+        problems.append(
+            InputProblem(
+                "UNKNOWN_UNIT",
+                "unit",
+                f"không có đơn vị mã {unit_code} vào ngày {at}",
+                f"no unit has code {unit_code} on {at}",
+            )
+        )
+    elif await access_db.username_taken(session, username=username):
+        problems.append(
+            InputProblem("USERNAME_TAKEN", "username", "tên đăng nhập đã được dùng", "taken")
+        )
+    if problems:
+        raise AccountRefused(problems)
+    assert home is not None
+    user = await access_db.add_user(
+        session,
+        username=username,
+        password_hash=await access.credentials.hash_password(password),
+        full_name=full_name,
+        unit_id=home.id,
+        now=now,
+    )
+    await audit.record(
+        session,
+        at=now,
+        actor_user_id=None,
+        action="create_user",
+        subject_type="user",
+        subject_id=user.id,
+        unit_id=home.id,
+        after={"username": username, "roles": [role.value for role in roles]},
+        reason="quyhoach create-user",
+    )
+    for role in roles:
+        await access_db.add_grant(
+            session,
+            user_id=user.id,
+            role=role,
+            unit_id=home.id,
+            granted_by=None,
+            reason="quyhoach create-user",
+            now=now,
+        )
+    return user.id
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    username: str
+    unit_code: str
+    at: date
+    roles: tuple[Role, ...]
+    tier: str
+
+
+THREE_TIER_DAY = date(2025, 6, 30)
+TWO_TIER_DAY = date(2025, 7, 1)
+# Quảng Ninh: the province, Thị xã Quảng Yên and its Phường Quảng Yên in the three-tier tree;
+# the province and Phường Quảng Yên directly under it in the two-tier tree.
+DEMO_UNITS = (
+    ("22", TWO_TIER_DAY, "", "two-tier province"),
+    ("07132", TWO_TIER_DAY, "", "two-tier commune"),
+    ("22", THREE_TIER_DAY, ".old", "three-tier province"),
+    ("206", THREE_TIER_DAY, ".old", "three-tier district"),
+    ("07132", THREE_TIER_DAY, ".old", "three-tier commune"),
+)
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = [DemoLogin("admin", "VN", TWO_TIER_DAY, tuple(Role), "national root")]
+    for code, day, suffix, tier in DEMO_UNITS:
+        for role in Role:
+            # Admins hand out only roles they hold: the demo admins hold them all.
+            roles = tuple(Role) if role is Role.ADMIN else (role,)
+            logins.append(DemoLogin(f"{role.value.lower()}.{code}{suffix}", code, day, roles, tier))
+    return logins
+
+
+async def load_demo_logins(session: AsyncSession, access: AccessServices, *, now: datetime) -> int:
+    """Create the demo logins that do not exist yet; return how many were created."""
+    created = 0
+    for login in demo_logins():
+        if await access_db.username_taken(session, username=login.username):
+            continue
+        unit = await units_db.by_code(session, code=login.unit_code, at=login.at)
+        name = f"Demo {login.roles[0].value.title()} {unit.name if unit else login.unit_code}"
+        await create_user(
+            session,
+            access,
+            username=login.username,
+            password=DEMO_PASSWORD,
+            full_name=name,
+            unit_code=login.unit_code,
+            at=login.at,
+            roles=login.roles,
+            now=now,
+        )
+        created += 1
+    return created

@@ -87,7 +87,7 @@ def create_app(
         ],
         middleware=[
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
-            Middleware(RequestScope, sessionmaker=sessionmaker),
+            Middleware(RequestScope, sessionmaker=sessionmaker, concurrency=settings.db_pool_size),
         ],
         exception_handlers={404: not_routed, 405: not_routed},
         lifespan=lifespan,

@@ -18,7 +18,7 @@ def build() -> Starlette:
     settings = Settings.from_environ()
     if settings.database_url is None:
         raise SystemExit("DATABASE_URL is not set: start the server with `quyhoach serve`")
-    engine = db.create_engine(settings.database_url)
+    engine = db.create_engine(settings.database_url, pool_size=settings.db_pool_size)
     principals = PrincipalCache()
     listener = AccessListener(db.plain_url(settings.database_url), principals)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 
@@ -68,9 +69,14 @@ class RequestScope:
     Closing rolls back whatever was not committed: a mutation commits explicitly, once.
     """
 
-    def __init__(self, app: ASGIApp, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, app: ASGIApp, sessionmaker: async_sessionmaker[AsyncSession], concurrency: int
+    ) -> None:
         self.app = app
         self.sessionmaker = sessionmaker
+        # At most as many requests in flight as the pool has connections, admitted first come
+        # first served: waiting inside the pool instead let some requests starve for seconds.
+        self.gate = asyncio.Semaphore(concurrency)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,7 +91,7 @@ class RequestScope:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
-        async with self.sessionmaker() as session:
+        async with self.gate, self.sessionmaker() as session:
             state = scope.setdefault("state", {})
             state["session"] = session
             state["request_id"] = request_id

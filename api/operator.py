@@ -132,7 +132,7 @@ async def load_demo_logins(session: AsyncSession, access: AccessServices, *, now
         if await access_db.username_taken(session, username=login.username):
             continue
         unit = await units_db.by_code(session, code=login.unit_code, at=login.at)
-        name = f"Demo {login.roles[0].value.title()} {unit.name if unit else login.unit_code}"
+        name = f"Demo {login.username} ({unit.name if unit else login.unit_code})"
         await create_user(
             session,
             access,

@@ -21,6 +21,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     max_body_bytes: int = 1_000_000
+    db_pool_size: int = 20
     graphiql: bool = True
     secret: str = DEVELOPMENT_SECRET
     production: bool = False
@@ -67,6 +68,7 @@ class Settings:
             port=number("QUYHOACH_PORT", 8000),
             workers=number("QUYHOACH_WORKERS", 1),
             max_body_bytes=number("QUYHOACH_MAX_BODY_BYTES", 1_000_000),
+            db_pool_size=number("QUYHOACH_DB_POOL_SIZE", 20),
             graphiql=environ.get("QUYHOACH_GRAPHIQL", "1") not in ("0", "false", "no"),
             secret=secret,
             production=production,

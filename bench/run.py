@@ -27,6 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from api.operator import DEMO_PASSWORD
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 DATA_DIR = BENCH_DIR / "var"
@@ -172,6 +174,23 @@ def graphql(url: str, query: str, variables: dict[str, str] | None = None) -> di
     return data
 
 
+LOGIN_QUERY = """
+mutation ($u: String!, $p: String!) {
+  login(input: {username: $u, password: $p}) { __typename ... on AuthPayload { accessToken } }
+}
+"""
+
+
+def log_in(url: str) -> None:
+    """Log in as the demo national admin unless a token was given (tokens last 15 minutes)."""
+    if os.environ.get(TOKEN_VARIABLE):
+        return
+    answer = graphql(url, LOGIN_QUERY, {"u": "admin", "p": DEMO_PASSWORD})["login"]
+    if answer["__typename"] != "AuthPayload":
+        raise BenchError(f"the demo login `admin` was refused: {answer}")
+    os.environ[TOKEN_VARIABLE] = answer["accessToken"]  # read by graphql() and by post.lua
+
+
 def scenarios(url: str) -> list[Scenario]:
     """Pick real ids: Hà Nội of the three-tier tree (on 2025-06-30) and of the two-tier one."""
     picked = graphql(url, PICK_QUERY)
@@ -301,6 +320,7 @@ def bench(args: argparse.Namespace, argv: Sequence[str]) -> str:
     print(f"Starting the server on {base} (log: {SERVER_LOG}) …", file=sys.stderr)
     with server(port, args.workers) as process:
         wait_ready(process, base)
+        log_in(url)
         chosen = scenarios(url)
         for scenario in chosen:
             graphql(url, scenario.query, scenario.variables)

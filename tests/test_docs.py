@@ -6,8 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from planning.access import Role
+from schema.access.services import AccessServices
 from tests.conftest import Runner
+from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -21,7 +25,11 @@ EXAMPLES = [
 
 
 @pytest.mark.parametrize("document", EXAMPLES)
-async def test_example_runs(run: Runner, document: str) -> None:
-    data = await run.data(document)
+async def test_example_runs(
+    run: Runner, session: AsyncSession, access: AccessServices, document: str
+) -> None:
+    _, reader = await make_user(session, access, "docs.reader", roles=[Role.VIEWER])
+
+    data = await run.as_(reader).data(document)
 
     assert data

@@ -122,7 +122,8 @@ class Viewer:
     user: User | None = strawberry.field(description="The official, when logged in.")
     api_key: ApiKey | None = strawberry.field(description="The API key, when one is used.")
     grants: list[RoleGrant] = strawberry.field(
-        description="The roles the caller holds; an API key holds INTEGRATOR on its unit."
+        description="The roles an official holds. Empty for an API key, which acts as the "
+        "INTEGRATOR role on `apiKey.unit`."
     )
 
 

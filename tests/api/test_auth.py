@@ -181,3 +181,25 @@ class TestScopedLists:
 
         names = [e["node"]["username"] for e in response.json()["data"]["users"]["edges"]]
         assert names == ["clerk.quangyen", "viewer.qn"]
+
+    async def test_a_unit_of_another_province_lists_nothing(
+        self,
+        anonymous: httpx.AsyncClient,
+        viewer_token: str,
+        session: AsyncSession,
+        access: AccessServices,
+    ) -> None:
+        await make_user(session, access, "clerk.hanoi", unit_code="01")
+        await session.commit()
+        hanoi = to_global_id("Unit", (await unit(session, "01")).id)
+
+        response = await anonymous.post(
+            "/graphql",
+            json={
+                "query": "query ($u: ID) { users(unit: $u) { edges { node { username } } } }",
+                "variables": {"u": hanoi},
+            },
+            headers=bearer(viewer_token),
+        )
+
+        assert response.json() == {"data": {"users": {"edges": []}}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -197,14 +198,16 @@ def serve(settings: Settings, *, demo: bool) -> int:
             load_demo(url, settings)
         os.environ["DATABASE_URL"] = url  # what api.asgi reads, in this process and workers
         print(f"GraphQL (and GraphiQL) on http://{settings.host}:{settings.port}/graphql")
-        uvicorn.run(
-            "api.asgi:app",
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level="info",
-            proxy_headers=False,
-        )
+        # uvicorn re-raises the Ctrl-C it has already handled gracefully: nothing more to do.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.run(
+                "api.asgi:app",
+                host=settings.host,
+                port=settings.port,
+                workers=settings.workers,
+                log_level="info",
+                proxy_headers=False,
+            )
     return 0
 
 

@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 
 from db import access as access_db
 from schema.access.admin import AdminMutation
+from schema.access.api_keys import ApiKeyMutation
 from schema.access.queries import AccessQuery
 from schema.access.sessions import SessionMutation
 from schema.access.types import ApiKey, RoleGrant, User
@@ -46,7 +47,7 @@ class Query(UnitQuery, AccessQuery):
 
 
 @strawberry.type(description="Change the cadre-planning data.")
-class Mutation(SessionMutation, AdminMutation):
+class Mutation(SessionMutation, AdminMutation, ApiKeyMutation):
     pass
 
 

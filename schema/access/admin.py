@@ -5,17 +5,14 @@ Each mutation reads load → authorize → decide → write (with its audit even
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from db import access as access_db, audit
+from db.models import AppUser
 from planning.access import InputProblem, Role, account_problems, grant_refusal, password_problems
 from schema.access.types import (
-    ApiKey,
-    ApiKeyCreated,
-    ApiKeyPayload,
     GrantPayload,
     RoleGrant,
     User,
@@ -38,10 +35,6 @@ UserResult = Annotated[
     UserPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("UserResult")
 ]
 GrantResult = Annotated[GrantPayload | NotAllowed | NotFound, strawberry.union("GrantResult")]
-CreateApiKeyResult = Annotated[
-    ApiKeyCreated | NotAllowed | NotFound | ValidationFailed, strawberry.union("CreateApiKeyResult")
-]
-ApiKeyResult = Annotated[ApiKeyPayload | NotAllowed | NotFound, strawberry.union("ApiKeyResult")]
 
 
 @strawberry.input(description="A new official's account, in a unit of the admin's subtree.")
@@ -78,19 +71,7 @@ class RevokeRoleInput:
     reason: str | None = None
 
 
-@strawberry.input(description="An API key for an integrator, reading one unit's subtree.")
-class CreateApiKeyInput:
-    name: str
-    unit: strawberry.ID
-    expires_at: datetime | None = None
-
-
-@strawberry.input(description="An API key to revoke.")
-class RevokeApiKeyInput:
-    api_key: strawberry.ID
-
-
-def _row(global_id: str, type_name: str) -> int | None:
+def row_id(global_id: str, type_name: str) -> int | None:
     """The row id of a global id naming a ``type_name``; None for any other id."""
     try:
         return row_id_of(global_id, type_name)
@@ -98,15 +79,43 @@ def _row(global_id: str, type_name: str) -> int | None:
         return None
 
 
-def _actor(ctx: Context) -> int:
+def actor(ctx: Context) -> int:
     principal = ctx.principal
     assert principal is not None  # guaranteed by official()
     assert principal.user_id is not None
     return principal.user_id
 
 
-async def _path(ctx: Context, unit_id: int | None) -> str | None:
+async def unit_path(ctx: Context, unit_id: int | None) -> str | None:
     return await ctx.read(access_db.unit_path, unit_id=unit_id) if unit_id else None
+
+
+async def audit_change(
+    ctx: Context, action: str, subject_type: str, subject_id: int, unit_id: int, **details: Any
+) -> None:
+    """Record the change as an audit event by the caller, now (before, after, reason)."""
+    await ctx.read(
+        audit.record,
+        at=ctx.now,
+        actor_user_id=actor(ctx),
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        unit_id=unit_id,
+        **details,
+    )
+
+
+async def managed_user(ctx: Context, global_id: str) -> AppUser | NotFound | NotAllowed:
+    """The account ``global_id`` names, locked, if the caller administers its unit."""
+    user_id = row_id(global_id, "User")
+    user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
+    if user is None:
+        return not_found(ctx, global_id)
+    path = await unit_path(ctx, user.unit_id)
+    if path is None or not ctx.allows("manage", "user", path):
+        return not_allowed(ctx, "manage", "user")
+    return user
 
 
 @strawberry.type
@@ -119,8 +128,8 @@ class AdminMutation:
         self, info: strawberry.Info[Context, None], input: CreateUserInput
     ) -> UserResult:
         ctx = info.context
-        unit_id = _row(input.unit, "Unit")
-        path = await _path(ctx, unit_id)
+        unit_id = row_id(input.unit, "Unit")
+        path = await unit_path(ctx, unit_id)
         if unit_id is None or path is None:
             return not_found(ctx, input.unit)
         if not ctx.allows("manage", "user", path):
@@ -148,14 +157,12 @@ class AdminMutation:
             unit_id=unit_id,
             now=ctx.now,
         )
-        await ctx.read(
-            audit.record,
-            at=ctx.now,
-            actor_user_id=_actor(ctx),
-            action="create_user",
-            subject_type="user",
-            subject_id=user.id,
-            unit_id=unit_id,
+        await audit_change(
+            ctx,
+            "create_user",
+            "user",
+            user.id,
+            unit_id,
             after={"username": username, "full_name": full_name, "unit_id": unit_id},
         )
         await ctx.session.commit()
@@ -170,26 +177,20 @@ class AdminMutation:
         self, info: strawberry.Info[Context, None], input: DeactivateUserInput
     ) -> UserResult:
         ctx = info.context
-        user_id = _row(input.user, "User")
-        user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
-        if user is None:
-            return not_found(ctx, input.user)
-        path = await _path(ctx, user.unit_id)
-        if path is None or not ctx.allows("manage", "user", path):
-            return not_allowed(ctx, "manage", "user")
-        if user.id == _actor(ctx):
+        user = await managed_user(ctx, input.user)
+        if not isinstance(user, AppUser):
+            return user
+        if user.id == actor(ctx):
             return not_allowed(ctx, "manage", "user", code="SELF_DEACTIVATION")
         if user.active:
             user.active = False
             await ctx.read(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
-            await ctx.read(
-                audit.record,
-                at=ctx.now,
-                actor_user_id=_actor(ctx),
-                action="deactivate_user",
-                subject_type="user",
-                subject_id=user.id,
-                unit_id=user.unit_id,
+            await audit_change(
+                ctx,
+                "deactivate_user",
+                "user",
+                user.id,
+                user.unit_id,
                 before={"active": True},
                 after={"active": False},
                 reason=input.reason,
@@ -205,13 +206,9 @@ class AdminMutation:
         self, info: strawberry.Info[Context, None], input: ResetPasswordInput
     ) -> UserResult:
         ctx = info.context
-        user_id = _row(input.user, "User")
-        user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
-        if user is None:
-            return not_found(ctx, input.user)
-        path = await _path(ctx, user.unit_id)
-        if path is None or not ctx.allows("manage", "user", path):
-            return not_allowed(ctx, "manage", "user")
+        user = await managed_user(ctx, input.user)
+        if not isinstance(user, AppUser):
+            return user
         problems = password_problems(
             input.new_password,
             username=user.username,
@@ -223,15 +220,7 @@ class AdminMutation:
         user.password_hash = await ctx.access.credentials.hash_password(input.new_password)
         user.password_changed_at = ctx.now
         await ctx.read(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
-        await ctx.read(
-            audit.record,
-            at=ctx.now,
-            actor_user_id=_actor(ctx),
-            action="reset_password",
-            subject_type="user",
-            subject_id=user.id,
-            unit_id=user.unit_id,
-        )
+        await audit_change(ctx, "reset_password", "user", user.id, user.unit_id)
         await ctx.session.commit()
         return UserPayload(user=User.from_row(user))
 
@@ -244,11 +233,11 @@ class AdminMutation:
         self, info: strawberry.Info[Context, None], input: GrantRoleInput
     ) -> GrantResult:
         ctx = info.context
-        user_id, unit_id = _row(input.user, "User"), _row(input.unit, "Unit")
+        user_id, unit_id = row_id(input.user, "User"), row_id(input.unit, "Unit")
         user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
         if user is None or not user.active:
             return not_found(ctx, input.user)
-        path = await _path(ctx, unit_id)
+        path = await unit_path(ctx, unit_id)
         if unit_id is None or path is None:
             return not_found(ctx, input.unit)
         if not ctx.allows("manage", "grant", path):
@@ -269,18 +258,16 @@ class AdminMutation:
             user_id=user.id,
             role=input.role,
             unit_id=unit_id,
-            granted_by=_actor(ctx),
+            granted_by=actor(ctx),
             reason=input.reason,
             now=ctx.now,
         )
-        await ctx.read(
-            audit.record,
-            at=ctx.now,
-            actor_user_id=_actor(ctx),
-            action="grant_role",
-            subject_type="grant",
-            subject_id=grant.id,
-            unit_id=unit_id,
+        await audit_change(
+            ctx,
+            "grant_role",
+            "grant",
+            grant.id,
+            unit_id,
             after={"user_id": user.id, "role": input.role.value, "unit_id": unit_id},
             reason=input.reason,
         )
@@ -296,11 +283,11 @@ class AdminMutation:
         self, info: strawberry.Info[Context, None], input: RevokeRoleInput
     ) -> GrantResult:
         ctx = info.context
-        grant_id = _row(input.grant, "RoleGrant")
+        grant_id = row_id(input.grant, "RoleGrant")
         grant = await ctx.read(access_db.grant_for_update, grant_id=grant_id) if grant_id else None
         if grant is None:
             return not_found(ctx, input.grant)
-        path = await _path(ctx, grant.unit_id)
+        path = await unit_path(ctx, grant.unit_id)
         if path is None or not ctx.allows("manage", "grant", path):
             return not_allowed(ctx, "manage", "grant")
         assert ctx.principal is not None
@@ -310,97 +297,17 @@ class AdminMutation:
         if refusal is not None:
             return not_allowed(ctx, "revoke", grant.role.value, code=refusal)
         if grant.revoked_at is None:
-            grant.revoked_at, grant.revoked_by = ctx.now, _actor(ctx)
+            grant.revoked_at, grant.revoked_by = ctx.now, actor(ctx)
             grant.revoke_reason = input.reason
-            await ctx.read(
-                audit.record,
-                at=ctx.now,
-                actor_user_id=_actor(ctx),
-                action="revoke_role",
-                subject_type="grant",
-                subject_id=grant.id,
-                unit_id=grant.unit_id,
+            await audit_change(
+                ctx,
+                "revoke_role",
+                "grant",
+                grant.id,
+                grant.unit_id,
                 before={"revoked_at": None},
                 after={"revoked_at": ctx.now.isoformat()},
                 reason=input.reason,
             )
             await ctx.session.commit()
         return GrantPayload(grant=RoleGrant.from_row(grant))
-
-    @strawberry.mutation(
-        description="Create an API key for an integrator reading aggregates of a unit's subtree. "
-        "The secret is in this answer only; only its hash is kept.",
-        extensions=official(),
-    )
-    async def create_api_key(
-        self, info: strawberry.Info[Context, None], input: CreateApiKeyInput
-    ) -> CreateApiKeyResult:
-        ctx = info.context
-        unit_id = _row(input.unit, "Unit")
-        path = await _path(ctx, unit_id)
-        if unit_id is None or path is None:
-            return not_found(ctx, input.unit)
-        if not ctx.allows("manage", "apikey", path):
-            return not_allowed(ctx, "manage", "apikey")
-        name = input.name.strip()
-        problems = []
-        if not 0 < len(name) <= 200:
-            problems.append(
-                InputProblem("BAD_NAME", "name", "tên từ 1 đến 200 ký tự", "1–200 characters")
-            )
-        if input.expires_at is not None and input.expires_at <= ctx.now:
-            problems.append(
-                InputProblem("EXPIRES_IN_PAST", "expiresAt", "thời hạn đã qua", "already past")
-            )
-        if problems:
-            return validation_failed(ctx, problems)
-        key = await ctx.read(
-            access_db.add_api_key,
-            name=name,
-            unit_id=unit_id,
-            created_by=_actor(ctx),
-            expires_at=input.expires_at,
-            now=ctx.now,
-        )
-        secret, key.secret_hash = ctx.access.credentials.new_api_key_secret(key.id)
-        await ctx.read(
-            audit.record,
-            at=ctx.now,
-            actor_user_id=_actor(ctx),
-            action="create_api_key",
-            subject_type="api_key",
-            subject_id=key.id,
-            unit_id=unit_id,
-            after={"name": name, "unit_id": unit_id},
-        )
-        await ctx.session.commit()
-        return ApiKeyCreated(api_key=ApiKey.from_row(key), secret=secret)
-
-    @strawberry.mutation(
-        description="Revoke an API key of your subtree; it stops working at once.",
-        extensions=official(),
-    )
-    async def revoke_api_key(
-        self, info: strawberry.Info[Context, None], input: RevokeApiKeyInput
-    ) -> ApiKeyResult:
-        ctx = info.context
-        key_id = _row(input.api_key, "ApiKey")
-        key = await ctx.read(access_db.api_key_for_update, key_id=key_id) if key_id else None
-        if key is None:
-            return not_found(ctx, input.api_key)
-        path = await _path(ctx, key.unit_id)
-        if path is None or not ctx.allows("manage", "apikey", path):
-            return not_allowed(ctx, "manage", "apikey")
-        if key.revoked_at is None:
-            key.revoked_at, key.revoked_by = ctx.now, _actor(ctx)
-            await ctx.read(
-                audit.record,
-                at=ctx.now,
-                actor_user_id=_actor(ctx),
-                action="revoke_api_key",
-                subject_type="api_key",
-                subject_id=key.id,
-                unit_id=key.unit_id,
-            )
-            await ctx.session.commit()
-        return ApiKeyPayload(api_key=ApiKey.from_row(key))

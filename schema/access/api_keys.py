@@ -1,0 +1,111 @@
+"""API keys for integrators: created and revoked by admins inside their subtree."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from db import access as access_db
+from planning.access import InputProblem
+from schema.access.admin import actor, audit_change, row_id, unit_path
+from schema.access.types import ApiKey, ApiKeyCreated, ApiKeyPayload
+from schema.context import Context
+from schema.outcomes import (
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+    not_allowed,
+    not_found,
+    validation_failed,
+)
+from schema.permissions import official
+
+CreateApiKeyResult = Annotated[
+    ApiKeyCreated | NotAllowed | NotFound | ValidationFailed, strawberry.union("CreateApiKeyResult")
+]
+ApiKeyResult = Annotated[ApiKeyPayload | NotAllowed | NotFound, strawberry.union("ApiKeyResult")]
+
+
+@strawberry.input(description="An API key for an integrator, reading one unit's subtree.")
+class CreateApiKeyInput:
+    name: str
+    unit: strawberry.ID
+    expires_at: datetime | None = None
+
+
+@strawberry.input(description="An API key to revoke.")
+class RevokeApiKeyInput:
+    api_key: strawberry.ID
+
+
+@strawberry.type
+class ApiKeyMutation:
+    @strawberry.mutation(
+        description="Create an API key for an integrator reading aggregates of a unit's subtree. "
+        "The secret is in this answer only; only its hash is kept.",
+        extensions=official(),
+    )
+    async def create_api_key(
+        self, info: strawberry.Info[Context, None], input: CreateApiKeyInput
+    ) -> CreateApiKeyResult:
+        ctx = info.context
+        unit_id = row_id(input.unit, "Unit")
+        path = await unit_path(ctx, unit_id)
+        if unit_id is None or path is None:
+            return not_found(ctx, input.unit)
+        if not ctx.allows("manage", "apikey", path):
+            return not_allowed(ctx, "manage", "apikey")
+        name = input.name.strip()
+        problems = []
+        if not 0 < len(name) <= 200:
+            problems.append(
+                InputProblem("BAD_NAME", "name", "tên từ 1 đến 200 ký tự", "1–200 characters")
+            )
+        if input.expires_at is not None and input.expires_at <= ctx.now:
+            problems.append(
+                InputProblem("EXPIRES_IN_PAST", "expiresAt", "thời hạn đã qua", "already past")
+            )
+        if problems:
+            return validation_failed(ctx, problems)
+        key = await ctx.read(
+            access_db.add_api_key,
+            name=name,
+            unit_id=unit_id,
+            created_by=actor(ctx),
+            expires_at=input.expires_at,
+            now=ctx.now,
+        )
+        secret, key.secret_hash = ctx.access.credentials.new_api_key_secret(key.id)
+        await audit_change(
+            ctx,
+            "create_api_key",
+            "api_key",
+            key.id,
+            unit_id,
+            after={"name": name, "unit_id": unit_id},
+        )
+        await ctx.session.commit()
+        return ApiKeyCreated(api_key=ApiKey.from_row(key), secret=secret)
+
+    @strawberry.mutation(
+        description="Revoke an API key of your subtree; it stops working at once.",
+        extensions=official(),
+    )
+    async def revoke_api_key(
+        self, info: strawberry.Info[Context, None], input: RevokeApiKeyInput
+    ) -> ApiKeyResult:
+        ctx = info.context
+        key_id = row_id(input.api_key, "ApiKey")
+        key = await ctx.read(access_db.api_key_for_update, key_id=key_id) if key_id else None
+        if key is None:
+            return not_found(ctx, input.api_key)
+        path = await unit_path(ctx, key.unit_id)
+        if path is None or not ctx.allows("manage", "apikey", path):
+            return not_allowed(ctx, "manage", "apikey")
+        if key.revoked_at is None:
+            key.revoked_at, key.revoked_by = ctx.now, actor(ctx)
+            await audit_change(ctx, "revoke_api_key", "api_key", key.id, key.unit_id)
+            await ctx.session.commit()
+        return ApiKeyPayload(api_key=ApiKey.from_row(key))

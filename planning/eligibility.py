@@ -1,0 +1,118 @@
+"""Eligibility of one plan entry (DOMAIN.md §6.2): position rank, age, discipline, standing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from planning.findings import Finding, Severity
+from planning.retirement import Month, Sex, remaining_months, retirement_month
+from planning.rulesets import CandidateTier, DisciplineForm, RuleSet
+
+
+@dataclass(frozen=True, slots=True)
+class Discipline:
+    form: DisciplineForm
+    decided_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What the rules need to know about a person."""
+
+    sex: Sex
+    birth: Month  # year-only births use January, month-and-year ones the month (NĐ 135 Art. 3)
+    retirement_override_months: int | None
+    current_rank: int | None  # QĐ 368 rank (bậc) of the current post: 1 is the highest
+    disciplines: Sequence[Discipline]
+    political_standard_ok: bool | None  # None: not concluded yet
+    proposed_for_appointment: bool
+
+
+def _hard(rule: str, vi: str, en: str, entry: int | None, **numbers: int | str) -> Finding:
+    return Finding(rule, Severity.HARD, vi, en, tuple(numbers.items()), entry)
+
+
+def entry_findings(
+    *,
+    entry: int | None,
+    candidate: Candidate,
+    tier: CandidateTier,
+    position_rank: int | None,
+    age_at: Month,
+    on: date,
+    rules: RuleSet,
+) -> list[Finding]:
+    """Every HARD problem of planning ``candidate`` for a position; empty if eligible."""
+    findings = []
+    if (
+        position_rank is not None
+        and candidate.current_rank is not None
+        and position_rank >= candidate.current_rank
+    ):
+        findings.append(
+            _hard(
+                "E1",
+                "chỉ quy hoạch vào chức danh cao hơn chức danh hiện giữ",
+                "only a position higher than the current one can be planned",
+                entry,
+                position_rank=position_rank,
+                current_rank=candidate.current_rank,
+            )
+        )
+    if candidate.proposed_for_appointment:
+        findings.append(
+            _hard(
+                "E3",
+                "không quy hoạch người đang được đề nghị bổ nhiệm, giới thiệu ứng cử",
+                "a person being proposed for appointment cannot be planned at the same time",
+                entry,
+            )
+        )
+    retires = retirement_month(
+        sex=candidate.sex,
+        birth=candidate.birth,
+        override_age_months=candidate.retirement_override_months,
+    )
+    left = remaining_months(retirement=retires, at=age_at)
+    needed = rules.months_before_retirement[tier]
+    if left < needed:
+        findings.append(
+            _hard(
+                "E4",
+                f"còn {left} tháng công tác tính đến {age_at}, cần ít nhất {needed} ({tier})",
+                f"{left} months of service left at {age_at}; {tier} needs at least {needed}",
+                entry,
+                remaining_months=left,
+                required_months=needed,
+                retirement_month=str(retires),
+            )
+        )
+    for discipline in candidate.disciplines:
+        wait = rules.discipline_wait_months.get(discipline.form, 0)
+        decided = Month(discipline.decided_on.year, discipline.decided_on.month)
+        eligible_from = decided.plus(wait)
+        if Month(on.year, on.month) < eligible_from:
+            findings.append(
+                _hard(
+                    "E11",
+                    f"bị kỷ luật {discipline.form} ngày {discipline.decided_on:%d/%m/%Y}; "
+                    f"chỉ được xem xét quy hoạch từ {eligible_from}",
+                    f"disciplined ({discipline.form}) on {discipline.decided_on:%d/%m/%Y}; "
+                    f"may be planned again from {eligible_from}",
+                    entry,
+                    waiting_months=wait,
+                    eligible_from=str(eligible_from),
+                )
+            )
+    if candidate.political_standard_ok is False:
+        findings.append(
+            _hard(
+                "E13",
+                "chưa đạt kết luận tiêu chuẩn chính trị",
+                "the political standard was concluded not to be met",
+                entry,
+            )
+        )
+    return findings

@@ -1,0 +1,216 @@
+"""The validation report of a plan: every HARD rule per entry and per plan, and the TARGETs.
+
+Callable at any time on a draft (DOMAIN.md A.7); submission is refused while it has a HARD
+finding. Counting rules (Q1–Q3) depend on the rule set, so a plan imported from 2019 with four
+people per position is valid under ``OLD_2012`` and not under ``QD377_2025``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from planning.eligibility import Candidate, entry_findings
+from planning.findings import Finding, Severity
+from planning.quotas import Ballot, committee_maximum, committee_minimum, passes, title_maximum
+from planning.retirement import Month, Sex, age_months
+from planning.rulesets import CandidateTier, Indicator, RuleSet, Target
+from planning.units import UnitKind
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPosition:
+    position_id: int
+    title: str
+    seats: int
+    committee_seat: bool  # BCH/BTV/UBKT membership: Q1's coefficient, not Q2/Q3
+    rank: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryToCheck:
+    entry_id: int
+    person_id: int
+    position_id: int
+    tier: CandidateTier
+    candidate: Candidate
+    decisive_ballot: Ballot | None  # the last secret ballot recorded, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.HARD)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.TARGET)
+
+    @property
+    def blocks_submission(self) -> bool:
+        return bool(self.errors)
+
+
+def validate(
+    *,
+    entries: Sequence[EntryToCheck],
+    positions: Mapping[int, PlannedPosition],
+    elsewhere: Mapping[int, frozenset[int]],
+    level: UnitKind,
+    age_at: Month,
+    on: date,
+    rules: RuleSet,
+) -> Report:
+    """Validate a plan's entries.
+
+    ``elsewhere`` maps a person to the leadership positions they are planned for by other live
+    plans of the same approving level (Q3 counts across plans).
+    """
+    findings: list[Finding] = []
+    findings += _quantities(entries, positions, rules)
+    findings += _per_person(entries, positions, elsewhere, rules)
+    for entry in entries:
+        findings += entry_findings(
+            entry=entry.entry_id,
+            candidate=entry.candidate,
+            tier=entry.tier,
+            position_rank=positions[entry.position_id].rank,
+            age_at=age_at,
+            on=on,
+            rules=rules,
+        )
+        if entry.decisive_ballot is not None and not passes(entry.decisive_ballot, rules=rules):
+            ballot = entry.decisive_ballot
+            findings.append(
+                Finding(
+                    "V1",
+                    Severity.HARD,
+                    f"số phiếu đồng ý {ballot.votes_for}/{ballot.summoned} chưa quá "
+                    f"{rules.vote_more_than} số người được triệu tập",
+                    f"{ballot.votes_for} votes of {ballot.summoned} summoned is not more than "
+                    f"{rules.vote_more_than}",
+                    (("votes_for", ballot.votes_for), ("summoned", ballot.summoned)),
+                    entry.entry_id,
+                )
+            )
+    findings += _targets(entries, level=level, age_at=age_at, rules=rules)
+    return Report(tuple(findings))
+
+
+def _quantities(
+    entries: Sequence[EntryToCheck], positions: Mapping[int, PlannedPosition], rules: RuleSet
+) -> list[Finding]:
+    findings = []
+    planned = Counter(entry.position_id for entry in entries)
+    for position_id, count in sorted(planned.items()):
+        position = positions[position_id]
+        if position.committee_seat:
+            most = committee_maximum(seats=position.seats, rules=rules)
+            least = committee_minimum(seats=position.seats, rules=rules)
+            rule = "Q1"
+        else:
+            most, least, rule = title_maximum(seats=position.seats, rules=rules), 0, "Q2"
+        numbers = (("planned", count), ("seats", position.seats), ("maximum", most))
+        if count > most:
+            findings.append(
+                Finding(
+                    rule,
+                    Severity.HARD,
+                    f"{position.title}: quy hoạch {count} người, tối đa {most} "
+                    f"cho {position.seats} vị trí",
+                    f"{position.title}: {count} planned, at most {most} for {position.seats} seats",
+                    numbers,
+                )
+            )
+        elif count < least:
+            findings.append(
+                Finding(
+                    "Q1",
+                    Severity.TARGET,
+                    f"{position.title}: quy hoạch {count} người, nên có ít nhất {least}",
+                    f"{position.title}: {count} planned, the target is at least {least}",
+                    (*numbers, ("minimum", least)),
+                )
+            )
+    return findings
+
+
+def _per_person(
+    entries: Sequence[EntryToCheck],
+    positions: Mapping[int, PlannedPosition],
+    elsewhere: Mapping[int, frozenset[int]],
+    rules: RuleSet,
+) -> list[Finding]:
+    leadership: dict[int, set[int]] = defaultdict(set)
+    first_entry: dict[int, int] = {}
+    for entry in entries:
+        first_entry.setdefault(entry.person_id, entry.entry_id)
+        if not positions[entry.position_id].committee_seat:
+            leadership[entry.person_id].add(entry.position_id)
+    findings = []
+    for person_id, here in sorted(leadership.items()):
+        total = len(here | elsewhere.get(person_id, frozenset()))
+        if total > rules.positions_per_person:
+            findings.append(
+                Finding(
+                    "Q3",
+                    Severity.HARD,
+                    f"một người được quy hoạch {total} chức danh cùng cấp phê duyệt, "
+                    f"tối đa {rules.positions_per_person}",
+                    f"one person is planned for {total} positions at the same approving level; "
+                    f"at most {rules.positions_per_person}",
+                    (("positions", total), ("maximum", rules.positions_per_person)),
+                    first_entry[person_id],
+                )
+            )
+    return findings
+
+
+def _targets(
+    entries: Sequence[EntryToCheck], *, level: UnitKind, age_at: Month, rules: RuleSet
+) -> list[Finding]:
+    people = {entry.person_id: entry.candidate for entry in entries}
+    if not people:
+        return []
+    findings = []
+    for target in rules.targets_for(level):
+        value = _indicator(target, list(people.values()), age_at)
+        if value is not None and value < target.at_least:
+            shown = (
+                f"{float(value):.0%}" if target.indicator is not Indicator.AGE_BANDS else str(value)
+            )
+            goal = (
+                f"{float(target.at_least):.0%}"
+                if target.indicator is not Indicator.AGE_BANDS
+                else str(target.at_least)
+            )
+            findings.append(
+                Finding(
+                    f"T-{target.indicator}",
+                    Severity.TARGET,
+                    f"chỉ tiêu {target.indicator}: {shown}, phấn đấu ≥ {goal}",
+                    f"target {target.indicator}: {shown}, aiming for ≥ {goal}",
+                    (("value", shown), ("target", goal)),
+                )
+            )
+    return findings
+
+
+def _indicator(target: Target, candidates: Sequence[Candidate], age_at: Month) -> Fraction | None:
+    """The indicator's value over distinct persons; None when the records do not carry it."""
+    if target.indicator is Indicator.WOMEN:
+        return Fraction(sum(c.sex is Sex.FEMALE for c in candidates), len(candidates))
+    if target.young_under is None or target.indicator not in (Indicator.YOUNG, Indicator.AGE_BANDS):
+        return None  # S&T and ethnicity come with the person record's later fields
+    young = 12 * target.young_under
+    ages = [age_months(birth=c.birth, at=age_at) for c in candidates]
+    if target.indicator is Indicator.YOUNG:
+        return Fraction(sum(age < young for age in ages), len(candidates))
+    # Three age bands five years apart: under the young threshold, the next five years, older.
+    return Fraction(len({0 if age < young else 1 if age < young + 60 else 2 for age in ages}))

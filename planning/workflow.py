@@ -1,0 +1,113 @@
+"""The plan's state machine (DOMAIN.md §5.1), implemented once, for every caller.
+
+Each action names the permission it needs (resource ``plan``, action as in policy.csv) and the
+unit it is checked on: the planning unit for the submitter's actions, the approving unit for
+appraisal and approval (exact scope there: a province never approves its districts' plans).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "DRAFT"  # đang xây dựng
+    SUBMITTED = "SUBMITTED"  # đã trình
+    UNDER_APPRAISAL = "UNDER_APPRAISAL"  # đang thẩm định (dossier received, SLA running)
+    RETURNED = "RETURNED"  # trả lại, yêu cầu bổ sung
+    APPRAISED = "APPRAISED"  # đã thẩm định
+    APPROVED = "APPROVED"  # đã phê duyệt (possibly in part)
+    REJECTED = "REJECTED"  # không phê duyệt
+    WITHDRAWN = "WITHDRAWN"  # rút lại by the submitter before a decision
+    SUPERSEDED = "SUPERSEDED"  # replaced by a later approved review
+
+
+class PlanAction(StrEnum):
+    EDIT = "EDIT"
+    SUBMIT = "SUBMIT"
+    WITHDRAW = "WITHDRAW"
+    RECEIVE = "RECEIVE"
+    RETURN = "RETURN"
+    APPRAISE = "APPRAISE"
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+    REOPEN = "REOPEN"
+
+
+class Side(StrEnum):
+    PLANNING_UNIT = "PLANNING_UNIT"
+    APPROVING_UNIT = "APPROVING_UNIT"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    permission: str  # the action of resource `plan` in policy.csv
+    side: Side
+    allowed_from: frozenset[PlanStatus]
+    to: PlanStatus | None  # None: the status does not change (edits)
+    needs_reason: bool = False
+
+
+S = PlanStatus
+STEPS: dict[PlanAction, Step] = {
+    PlanAction.EDIT: Step("draft", Side.PLANNING_UNIT, frozenset({S.DRAFT, S.RETURNED}), None),
+    PlanAction.SUBMIT: Step(
+        "submit", Side.PLANNING_UNIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED
+    ),
+    PlanAction.WITHDRAW: Step(
+        "withdraw", Side.PLANNING_UNIT, frozenset({S.SUBMITTED, S.UNDER_APPRAISAL}), S.DRAFT
+    ),
+    PlanAction.RECEIVE: Step(
+        "receive", Side.APPROVING_UNIT, frozenset({S.SUBMITTED}), S.UNDER_APPRAISAL
+    ),
+    PlanAction.RETURN: Step(
+        "return",
+        Side.APPROVING_UNIT,
+        frozenset({S.SUBMITTED, S.UNDER_APPRAISAL}),
+        S.RETURNED,
+        needs_reason=True,
+    ),
+    PlanAction.APPRAISE: Step(
+        "appraise", Side.APPROVING_UNIT, frozenset({S.UNDER_APPRAISAL}), S.APPRAISED
+    ),
+    PlanAction.APPROVE: Step("approve", Side.APPROVING_UNIT, frozenset({S.APPRAISED}), S.APPROVED),
+    PlanAction.REJECT: Step(
+        "reject", Side.APPROVING_UNIT, frozenset({S.APPRAISED}), S.REJECTED, needs_reason=True
+    ),
+    PlanAction.REOPEN: Step(
+        "reopen", Side.APPROVING_UNIT, frozenset({S.APPROVED}), S.DRAFT, needs_reason=True
+    ),
+}
+
+
+class InvalidTransition(Exception):
+    """The action is not possible from the plan's current status."""
+
+    def __init__(self, action: PlanAction, status: PlanStatus) -> None:
+        super().__init__(f"{action} is not possible on a {status} plan")
+        self.action = action
+        self.status = status
+
+
+class ReasonRequired(Exception):
+    """The action must say why (return, reject, reopen)."""
+
+
+def next_status(status: PlanStatus, action: PlanAction, *, reason: str | None = None) -> PlanStatus:
+    """The status a plan takes after ``action``.
+
+    :raises InvalidTransition: when the plan's status does not allow the action
+    :raises ReasonRequired: when the action needs a reason and none was given
+    """
+    step = STEPS[action]
+    if status not in step.allowed_from:
+        raise InvalidTransition(action, status)
+    if step.needs_reason and not (reason and reason.strip()):
+        raise ReasonRequired(action)
+    return step.to or status
+
+
+def possible(status: PlanStatus) -> frozenset[PlanAction]:
+    """The actions the status allows (whoever may take them)."""
+    return frozenset(action for action, step in STEPS.items() if status in step.allowed_from)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from planning.calendar import add_working_days
 from planning.eligibility import Candidate, Discipline, entry_findings
 from planning.quotas import Ballot, committee_maximum, passes, title_maximum
 from planning.retirement import Month, Sex
@@ -236,3 +237,12 @@ class TestWorkflow:
     def test_approval_only_after_appraisal(self) -> None:
         with pytest.raises(InvalidTransition):
             next_status(PlanStatus.SUBMITTED, PlanAction.APPROVE)
+
+
+class TestWorkingDays:
+    def test_thirty_working_days_skip_weekends_and_tet(self) -> None:
+        tet = {date(2026, 2, d) for d in range(14, 23)}
+
+        # Received Thursday 05/02/2026: 30 working days later, Tết (9 days) and weekends skipped.
+        assert add_working_days(date(2026, 2, 5), 30, holidays=tet) == date(2026, 3, 26)
+        assert add_working_days(date(2026, 2, 5), 30, holidays=set()) == date(2026, 3, 19)

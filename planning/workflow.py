@@ -23,6 +23,17 @@ class PlanStatus(StrEnum):
     SUPERSEDED = "SUPERSEDED"  # replaced by a later approved review
 
 
+class EntryStatus(StrEnum):
+    """The state of one entry (DOMAIN.md §5.2)."""
+
+    PROPOSED = "PROPOSED"  # in a plan not yet decided
+    ACTIVE = "ACTIVE"  # approved and in force: counts toward quotas and indicators
+    NOT_APPROVED = "NOT_APPROVED"  # struck by the approval decision
+    REMOVED = "REMOVED"  # đưa ra khỏi quy hoạch (by a review, with a reason)
+    FULFILLED = "FULFILLED"  # appointed or elected to the planned position
+    EXPIRED = "EXPIRED"  # the cycle ended without use
+
+
 class PlanAction(StrEnum):
     EDIT = "EDIT"
     SUBMIT = "SUBMIT"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
 from planning.units import UnitKind
-from planning.workflow import PlanStatus
+from planning.workflow import EntryStatus, PlanStatus
 
 Timestamp = DateTime(timezone=True)
 UnitKindColumn = SqlEnum(
@@ -141,17 +141,8 @@ class PlanEntry(Base):
     position_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("position.id"))
     tier: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(
-        SqlEnum(
-            "PROPOSED",
-            "ACTIVE",
-            "NOT_APPROVED",
-            "REMOVED",
-            "FULFILLED",
-            "EXPIRED",
-            name="entry_status",
-            create_type=False,
-        )
+    status: Mapped[EntryStatus] = mapped_column(
+        SqlEnum(EntryStatus, name="entry_status", values_callable=lambda e: [m.value for m in e])
     )
     change: Mapped[str] = mapped_column(Text, default="ADD")
     ballots: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)

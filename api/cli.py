@@ -18,12 +18,13 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import db
-from api import operator, unit_lists
+from api import operator, reference_data, unit_lists
 from api.auth import build_access
 from api.graphql import vietnam_now
 from api.progress import ProgressBar
 from api.settings import Settings
 from db import embedded, migrate
+from db.reference import load_reference
 from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
 from planning.access import Role
 from planning.units import UnitRow
@@ -144,6 +145,18 @@ def load_demo(url: str, settings: Settings) -> None:
             print(f"{name}: already loaded")
             continue
         import_dataset(url, name, dataset.valid_from, dataset.valid_to)
+    added = asyncio.run(
+        _in_session(
+            url,
+            lambda s: load_reference(
+                s,
+                positions=reference_data.read("positions"),
+                cycles=reference_data.read("cycles"),
+                holidays=reference_data.read("holidays"),
+            ),
+        )
+    )
+    print(f"reference data: {added} rows added" if added else "reference data: already loaded")
     access = build_access(settings)
     created = asyncio.run(
         _in_session(url, lambda s: operator.load_demo_logins(s, access, now=vietnam_now()))

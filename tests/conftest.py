@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 import db
+from api import reference_data
 from api.app import create_app
 from api.auth import build_access
 from api.graphql import VIETNAM_TIME
@@ -34,6 +35,7 @@ from api.settings import Settings
 from api.unit_lists import datasets, read_rows
 from db import embedded, migrate
 from db.access_cache import PrincipalCache
+from db.reference import load_reference
 from db.unit_import import import_units
 from planning.access import Grant, Principal, Role
 from schema.access.credentials import Credentials
@@ -95,6 +97,12 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
             await import_units(
                 session, rows, valid_from=dataset.valid_from, valid_to=dataset.valid_to
             )
+        await load_reference(
+            session,
+            positions=reference_data.read("positions"),
+            cycles=reference_data.read("cycles"),
+            holidays=reference_data.read("holidays"),
+        )
         await session.commit()
     yield engine
     await engine.dispose()

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.models import Unit
+from db.search import words_match
 from planning.units import UnitKind
 
 # A keyset position in the (code, id) order every unit list uses.
@@ -36,21 +37,6 @@ def valid_at(at: date, unit: type[Unit] = Unit) -> ColumnElement[bool]:
         or_(unit.valid_from.is_(None), unit.valid_from <= at),
         or_(unit.valid_to.is_(None), unit.valid_to >= at),
     )
-
-
-def _name_matches(words: Sequence[str]) -> ColumnElement[bool]:
-    # Every word must start a word of the name, accents and case ignored: the same
-    # expression as the GIN index ix_unit_name_search, so the index answers it.
-    word = func.unnest(literal(list(words), ARRAY(Text))).column_valued("w")
-    query = func.to_tsquery(
-        literal_column("'simple'"),
-        func.array_to_string(
-            select(func.array_agg(func.immutable_unaccent(word) + ":*")).scalar_subquery(),
-            " & ",
-        ),
-    )
-    document = func.to_tsvector(literal_column("'simple'"), func.immutable_unaccent(Unit.name))
-    return document.bool_op("@@")(query)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +55,7 @@ class UnitFilter:
         if self.parent_id is not None:
             statement = statement.where(Unit.parent_id == self.parent_id)
         if self.words:
-            statement = statement.where(_name_matches(self.words))
+            statement = statement.where(words_match(Unit.name, self.words))
         return statement
 
 

@@ -15,7 +15,7 @@ from db.search import words_match
 from planning.access import Reach
 
 
-async def add(session: AsyncSession, **values: Any) -> Person:
+async def add(session: AsyncSession, /, **values: Any) -> Person:
     person = Person(**values, version=1)
     session.add(person)
     await session.flush()

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from db import access as access_db, units as units_db
+from db import access as access_db, persons as persons_db, units as units_db
 from db.models import RoleGrant, Unit
+from db.plan_models import Discipline
 
 if TYPE_CHECKING:
     from schema.context import Context
@@ -50,6 +51,13 @@ class Loaders:
         self.child_count = DataLoader[DatedKey, int](load_fn=self._child_counts)
         self.descendant_count = DataLoader[DatedKey, int](load_fn=self._descendant_counts)
         self.grants_of_user = DataLoader[int, list[RoleGrant]](load_fn=self._grants_of_users)
+        self.disciplines_of_person = DataLoader[int, list[Discipline]](
+            load_fn=self._disciplines_of_persons
+        )
+
+    async def _disciplines_of_persons(self, ids: Sequence[int]) -> list[list[Discipline]]:
+        found = await self._context.read(persons_db.disciplines_of, ids)
+        return [found[person_id] for person_id in ids]
 
     async def _grants_of_users(self, user_ids: Sequence[int]) -> list[list[RoleGrant]]:
         found = await self._context.read(access_db.grants_of, user_ids)

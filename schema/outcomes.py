@@ -23,6 +23,27 @@ class NotFound:
     id: strawberry.ID
 
 
+@strawberry.type(
+    description="Someone changed the object since you read it: reload it (its version is "
+    "`currentVersion`) and apply your change again."
+)
+class StaleVersion:
+    message: str
+    current_version: int
+
+
+def stale_version(ctx: Context, current: int) -> StaleVersion:
+    english = ctx.language is Language.EN
+    return StaleVersion(
+        message=(
+            f"Changed since you read it (now version {current}): reload and retry."
+            if english
+            else f"Đã có người sửa trước (phiên bản {current}): hãy tải lại rồi sửa tiếp."
+        ),
+        current_version=current,
+    )
+
+
 @strawberry.type(description="One reason an input was refused.")
 class Problem:
     code: str = strawberry.field(description="A stable machine code, e.g. `PASSWORD_TOO_SHORT`.")

@@ -10,7 +10,7 @@ from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from db import access as access_db
+from db import access as access_db, persons as persons_db
 from schema.access.admin import AdminMutation
 from schema.access.api_keys import ApiKeyMutation
 from schema.access.queries import AccessQuery
@@ -21,12 +21,15 @@ from schema.errors import ErrorPresentation
 from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
+from schema.persons.mutations import PersonMutation
+from schema.persons.queries import PersonQuery
+from schema.persons.types import Person
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
 
 
 @strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
-class Query(UnitQuery, AccessQuery):
+class Query(UnitQuery, AccessQuery, PersonQuery):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "
         "not see it.",
@@ -38,6 +41,11 @@ class Query(UnitQuery, AccessQuery):
         if type_name == "Unit":
             row = await ctx.loaders.unit.load(row_id)
             return Unit.from_row(row, at=tree_date(row, None, ctx.today)) if row else None
+        if type_name == "Person" and ctx.principal is not None and ctx.principal.is_official:
+            person = (await ctx.read(persons_db.by_ids, [row_id])).get(row_id)
+            path = await ctx.read(access_db.unit_path, unit_id=person.unit_id) if person else None
+            if person is not None and path is not None and ctx.allows("read", "person", path):
+                return Person.from_row(person)
         if type_name == "User" and ctx.principal is not None and ctx.principal.is_official:
             user = (await ctx.read(access_db.users_by_ids, [row_id])).get(row_id)
             path = await ctx.read(access_db.unit_path, unit_id=user.unit_id) if user else None
@@ -47,7 +55,7 @@ class Query(UnitQuery, AccessQuery):
 
 
 @strawberry.type(description="Change the cadre-planning data.")
-class Mutation(SessionMutation, AdminMutation, ApiKeyMutation):
+class Mutation(SessionMutation, AdminMutation, ApiKeyMutation, PersonMutation):
     pass
 
 
@@ -71,7 +79,7 @@ def build_schema() -> strawberry.Schema:
     return QuyhoachSchema(
         query=Query,
         mutation=Mutation,
-        types=[Unit, User, RoleGrant, ApiKey],
+        types=[Unit, User, RoleGrant, ApiKey, Person],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
     )

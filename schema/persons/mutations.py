@@ -1,0 +1,217 @@
+"""Creating and updating cadre records; only clerks of the person's unit subtree may."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import strawberry
+
+from db import access as access_db, persons as persons_db
+from db.plan_models import Person as PersonRow
+from planning.access import InputProblem
+from planning.persons import BirthDate, record_problems
+from planning.retirement import Sex
+from planning.rulesets import DisciplineForm
+from schema.access.admin import row_id
+from schema.context import Context
+from schema.outcomes import (
+    NotAllowed,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+    not_allowed,
+    not_found,
+    stale_version,
+    validation_failed,
+)
+from schema.permissions import official
+from schema.persons.types import Person
+
+PersonResult = Annotated[
+    "PersonPayload | NotAllowed | NotFound | ValidationFailed | StaleVersion",
+    strawberry.union("PersonResult"),
+]
+
+
+@strawberry.type(description="The record after the change.")
+class PersonPayload:
+    person: Person
+
+
+@strawberry.input(description="A discipline decision to record.")
+class DisciplineInput:
+    form: DisciplineForm
+    decided_on: date
+
+
+@strawberry.input(description="A new cadre record, in a unit of your subtree.")
+class CreatePersonInput:
+    national_id: str
+    full_name: str
+    sex: Sex
+    birth_year: int
+    unit: strawberry.ID
+    birth_month: int | None = None
+    birth_day: int | None = None
+    ethnicity: str | None = None
+    hometown_unit: strawberry.ID | None = None
+    education: str | None = None
+    political_theory: str | None = None
+    civil_service_grade: str | None = None
+    party_admission_date: date | None = None
+    current_position: str | None = None
+    current_rank: int | None = None
+    retirement_override_months: int | None = None
+    political_standard_ok: bool | None = None
+    proposed_for_appointment: bool = False
+    disciplines: list[DisciplineInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="Changes to a record; fields left out stay as they are.")
+class UpdatePersonInput:
+    person: strawberry.ID
+    version: int = strawberry.field(description="The version you read (optimistic lock).")
+    full_name: str | None = strawberry.UNSET
+    sex: Sex | None = strawberry.UNSET
+    birth_year: int | None = strawberry.UNSET
+    birth_month: int | None = strawberry.UNSET
+    birth_day: int | None = strawberry.UNSET
+    ethnicity: str | None = strawberry.UNSET
+    education: str | None = strawberry.UNSET
+    political_theory: str | None = strawberry.UNSET
+    civil_service_grade: str | None = strawberry.UNSET
+    party_admission_date: date | None = strawberry.UNSET
+    current_position: str | None = strawberry.UNSET
+    current_rank: int | None = strawberry.UNSET
+    retirement_override_months: int | None = strawberry.UNSET
+    political_standard_ok: bool | None = strawberry.UNSET
+    proposed_for_appointment: bool | None = strawberry.UNSET
+    disciplines: list[DisciplineInput] | None = strawberry.UNSET
+
+
+_PLAIN_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "ethnicity",
+    "education",
+    "political_theory",
+    "civil_service_grade",
+    "party_admission_date",
+    "current_position",
+    "current_rank",
+    "retirement_override_months",
+    "political_standard_ok",
+    "proposed_for_appointment",
+)
+
+
+def _problems(ctx: Context, row: dict[str, Any]) -> list[InputProblem]:
+    return record_problems(
+        national_id=row["national_id"],
+        full_name=row["full_name"],
+        birth=BirthDate(row["birth_year"], row["birth_month"], row["birth_day"]),
+        retirement_override_months=row["retirement_override_months"],
+        today=ctx.today,
+    )
+
+
+@strawberry.type
+class PersonMutation:
+    @strawberry.mutation(
+        description="Record a cadre (tạo hồ sơ cán bộ). A national id already on record gives "
+        "`NATIONAL_ID_TAKEN`: the same person proposed by two units is one record.",
+        extensions=official(),
+    )
+    async def create_person(
+        self, info: strawberry.Info[Context, None], input: CreatePersonInput
+    ) -> PersonResult:
+        ctx = info.context
+        unit_id = row_id(input.unit, "Unit")
+        path = await ctx.read(access_db.unit_path, unit_id=unit_id) if unit_id else None
+        if unit_id is None or path is None:
+            return not_found(ctx, input.unit)
+        if not ctx.allows("edit", "person", path):
+            return not_allowed(ctx, "edit", "person")
+        hometown_id = row_id(input.hometown_unit, "Unit") if input.hometown_unit else None
+        if input.hometown_unit and (
+            hometown_id is None or await ctx.read(access_db.unit_path, unit_id=hometown_id) is None
+        ):
+            return not_found(ctx, input.hometown_unit)
+        values: dict[str, Any] = {name: getattr(input, name) for name in _PLAIN_FIELDS}
+        values.update(
+            national_id=input.national_id.strip(),
+            full_name=input.full_name.strip(),
+            sex=input.sex.value,
+            unit_id=unit_id,
+            hometown_unit_id=hometown_id,
+        )
+        problems = _problems(ctx, values)
+        existing = await ctx.read(persons_db.by_national_id, national_id=values["national_id"])
+        if not problems and existing is not None:
+            problems.append(
+                InputProblem(
+                    "NATIONAL_ID_TAKEN",
+                    "nationalId",
+                    "số định danh này đã có hồ sơ",
+                    "a record with this national id exists",
+                )
+            )
+        if problems:
+            return validation_failed(ctx, problems)
+        person = await ctx.read(persons_db.add, **values)
+        await ctx.read(
+            persons_db.replace_disciplines,
+            person_id=person.id,
+            disciplines=[(d.form.value, d.decided_on) for d in input.disciplines],
+        )
+        await ctx.session.commit()
+        return PersonPayload(person=Person.from_row(person))
+
+    @strawberry.mutation(
+        description="Change a cadre record (cập nhật hồ sơ); pass the `version` you read.",
+        extensions=official(),
+    )
+    async def update_person(
+        self, info: strawberry.Info[Context, None], input: UpdatePersonInput
+    ) -> PersonResult:
+        ctx = info.context
+        person_id = row_id(input.person, "Person")
+        person = await ctx.read(persons_db.for_update, person_id=person_id) if person_id else None
+        path = await ctx.read(access_db.unit_path, unit_id=person.unit_id) if person else None
+        if person is None or path is None or not ctx.allows("read", "person", path):
+            return not_found(ctx, input.person)
+        if not ctx.allows("edit", "person", path):
+            return not_allowed(ctx, "edit", "person")
+        if input.version != person.version:
+            return stale_version(ctx, person.version)
+        changes = {
+            name: getattr(input, name)
+            for name in _PLAIN_FIELDS
+            if getattr(input, name) is not strawberry.UNSET
+        }
+        if isinstance(changes.get("sex"), Sex):
+            changes["sex"] = changes["sex"].value
+        merged = {name: getattr(person, name) for name in ("national_id", *_PLAIN_FIELDS)}
+        merged.update(changes)
+        problems = _problems(ctx, merged)
+        if problems:
+            return validation_failed(ctx, problems)
+        _apply(person, changes)
+        if input.disciplines is not strawberry.UNSET:
+            await ctx.read(
+                persons_db.replace_disciplines,
+                person_id=person.id,
+                disciplines=[(d.form.value, d.decided_on) for d in input.disciplines or []],
+            )
+        person.version += 1
+        await ctx.session.commit()
+        return PersonPayload(person=Person.from_row(person))
+
+
+def _apply(person: PersonRow, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(person, name, value)

@@ -38,6 +38,7 @@ class EntryToCheck:
     tier: CandidateTier
     candidate: Candidate
     decisive_ballot: Ballot | None  # the last secret ballot recorded, if any
+    age_at: Month  # the age reference month of this entry's position (party or state post)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ def validate(
             candidate=entry.candidate,
             tier=entry.tier,
             position_rank=positions[entry.position_id].rank,
-            age_at=age_at,
+            age_at=entry.age_at,
             on=on,
             rules=rules,
         )

@@ -148,6 +148,7 @@ def plan_of(people_per_position: int) -> list[EntryToCheck]:
             tier=T1,
             candidate=candidate(),
             decisive_ballot=Ballot(summoned=30, present=28, votes_for=25),
+            age_at=Month(2030, 7),
         )
         for n in range(people_per_position)
     ]
@@ -186,7 +187,13 @@ class TestValidation:
     def test_a_failed_ballot_blocks(self) -> None:
         entry = plan_of(1)[0]
         failed = EntryToCheck(
-            entry.entry_id, 0, 1, T1, entry.candidate, Ballot(summoned=30, present=30, votes_for=15)
+            entry.entry_id,
+            0,
+            1,
+            T1,
+            entry.candidate,
+            Ballot(summoned=30, present=30, votes_for=15),
+            Month(2030, 7),
         )
 
         assert report([failed], QD377) == ["V1"]

@@ -1,0 +1,183 @@
+"""Queries and writes of plans, their entries and their history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Unit
+from db.plan_models import Cycle, Holiday, Plan, PlanEntry, PlanEvent, Position
+from db.reach import within
+from db.units import valid_at
+from planning.access import Reach
+from planning.units import UnitKind
+from planning.workflow import EntryStatus, PlanStatus
+
+LIVE = (
+    PlanStatus.DRAFT,
+    PlanStatus.SUBMITTED,
+    PlanStatus.UNDER_APPRAISAL,
+    PlanStatus.RETURNED,
+    PlanStatus.APPRAISED,
+    PlanStatus.APPROVED,
+)
+
+
+async def approving_unit(
+    session: AsyncSession, *, planning_path: str, managed_by: UnitKind, at: date
+) -> Unit | None:
+    """The nearest ancestor-or-self of the planning unit whose kind manages the positions."""
+    return await session.scalar(
+        select(Unit)
+        .where(
+            Unit.path.bool_op("@>")(func.text2ltree(planning_path)),
+            Unit.kind == managed_by,
+            valid_at(at),
+        )
+        .order_by(func.nlevel(Unit.path).desc())
+        .limit(1)
+    )
+
+
+async def cycle_by_code(session: AsyncSession, *, code: str) -> Cycle | None:
+    return await session.scalar(select(Cycle).where(Cycle.code == code))
+
+
+async def cycles_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Cycle]:
+    rows = await session.scalars(select(Cycle).where(Cycle.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+async def positions_for(
+    session: AsyncSession, *, unit_kind: UnitKind, managed_by: UnitKind, at: date
+) -> list[Position]:
+    """The titles a plan of this kind of unit covers for this approving body, on ``at``."""
+    rows = await session.scalars(
+        select(Position)
+        .where(
+            Position.unit_kind == unit_kind,
+            Position.managed_by == managed_by,
+            or_(Position.valid_from.is_(None), Position.valid_from <= at),
+            or_(Position.valid_to.is_(None), Position.valid_to >= at),
+        )
+        .order_by(Position.rank, Position.id)
+    )
+    return list(rows)
+
+
+async def positions_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Position]:
+    rows = await session.scalars(select(Position).where(Position.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+async def add_plan(session: AsyncSession, /, **values: Any) -> Plan:
+    plan = Plan(**values, status=PlanStatus.DRAFT, version=1)
+    session.add(plan)
+    await session.flush()
+    return plan
+
+
+async def for_update(session: AsyncSession, *, plan_id: int) -> Plan | None:
+    """The plan, locked: every change to a plan and its entries goes through this lock."""
+    return await session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Plan]:
+    rows = await session.scalars(select(Plan).where(Plan.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+async def entries_of(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int, list[PlanEntry]]:
+    rows = await session.scalars(
+        select(PlanEntry).where(PlanEntry.plan_id.in_(plan_ids)).order_by(PlanEntry.id)
+    )
+    found: dict[int, list[PlanEntry]] = {plan_id: [] for plan_id in plan_ids}
+    for row in rows:
+        found[row.plan_id].append(row)
+    return found
+
+
+async def add_entry(session: AsyncSession, /, **values: Any) -> PlanEntry:
+    entry = PlanEntry(**values, status=EntryStatus.PROPOSED)
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def entry_for_update(session: AsyncSession, *, entry_id: int) -> PlanEntry | None:
+    return await session.scalar(select(PlanEntry).where(PlanEntry.id == entry_id).with_for_update())
+
+
+async def planned_elsewhere(
+    session: AsyncSession, *, person_ids: Sequence[int], managed_by: UnitKind, except_plan: int
+) -> dict[int, frozenset[int]]:
+    """Leadership positions each person holds in other live plans of the same approving level."""
+    rows = await session.execute(
+        select(PlanEntry.person_id, PlanEntry.position_id)
+        .join(Plan, Plan.id == PlanEntry.plan_id)
+        .join(Position, Position.id == PlanEntry.position_id)
+        .where(
+            PlanEntry.person_id.in_(person_ids),
+            Plan.id != except_plan,
+            Plan.managed_by == managed_by,
+            Plan.status.in_(LIVE),
+            PlanEntry.status.in_((EntryStatus.PROPOSED, EntryStatus.ACTIVE)),
+            PlanEntry.change != "REMOVE",
+            Position.committee_seat.is_(False),
+        )
+    )
+    found: dict[int, set[int]] = {}
+    for person_id, position_id in rows:
+        found.setdefault(person_id, set()).add(position_id)
+    return {person_id: frozenset(ids) for person_id, ids in found.items()}
+
+
+async def add_event(session: AsyncSession, /, **values: Any) -> None:
+    session.add(PlanEvent(**values))
+    await session.flush()
+
+
+async def events_of(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int, list[PlanEvent]]:
+    rows = await session.scalars(
+        select(PlanEvent).where(PlanEvent.plan_id.in_(plan_ids)).order_by(PlanEvent.id)
+    )
+    found: dict[int, list[PlanEvent]] = {plan_id: [] for plan_id in plan_ids}
+    for row in rows:
+        found[row.plan_id].append(row)
+    return found
+
+
+async def holidays(session: AsyncSession) -> frozenset[date]:
+    return frozenset(await session.scalars(select(Holiday.day)))
+
+
+async def inbox(
+    session: AsyncSession,
+    *,
+    approver_reaches: Sequence[Reach],
+    submitter_reaches: Sequence[Reach],
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> list[Plan]:
+    """Plans waiting for the caller: addressed to a unit they appraise or approve, or
+    returned to a unit they submit for; oldest first."""
+    approving = select(Unit.id).where(within(Unit.path, approver_reaches))
+    submitting = select(Unit.id).where(within(Unit.path, submitter_reaches))
+    waiting_since = func.coalesce(Plan.submitted_at, Plan.created_at)
+    statement = select(Plan).where(
+        or_(
+            Plan.approving_unit_id.in_(approving)
+            & Plan.status.in_(
+                (PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
+            ),
+            Plan.planning_unit_id.in_(submitting) & (Plan.status == PlanStatus.RETURNED),
+        )
+    )
+    if after is not None:
+        statement = statement.where(func.row(waiting_since, Plan.id) > func.row(after[0], after[1]))
+    statement = statement.order_by(waiting_since, Plan.id).limit(limit)
+    return list((await session.scalars(statement)).all())

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from api import reference_data
 from api.graphql import Clock, GraphQLView, vietnam_now
 from api.middleware import BodyLimit, RequestScope
 from api.responses import language_of, rejection
@@ -77,7 +78,12 @@ def create_app(
 ) -> Starlette:
     """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock."""
     graphql = GraphQLView(
-        schema, graphiql=settings.graphiql, clock=clock, access=access, principals=principals
+        schema,
+        graphiql=settings.graphiql,
+        clock=clock,
+        access=access,
+        principals=principals,
+        rule_sets=reference_data.rule_sets(),
     )
     return Starlette(
         routes=[

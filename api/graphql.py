@@ -8,7 +8,7 @@ answers 400, as the GraphQL-over-HTTP draft does for ``application/graphql-respo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -27,6 +27,7 @@ from strawberry.types import ExecutionResult
 from api.auth import authenticate
 from api.responses import RequestRejected, language_of, rejection
 from db.access_cache import PrincipalCache
+from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
 from schema.context import Context
 from schema.errors import ClientError, Language, present
@@ -67,11 +68,13 @@ class GraphQLView(GraphQL[Context, None]):
         clock: Clock,
         access: AccessServices,
         principals: PrincipalCache,
+        rule_sets: Mapping[str, RuleSet],
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self.clock = clock
         self.access = access
         self.principals = principals
+        self.rule_sets = rule_sets
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -111,6 +114,7 @@ class GraphQLView(GraphQL[Context, None]):
             now=now,
             access=self.access,
             principal=principal,
+            rule_sets=self.rule_sets,
             language=Language.from_accept_language(request.headers.get("accept-language")),
             request_id=request.state.request_id,
         )

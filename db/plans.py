@@ -181,3 +181,87 @@ async def inbox(
         statement = statement.where(func.row(waiting_since, Plan.id) > func.row(after[0], after[1]))
     statement = statement.order_by(waiting_since, Plan.id).limit(limit)
     return list((await session.scalars(statement)).all())
+
+
+async def approved_plan(
+    session: AsyncSession, *, unit_id: int, cycle_id: int, managed_by: UnitKind
+) -> Plan | None:
+    """The approved plan in force for a unit, cycle and approving body (base of a review)."""
+    return await session.scalar(
+        select(Plan)
+        .where(
+            Plan.planning_unit_id == unit_id,
+            Plan.cycle_id == cycle_id,
+            Plan.managed_by == managed_by,
+            Plan.status == PlanStatus.APPROVED,
+        )
+        .order_by(Plan.decided_at.desc(), Plan.id.desc())
+        .limit(1)
+    )
+
+
+async def live_next_term_plan(
+    session: AsyncSession, *, unit_id: int, cycle_id: int, managed_by: UnitKind
+) -> bool:
+    found = await session.scalar(
+        select(Plan.id).where(
+            Plan.planning_unit_id == unit_id,
+            Plan.cycle_id == cycle_id,
+            Plan.managed_by == managed_by,
+            Plan.kind == "NEXT_TERM",
+            Plan.status.not_in((PlanStatus.SUPERSEDED, PlanStatus.WITHDRAWN, PlanStatus.REJECTED)),
+        )
+    )
+    return found is not None
+
+
+async def carry_over(session: AsyncSession, *, base_plan_id: int, review_plan_id: int) -> None:
+    """Start a review from the approved set: each active entry is kept until changed."""
+    active = await session.scalars(
+        select(PlanEntry).where(
+            PlanEntry.plan_id == base_plan_id, PlanEntry.status == EntryStatus.ACTIVE
+        )
+    )
+    for entry in active:
+        session.add(
+            PlanEntry(
+                plan_id=review_plan_id,
+                person_id=entry.person_id,
+                position_id=entry.position_id,
+                tier=entry.tier,
+                source=entry.source,
+                status=EntryStatus.PROPOSED,
+                change="KEEP",
+                ballots=entry.ballots,
+            )
+        )
+    await session.flush()
+
+
+async def entry_exists(
+    session: AsyncSession, *, plan_id: int, person_id: int, position_id: int | None
+) -> bool:
+    found = await session.scalar(
+        select(PlanEntry.id).where(
+            PlanEntry.plan_id == plan_id,
+            PlanEntry.person_id == person_id,
+            PlanEntry.position_id == position_id,
+        )
+    )
+    return found is not None
+
+
+async def supersede(session: AsyncSession, *, plan_id: int) -> None:
+    """An approved review replaces the approved set it started from (history kept)."""
+    plan = await session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
+    if plan is not None and plan.status is PlanStatus.APPROVED:
+        plan.status = PlanStatus.SUPERSEDED
+        plan.version += 1
+        await session.flush()
+
+
+async def of_unit(session: AsyncSession, *, unit_id: int) -> list[Plan]:
+    rows = await session.scalars(
+        select(Plan).where(Plan.planning_unit_id == unit_id).order_by(Plan.id.desc())
+    )
+    return list(rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Concatenate, ParamSpec, TypeVar
@@ -11,6 +11,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.access import Principal, Reach
+from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
 from schema.errors import ClientError, Language
 from schema.loaders import Loaders
@@ -27,6 +28,7 @@ class Context:
     now: datetime  # the one clock reading of the request, in Vietnam's time zone
     access: AccessServices
     principal: Principal | None = None  # None: nobody logged in
+    rule_sets: Mapping[str, RuleSet] = field(default_factory=dict)
     language: Language = Language.VI
     request_id: str = "-"
     # Sibling fields resolve concurrently, and an AsyncSession refuses concurrent use

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from db import access as access_db, persons as persons_db, units as units_db
+from db import access as access_db, persons as persons_db, plans as plans_db, units as units_db
 from db.models import RoleGrant, Unit
-from db.plan_models import Discipline
+from db.plan_models import Cycle, Discipline, Person, PlanEntry, PlanEvent, Position
 
 if TYPE_CHECKING:
     from schema.context import Context
@@ -54,6 +54,38 @@ class Loaders:
         self.disciplines_of_person = DataLoader[int, list[Discipline]](
             load_fn=self._disciplines_of_persons
         )
+        self.person = DataLoader[int, Person | None](
+            load_fn=lambda ids: self._by_ids(persons_db.by_ids, ids)
+        )
+        self.position = DataLoader[int, Position | None](
+            load_fn=lambda ids: self._by_ids(plans_db.positions_by_ids, ids)
+        )
+        self.cycle = DataLoader[int, Cycle | None](
+            load_fn=lambda ids: self._by_ids(plans_db.cycles_by_ids, ids)
+        )
+        self.entries_of_plan = DataLoader[int, list[PlanEntry]](
+            load_fn=lambda ids: self._grouped_by(plans_db.entries_of, ids)
+        )
+        self.events_of_plan = DataLoader[int, list[PlanEvent]](
+            load_fn=lambda ids: self._grouped_by(plans_db.events_of, ids)
+        )
+        self.username = DataLoader[int, str | None](load_fn=self._usernames)
+
+    async def _by_ids(
+        self, query: Callable[..., Awaitable[dict[int, V]]], ids: Sequence[int]
+    ) -> list[V | None]:
+        found = await self._context.read(query, ids)
+        return [found.get(i) for i in ids]
+
+    async def _grouped_by(
+        self, query: Callable[..., Awaitable[dict[int, list[V]]]], ids: Sequence[int]
+    ) -> list[list[V]]:
+        found = await self._context.read(query, ids)
+        return [found[i] for i in ids]
+
+    async def _usernames(self, ids: Sequence[int]) -> list[str | None]:
+        found = await self._context.read(access_db.users_by_ids, ids)
+        return [found[i].username if i in found else None for i in ids]
 
     async def _disciplines_of_persons(self, ids: Sequence[int]) -> list[list[Discipline]]:
         found = await self._context.read(persons_db.disciplines_of, ids)

@@ -74,3 +74,18 @@ def validation_failed(ctx: Context, problems: Sequence[InputProblem]) -> Validat
             Problem(code=p.code, field=p.field, message=p.en if english else p.vi) for p in problems
         ],
     )
+
+
+@strawberry.type(description="The plan's status does not allow this action now.")
+class InvalidTransition:
+    message: str
+    status: str = strawberry.field(description="The plan's current status.")
+    action: str
+
+
+@strawberry.type(
+    description="This idempotency key was already used with a different input: use a new key "
+    "for a new operation."
+)
+class IdempotencyKeyReused:
+    message: str

@@ -10,7 +10,7 @@ from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from db import access as access_db, persons as persons_db
+from db import access as access_db, persons as persons_db, plans as plans_db
 from schema.access.admin import AdminMutation
 from schema.access.api_keys import ApiKeyMutation
 from schema.access.queries import AccessQuery
@@ -24,12 +24,16 @@ from schema.permissions import logged_in
 from schema.persons.mutations import PersonMutation
 from schema.persons.queries import PersonQuery
 from schema.persons.types import Person
+from schema.plans.drafting import DraftingMutation
+from schema.plans.queries import PlanQuery
+from schema.plans.types import Plan, PlanEntry, Position
+from schema.plans.workflow import WorkflowMutation
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
 
 
 @strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
-class Query(UnitQuery, AccessQuery, PersonQuery):
+class Query(UnitQuery, AccessQuery, PersonQuery, PlanQuery):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "
         "not see it.",
@@ -46,6 +50,13 @@ class Query(UnitQuery, AccessQuery, PersonQuery):
             path = await ctx.read(access_db.unit_path, unit_id=person.unit_id) if person else None
             if person is not None and path is not None and ctx.allows("read", "person", path):
                 return Person.from_row(person)
+        if type_name == "Plan" and ctx.principal is not None and ctx.principal.is_official:
+            plan = (await ctx.read(plans_db.by_ids, [row_id])).get(row_id)
+            path = (
+                await ctx.read(access_db.unit_path, unit_id=plan.planning_unit_id) if plan else None
+            )
+            if plan is not None and path is not None and ctx.allows("read", "plan", path):
+                return Plan.from_row(plan)
         if type_name == "User" and ctx.principal is not None and ctx.principal.is_official:
             user = (await ctx.read(access_db.users_by_ids, [row_id])).get(row_id)
             path = await ctx.read(access_db.unit_path, unit_id=user.unit_id) if user else None
@@ -55,7 +66,14 @@ class Query(UnitQuery, AccessQuery, PersonQuery):
 
 
 @strawberry.type(description="Change the cadre-planning data.")
-class Mutation(SessionMutation, AdminMutation, ApiKeyMutation, PersonMutation):
+class Mutation(
+    SessionMutation,
+    AdminMutation,
+    ApiKeyMutation,
+    PersonMutation,
+    DraftingMutation,
+    WorkflowMutation,
+):
     pass
 
 
@@ -79,7 +97,7 @@ def build_schema() -> strawberry.Schema:
     return QuyhoachSchema(
         query=Query,
         mutation=Mutation,
-        types=[Unit, User, RoleGrant, ApiKey, Person],
+        types=[Unit, User, RoleGrant, ApiKey, Person, Plan, PlanEntry, Position],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
     )

@@ -44,6 +44,7 @@ from schema.context import Context
 from schema.errors import Language
 from schema.root import schema
 
+RULE_SETS = reference_data.rule_sets()
 # A fixed clock: "today" in every test is 21/11/2026 in Vietnam.
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC).astimezone(VIETNAM_TIME)
 
@@ -197,6 +198,7 @@ class Runner:
             now=NOW,
             access=self.access,
             principal=self.principal,
+            rule_sets=RULE_SETS,
             language=language,
             request_id="test",
         )

@@ -1,0 +1,380 @@
+"""Drafting plans: create one, add, change and remove entries (clerks of the planning unit)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from db import access as access_db, persons as persons_db, plans as plans_db
+from planning.access import InputProblem
+from planning.cycles import PlanKind
+from planning.rulesets import CandidateTier, in_force
+from planning.units import UnitKind
+from planning.workflow import EntryStatus, PlanAction, PlanStatus
+from schema.access.admin import row_id
+from schema.context import Context
+from schema.node import to_global_id
+from schema.outcomes import (
+    IdempotencyKeyReused,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+    not_allowed,
+    not_found,
+    validation_failed,
+)
+from schema.permissions import official
+from schema.plans.guard import PlanPayload, check, load, record, remember, replay
+from schema.plans.types import Plan
+
+PlanResult = Annotated[
+    PlanPayload
+    | NotAllowed
+    | NotFound
+    | ValidationFailed
+    | StaleVersion
+    | InvalidTransition
+    | IdempotencyKeyReused,
+    strawberry.union("PlanResult"),
+]
+
+
+@strawberry.input(description="A new plan: one per planning unit, cycle and approving body.")
+class CreatePlanInput:
+    unit: strawberry.ID
+    cycle: str = strawberry.field(description="A cycle code, e.g. `2030-2035`.")
+    kind: PlanKind
+    managed_by: UnitKind = strawberry.field(
+        description="The tier whose standing committee manages (and approves) the positions."
+    )
+    rule_set: str | None = strawberry.field(
+        default=None, description="Defaults to the rule set in force today (QD377_2025)."
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.input(description="A ballot to record on an entry.")
+class BallotInput:
+    step: str = strawberry.field(description="e.g. `HOI_NGHI_CAN_BO_CHU_CHOT`, `BCH`, `BTV`.")
+    summoned: int
+    present: int
+    votes_for: int
+
+
+@strawberry.input(description="A person planned for a position of the plan.")
+class AddPlanEntryInput:
+    plan: strawberry.ID
+    version: int
+    person: strawberry.ID
+    position: strawberry.ID
+    tier: CandidateTier
+    source: str = "LOCAL"
+    ballots: list[BallotInput] = strawberry.field(default_factory=list)
+    idempotency_key: str | None = None
+
+
+@strawberry.input(description="Changes to an entry of a draft.")
+class UpdatePlanEntryInput:
+    entry: strawberry.ID
+    version: int = strawberry.field(description="The plan's version.")
+    tier: CandidateTier | None = None
+    source: str | None = None
+    ballots: list[BallotInput] | None = None
+
+
+@strawberry.input(description="An entry to take out of the plan (đưa ra), and why.")
+class RemovePlanEntryInput:
+    entry: strawberry.ID
+    version: int = strawberry.field(description="The plan's version.")
+    reason: str
+
+
+def _ballot_problems(ballots: list[BallotInput]) -> list[InputProblem]:
+    bad = [b for b in ballots if not 0 <= b.votes_for <= b.present <= b.summoned or b.summoned == 0]
+    if not bad:
+        return []
+    return [
+        InputProblem(
+            "BAD_BALLOT",
+            "ballots",
+            "phiếu: 0 ≤ đồng ý ≤ có mặt ≤ triệu tập, và có người được triệu tập",
+            "ballots need 0 ≤ votes for ≤ present ≤ summoned, and someone summoned",
+        )
+    ]
+
+
+def _source_problems(source: str | None) -> list[InputProblem]:
+    if source in (None, "LOCAL", "EXTERNAL"):
+        return []
+    return [InputProblem("BAD_SOURCE", "source", "nguồn: LOCAL hoặc EXTERNAL", "LOCAL or EXTERNAL")]
+
+
+@strawberry.type
+class DraftingMutation:
+    @strawberry.mutation(
+        description="Start a plan for a unit, cycle and approving body (xây dựng quy hoạch). An "
+        "annual review starts from the approved plan and records only changes against it.",
+        extensions=official(),
+    )
+    async def create_plan(
+        self, info: strawberry.Info[Context, None], input: CreatePlanInput
+    ) -> PlanResult:
+        ctx = info.context
+        unit_id = row_id(input.unit, "Unit")
+        unit = await ctx.loaders.unit.load(unit_id) if unit_id else None
+        if unit is None:
+            return not_found(ctx, input.unit)
+        if not ctx.allows("draft", "plan", unit.path):
+            return not_allowed(ctx, "draft", "plan")
+        replayed = await replay(ctx, input.idempotency_key, "createPlan", input)
+        if replayed is not None:
+            return replayed
+        cycle = await ctx.read(plans_db.cycle_by_code, code=input.cycle)
+        day = ctx.today if unit.valid_to is None or ctx.today <= unit.valid_to else unit.valid_to
+        approver = await ctx.read(
+            plans_db.approving_unit, planning_path=unit.path, managed_by=input.managed_by, at=day
+        )
+        rule_set = input.rule_set or in_force(ctx.rule_sets, on=ctx.today).code
+        problems = []
+        if cycle is None:
+            problems.append(
+                InputProblem("UNKNOWN_CYCLE", "cycle", "không có nhiệm kỳ này", "no such cycle")
+            )
+        if approver is None:
+            problems.append(
+                InputProblem(
+                    "NO_APPROVING_UNIT",
+                    "managedBy",
+                    f"không có cấp {input.managed_by} nào phía trên đơn vị này",
+                    f"no {input.managed_by} above this unit manages such positions",
+                )
+            )
+        if rule_set not in ctx.rule_sets:
+            problems.append(
+                InputProblem(
+                    "UNKNOWN_RULE_SET", "ruleSet", "không có bộ quy tắc này", "no such rule set"
+                )
+            )
+        if problems:
+            return validation_failed(ctx, problems)
+        assert cycle is not None
+        assert approver is not None
+        base = None
+        if input.kind is PlanKind.ANNUAL_REVIEW:
+            base = await ctx.read(
+                plans_db.approved_plan,
+                unit_id=unit.id,
+                cycle_id=cycle.id,
+                managed_by=input.managed_by,
+            )
+            if base is None:
+                return validation_failed(
+                    ctx,
+                    [
+                        InputProblem(
+                            "NO_APPROVED_PLAN",
+                            "kind",
+                            "chưa có danh sách quy hoạch được phê duyệt để rà soát",
+                            "there is no approved plan to review",
+                        )
+                    ],
+                )
+        elif await ctx.read(
+            plans_db.live_next_term_plan,
+            unit_id=unit.id,
+            cycle_id=cycle.id,
+            managed_by=input.managed_by,
+        ):
+            return validation_failed(
+                ctx,
+                [
+                    InputProblem(
+                        "PLAN_EXISTS",
+                        "unit",
+                        "đơn vị đã có danh sách quy hoạch nhiệm kỳ này cho cấp phê duyệt này",
+                        "the unit already has a plan for this cycle and approving body",
+                    )
+                ],
+            )
+        plan = await ctx.read(
+            plans_db.add_plan,
+            planning_unit_id=unit.id,
+            approving_unit_id=approver.id,
+            cycle_id=cycle.id,
+            kind=input.kind.value,
+            managed_by=input.managed_by,
+            rule_set=rule_set,
+            base_plan_id=base.id if base else None,
+            created_at=ctx.now,
+        )
+        if base is not None:
+            await ctx.read(plans_db.carry_over, base_plan_id=base.id, review_plan_id=plan.id)
+        await record(
+            ctx, plan, "CREATE", after={"rule_set": rule_set, "kind": input.kind.value}, bump=False
+        )
+        await remember(ctx, input.idempotency_key, plan)
+        await ctx.session.commit()
+        return PlanPayload(plan=Plan.from_row(plan))
+
+    @strawberry.mutation(
+        description="Plan a person for a position of the plan (thêm lượt quy hoạch).",
+        extensions=official(),
+    )
+    async def add_plan_entry(
+        self, info: strawberry.Info[Context, None], input: AddPlanEntryInput
+    ) -> PlanResult:
+        ctx = info.context
+        plan = await load(ctx, input.plan)
+        if isinstance(plan, NotFound):
+            return plan
+        verdict = await check(ctx, plan, PlanAction.EDIT, version=input.version)
+        if not isinstance(verdict, PlanStatus):
+            return verdict
+        replayed = await replay(ctx, input.idempotency_key, "addPlanEntry", input)
+        if replayed is not None:
+            return replayed
+        person_id, position_id = row_id(input.person, "Person"), row_id(input.position, "Position")
+        # Locking the person serialises concurrent plans adding them (Q3 counts across plans).
+        person = await ctx.read(persons_db.for_update, person_id=person_id) if person_id else None
+        person_path = (
+            await ctx.read(access_db.unit_path, unit_id=person.unit_id) if person else None
+        )
+        if person is None or person_path is None or not ctx.allows("read", "person", person_path):
+            return not_found(ctx, input.person)
+        unit = await ctx.loaders.unit.load(plan.planning_unit_id)
+        assert unit is not None
+        allowed = {
+            p.id
+            for p in await ctx.read(
+                plans_db.positions_for,
+                unit_kind=unit.kind,
+                managed_by=plan.managed_by,
+                at=unit.valid_to or ctx.today,
+            )
+        }
+        if position_id not in allowed:
+            return not_found(ctx, input.position)
+        problems = _ballot_problems(input.ballots) + _source_problems(input.source)
+        if await ctx.read(
+            plans_db.entry_exists, plan_id=plan.id, person_id=person.id, position_id=position_id
+        ):
+            problems.append(
+                InputProblem(
+                    "DUPLICATE_ENTRY",
+                    "person",
+                    "người này đã có trong danh sách cho chức danh này",
+                    "this person is already planned for this position here",
+                )
+            )
+        if problems:
+            return validation_failed(ctx, problems)
+        entry = await ctx.read(
+            plans_db.add_entry,
+            plan_id=plan.id,
+            person_id=person.id,
+            position_id=position_id,
+            tier=input.tier.value,
+            source=input.source,
+            change="ADD",
+            ballots=[vars(b) for b in input.ballots],
+        )
+        await record(
+            ctx,
+            plan,
+            "ADD_ENTRY",
+            after={"entry_id": entry.id, "person_id": person.id, "position_id": position_id},
+        )
+        await remember(ctx, input.idempotency_key, plan)
+        await ctx.session.commit()
+        return PlanPayload(plan=Plan.from_row(plan))
+
+    @strawberry.mutation(
+        description="Change an entry of a draft: tier, source, ballots.", extensions=official()
+    )
+    async def update_plan_entry(
+        self, info: strawberry.Info[Context, None], input: UpdatePlanEntryInput
+    ) -> PlanResult:
+        ctx = info.context
+        entry_id = row_id(input.entry, "PlanEntry")
+        entry = await ctx.read(plans_db.entry_for_update, entry_id=entry_id) if entry_id else None
+        if entry is None:
+            return not_found(ctx, input.entry)
+        plan = await load(ctx, to_plan_id(entry.plan_id))
+        if isinstance(plan, NotFound):
+            return not_found(ctx, input.entry)
+        verdict = await check(ctx, plan, PlanAction.EDIT, version=input.version)
+        if not isinstance(verdict, PlanStatus):
+            return verdict
+        problems = _ballot_problems(input.ballots or []) + _source_problems(input.source)
+        if problems:
+            return validation_failed(ctx, problems)
+        before = {"tier": entry.tier, "source": entry.source, "ballots": entry.ballots}
+        if input.tier is not None:
+            entry.tier = input.tier.value
+        if input.source is not None:
+            entry.source = input.source
+        if input.ballots is not None:
+            entry.ballots = [vars(b) for b in input.ballots]
+        await record(
+            ctx,
+            plan,
+            "UPDATE_ENTRY",
+            before={"entry_id": entry.id, **before},
+            after={"entry_id": entry.id, "tier": entry.tier, "source": entry.source},
+        )
+        await ctx.session.commit()
+        return PlanPayload(plan=Plan.from_row(plan))
+
+    @strawberry.mutation(
+        description="Take an entry out of a draft (đưa ra khỏi quy hoạch), with the reason. In "
+        "an annual review this records a removal from the approved set.",
+        extensions=official(),
+    )
+    async def remove_plan_entry(
+        self, info: strawberry.Info[Context, None], input: RemovePlanEntryInput
+    ) -> PlanResult:
+        ctx = info.context
+        entry_id = row_id(input.entry, "PlanEntry")
+        entry = await ctx.read(plans_db.entry_for_update, entry_id=entry_id) if entry_id else None
+        if entry is None:
+            return not_found(ctx, input.entry)
+        plan = await load(ctx, to_plan_id(entry.plan_id))
+        if isinstance(plan, NotFound):
+            return not_found(ctx, input.entry)
+        verdict = await check(
+            ctx, plan, PlanAction.EDIT, version=input.version, reason=input.reason
+        )
+        if not isinstance(verdict, PlanStatus):
+            return verdict
+        if not input.reason.strip():
+            return validation_failed(
+                ctx,
+                [
+                    InputProblem(
+                        "REASON_REQUIRED", "reason", "cần nêu lý do", "a reason is required"
+                    )
+                ],
+            )
+        before = {"entry_id": entry.id, "change": entry.change, "status": entry.status.value}
+        if entry.change == "KEEP":
+            entry.change = "REMOVE"  # a removal from the approved set, decided with the review
+        else:
+            entry.status = EntryStatus.REMOVED  # a draft addition withdrawn; kept in history
+        entry.removal_reason = input.reason.strip()
+        await record(
+            ctx,
+            plan,
+            "REMOVE_ENTRY",
+            reason=entry.removal_reason,
+            before=before,
+            after={"entry_id": entry.id, "change": entry.change, "status": entry.status.value},
+        )
+        await ctx.session.commit()
+        return PlanPayload(plan=Plan.from_row(plan))
+
+
+def to_plan_id(row: int) -> str:
+    return to_global_id("Plan", row)

@@ -1,0 +1,306 @@
+"""GraphQL types of plans (danh sách quy hoạch), their entries, reports and history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Self
+
+import strawberry
+
+from db.plan_models import (
+    Cycle as CycleRow,
+    Plan as PlanRow,
+    PlanEntry as EntryRow,
+    Position as PositionRow,
+)
+from planning.cycles import PlanKind
+from planning.findings import Finding as FindingValue, Severity
+from planning.rulesets import CandidateTier
+from planning.units import UnitKind
+from planning.workflow import STEPS, EntryStatus, PlanAction, PlanStatus, Side, possible
+from schema.context import Context
+from schema.errors import Language
+from schema.node import Node, to_global_id
+from schema.persons.types import Person
+from schema.plans.report import report_for
+from schema.units.types import Unit, tree_date
+
+strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
+strawberry.enum(EntryStatus, description="The state of one entry (lượt quy hoạch).")
+strawberry.enum(PlanKind, description="Next-term plan, or an annual review of the approved set.")
+strawberry.enum(CandidateTier, description="Đối tượng 1 or 2 for the planned position.")
+strawberry.enum(Severity, description="HARD blocks submission; TARGET only warns.")
+strawberry.enum(PlanAction, description="An action on a plan.")
+
+
+@strawberry.type(description="A planning cycle: party term and state term (nhiệm kỳ).")
+class Cycle:
+    code: str = strawberry.field(description="e.g. `2030-2035`.")
+    party_term: str
+    state_term: str
+
+    @classmethod
+    def from_row(cls, row: CycleRow) -> Self:
+        return cls(
+            code=row.code,
+            party_term=f"{row.party_term_start}–{row.party_term_end}",
+            state_term=f"{row.state_term_start}–{row.state_term_end}",
+        )
+
+
+@strawberry.type(description="A title that can be planned (chức danh quy hoạch).")
+class Position(Node):
+    code: str
+    title: str
+    body: str = strawberry.field(description="PARTY, STATE or FRONT.")
+    rank: int | None = strawberry.field(description="QĐ 368 rank (bậc); 1 is the highest.")
+    seats: int = strawberry.field(description="Seats of the title (or of the committee).")
+    committee_seat: bool = strawberry.field(
+        description="A committee membership (BCH/BTV/UBKT): counted by coefficient, not per person."
+    )
+    managed_by: UnitKind = strawberry.field(
+        description="The tier whose standing committee approves."
+    )
+
+    @classmethod
+    def from_row(cls, row: PositionRow) -> Self:
+        return cls(
+            id=to_global_id("Position", row.id),
+            code=row.code,
+            title=row.title,
+            body=row.body,
+            rank=row.rank,
+            seats=row.seats,
+            committee_seat=row.committee_seat,
+            managed_by=row.managed_by,
+        )
+
+
+@strawberry.type(description="A number a rule looked at (e.g. planned, maximum).")
+class FindingNumber:
+    name: str
+    value: str
+
+
+@strawberry.type(description="One rule's verdict on a plan or an entry.")
+class Finding:
+    rule: str = strawberry.field(description="The rule id of DOMAIN.md: Q1–Q3, E1–E13, V1, T-…")
+    severity: Severity
+    message: str
+    entry: strawberry.ID | None = strawberry.field(description="The entry concerned, if one is.")
+    numbers: list[FindingNumber]
+
+    @classmethod
+    def of(cls, finding: FindingValue, language: Language) -> Self:
+        return cls(
+            rule=finding.rule,
+            severity=finding.severity,
+            message=finding.en if language is Language.EN else finding.vi,
+            entry=to_global_id("PlanEntry", finding.entry) if finding.entry is not None else None,
+            numbers=[FindingNumber(name=n, value=str(v)) for n, v in finding.numbers],
+        )
+
+
+@strawberry.type(description="The validation report of a plan under its rule set.")
+class ValidationReport:
+    rule_set: str
+    errors: list[Finding] = strawberry.field(description="HARD findings: they block submission.")
+    warnings: list[Finding] = strawberry.field(description="TARGET findings: reported only.")
+    blocks_submission: bool
+
+
+@strawberry.type(description="One secret ballot on a candidate (phiếu).")
+class Ballot:
+    step: str
+    summoned: int
+    present: int
+    votes_for: int
+
+
+@strawberry.type(description="One person planned for one position (một lượt quy hoạch).")
+class PlanEntry(Node):
+    tier: CandidateTier
+    source: str = strawberry.field(description="LOCAL (tại chỗ) or EXTERNAL (nơi khác).")
+    status: EntryStatus
+    change: str = strawberry.field(
+        description="In an annual review: ADD (bổ sung), KEEP, or REMOVE (đưa ra)."
+    )
+    ballots: list[Ballot]
+    result_reason: str | None = strawberry.field(description="Why it was not approved.")
+    removal_reason: str | None = strawberry.field(description="Why it was removed.")
+    row: strawberry.Private[EntryRow]
+
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Self:
+        return cls(
+            id=to_global_id("PlanEntry", row.id),
+            tier=CandidateTier(row.tier),
+            source=row.source,
+            status=row.status,
+            change=row.change,
+            ballots=[Ballot(**ballot) for ballot in row.ballots],
+            result_reason=row.result_reason,
+            removal_reason=row.removal_reason,
+            row=row,
+        )
+
+    @strawberry.field(description="The person planned.")
+    async def person(self, info: strawberry.Info[Context, None]) -> Person:
+        row = await info.context.loaders.person.load(self.row.person_id)
+        assert row is not None
+        return Person.from_row(row)
+
+    @strawberry.field(description="The position planned.")
+    async def position(self, info: strawberry.Info[Context, None]) -> Position:
+        row = await info.context.loaders.position.load(self.row.position_id)
+        assert row is not None
+        return Position.from_row(row)
+
+
+@strawberry.type(description="One change in a plan's history (append-only).")
+class PlanEvent:
+    at: datetime
+    action: str
+    from_status: PlanStatus | None
+    to_status: PlanStatus | None
+    reason: str | None
+    actor: str | None = strawberry.field(description="The username of who did it.")
+
+
+@strawberry.type(description="What the caller may do next with the plan (DHIS2's mayApprove).")
+class ViewerCan:
+    edit: bool
+    submit: bool
+    withdraw: bool
+    receive: bool
+    return_: bool = strawberry.field(name="return")
+    appraise: bool
+    approve: bool
+    reject: bool
+    reopen: bool
+
+
+@strawberry.type(description="A plan of one unit, cycle and approving body (danh sách quy hoạch).")
+class Plan(Node):
+    kind: PlanKind
+    managed_by: UnitKind = strawberry.field(description="The tier whose positions it plans.")
+    rule_set: str = strawberry.field(description="The rule set it is validated under.")
+    status: PlanStatus
+    version: int = strawberry.field(description="Pass it back to change the plan.")
+    submitted_at: datetime | None
+    received_at: datetime | None = strawberry.field(
+        description="When the approving unit received the complete dossier (the SLA starts)."
+    )
+    due_on: date | None = strawberry.field(
+        description="Decision due: 30 working days after receipt."
+    )
+    decided_at: datetime | None
+    decision_number: str | None = strawberry.field(description="Số quyết định phê duyệt.")
+    decision_date: date | None
+    appraisal_report: str | None = strawberry.field(description="Báo cáo thẩm định.")
+    row: strawberry.Private[PlanRow]
+
+    @classmethod
+    def from_row(cls, row: PlanRow) -> Self:
+        return cls(
+            id=to_global_id("Plan", row.id),
+            kind=PlanKind(row.kind),
+            managed_by=row.managed_by,
+            rule_set=row.rule_set,
+            status=row.status,
+            version=row.version,
+            submitted_at=row.submitted_at,
+            received_at=row.received_at,
+            due_on=row.due_on,
+            decided_at=row.decided_at,
+            decision_number=row.decision_number,
+            decision_date=row.decision_date,
+            appraisal_report=row.appraisal_report,
+            row=row,
+        )
+
+    @strawberry.field(description="Whether the decision is late (today is past `dueOn`).")
+    def overdue(self, info: strawberry.Info[Context, None]) -> bool:
+        undecided = self.row.status in (PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
+        return undecided and self.row.due_on is not None and info.context.today > self.row.due_on
+
+    @strawberry.field(description="The unit whose plan it is.")
+    async def planning_unit(self, info: strawberry.Info[Context, None]) -> Unit:
+        return await _unit(info, self.row.planning_unit_id)
+
+    @strawberry.field(description="The unit whose standing committee approves it.")
+    async def approving_unit(self, info: strawberry.Info[Context, None]) -> Unit:
+        return await _unit(info, self.row.approving_unit_id)
+
+    @strawberry.field(description="The cycle it plans for.")
+    async def cycle(self, info: strawberry.Info[Context, None]) -> Cycle:
+        row = await info.context.loaders.cycle.load(self.row.cycle_id)
+        assert row is not None
+        return Cycle.from_row(row)
+
+    @strawberry.field(description="Its entries, in the order they were added.")
+    async def entries(self, info: strawberry.Info[Context, None]) -> list[PlanEntry]:
+        rows = await info.context.loaders.entries_of_plan.load(self.row.id)
+        return [PlanEntry.from_row(row) for row in rows]
+
+    @strawberry.field(description="The validation report under the plan's rule set, now.")
+    async def validation(self, info: strawberry.Info[Context, None]) -> ValidationReport:
+        ctx = info.context
+        report = await report_for(ctx, self.row)
+        return ValidationReport(
+            rule_set=self.row.rule_set,
+            errors=[Finding.of(f, ctx.language) for f in report.errors],
+            warnings=[Finding.of(f, ctx.language) for f in report.warnings],
+            blocks_submission=report.blocks_submission,
+        )
+
+    @strawberry.field(description="What you may do next with this plan.")
+    async def viewer_can(self, info: strawberry.Info[Context, None]) -> ViewerCan:
+        ctx = info.context
+        planning = await ctx.loaders.unit.load(self.row.planning_unit_id)
+        approving = await ctx.loaders.unit.load(self.row.approving_unit_id)
+        assert planning is not None
+        assert approving is not None
+        open_now = possible(self.row.status)
+
+        def may(action: PlanAction) -> bool:
+            step = STEPS[action]
+            unit = planning if step.side is Side.PLANNING_UNIT else approving
+            return action in open_now and ctx.allows(step.permission, "plan", unit.path)
+
+        return ViewerCan(
+            edit=may(PlanAction.EDIT),
+            submit=may(PlanAction.SUBMIT),
+            withdraw=may(PlanAction.WITHDRAW),
+            receive=may(PlanAction.RECEIVE),
+            return_=may(PlanAction.RETURN),
+            appraise=may(PlanAction.APPRAISE),
+            approve=may(PlanAction.APPROVE),
+            reject=may(PlanAction.REJECT),
+            reopen=may(PlanAction.REOPEN),
+        )
+
+    @strawberry.field(description="Every transition and edit, oldest first.")
+    async def history(self, info: strawberry.Info[Context, None]) -> list[PlanEvent]:
+        rows = await info.context.loaders.events_of_plan.load(self.row.id)
+        users = await info.context.loaders.username.load_many(
+            [r.actor_user_id for r in rows if r.actor_user_id is not None]
+        )
+        names = dict(zip([r.actor_user_id for r in rows if r.actor_user_id], users, strict=True))
+        return [
+            PlanEvent(
+                at=r.at,
+                action=r.action,
+                from_status=r.from_status,
+                to_status=r.to_status,
+                reason=r.reason,
+                actor=names.get(r.actor_user_id) if r.actor_user_id else None,
+            )
+            for r in rows
+        ]
+
+
+async def _unit(info: strawberry.Info[Context, None], unit_id: int) -> Unit:
+    row = await info.context.loaders.unit.load(unit_id)
+    assert row is not None
+    return Unit.from_row(row, at=tree_date(row, None, info.context.today))

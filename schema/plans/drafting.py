@@ -7,8 +7,10 @@ from typing import Annotated
 import strawberry
 
 from db import access as access_db, persons as persons_db, plans as plans_db
+from db.plan_models import Plan as PlanRow
 from planning.access import InputProblem
 from planning.cycles import PlanKind
+from planning.quotas import committee_maximum, title_maximum
 from planning.rulesets import CandidateTier, in_force
 from planning.units import UnitKind
 from planning.workflow import EntryStatus, PlanAction, PlanStatus
@@ -104,6 +106,57 @@ def _ballot_problems(ballots: list[BallotInput]) -> list[InputProblem]:
             "ballots need 0 ≤ votes for ≤ present ≤ summoned, and someone summoned",
         )
     ]
+
+
+async def _cap_problems(
+    ctx: Context, plan: PlanRow, person_id: int, position_id: int
+) -> list[InputProblem]:
+    """Q1/Q2 and Q3 at write time, under the plan's and the person's locks, so that concurrent
+    additions cannot push a position or a person over the cap the rule set allows."""
+    rules = ctx.rule_sets[plan.rule_set]
+    position = (await ctx.read(plans_db.positions_by_ids, [position_id]))[position_id]
+    entries = (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
+    live = [e for e in entries if e.status is EntryStatus.PROPOSED and e.change != "REMOVE"]
+    planned = sum(e.position_id == position_id for e in live)
+    most = (
+        committee_maximum(seats=position.seats, rules=rules)
+        if position.committee_seat
+        else title_maximum(seats=position.seats, rules=rules)
+    )
+    problems = []
+    if planned >= most:
+        problems.append(
+            InputProblem(
+                "Q1" if position.committee_seat else "Q2",
+                "position",
+                f"{position.title}: đã đủ {most} người quy hoạch cho {position.seats} vị trí",
+                f"{position.title}: {most} people are already planned for {position.seats} seats",
+            )
+        )
+    if not position.committee_seat:
+        elsewhere = await ctx.read(
+            plans_db.planned_elsewhere,
+            person_ids=[person_id],
+            managed_by=plan.managed_by,
+            except_plan=plan.id,
+        )
+        positions = await ctx.read(
+            plans_db.positions_by_ids, [e.position_id for e in live if e.person_id == person_id]
+        )
+        here = {p.id for p in positions.values() if not p.committee_seat}
+        held = here | elsewhere.get(person_id, frozenset()) | {position_id}
+        if len(held) > rules.positions_per_person:
+            problems.append(
+                InputProblem(
+                    "Q3",
+                    "person",
+                    f"người này đã được quy hoạch {len(held) - 1} chức danh cùng cấp phê duyệt, "
+                    f"tối đa {rules.positions_per_person}",
+                    f"this person is already planned for {len(held) - 1} positions at this "
+                    f"approving level; at most {rules.positions_per_person}",
+                )
+            )
+    return problems
 
 
 def _source_problems(source: str | None) -> list[InputProblem]:
@@ -230,12 +283,13 @@ class DraftingMutation:
         plan = await load(ctx, input.plan)
         if isinstance(plan, NotFound):
             return plan
-        verdict = await check(ctx, plan, PlanAction.EDIT, version=input.version)
-        if not isinstance(verdict, PlanStatus):
-            return verdict
+        # A retry of an applied request is answered before the version check it would fail.
         replayed = await replay(ctx, input.idempotency_key, "addPlanEntry", input)
         if replayed is not None:
             return replayed
+        verdict = await check(ctx, plan, PlanAction.EDIT, version=input.version)
+        if not isinstance(verdict, PlanStatus):
+            return verdict
         person_id, position_id = row_id(input.person, "Person"), row_id(input.position, "Position")
         # Locking the person serialises concurrent plans adding them (Q3 counts across plans).
         person = await ctx.read(persons_db.for_update, person_id=person_id) if person_id else None
@@ -269,6 +323,7 @@ class DraftingMutation:
                     "this person is already planned for this position here",
                 )
             )
+        problems += await _cap_problems(ctx, plan, person.id, position_id)
         if problems:
             return validation_failed(ctx, problems)
         entry = await ctx.read(

@@ -14,7 +14,7 @@ from schema.errors import ClientError
 from schema.node import row_id_of
 from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, page_size
 from schema.permissions import official
-from schema.plans.types import Plan
+from schema.plans.types import Plan, ValidationReport, validation_report
 
 
 def _cursor(at: datetime, plan_id: int) -> str:
@@ -87,6 +87,22 @@ class PlanQuery:
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )
+
+    @strawberry.field(
+        description="The validation report of a plan now (same as `Plan.validation`): HARD "
+        "errors per entry and per plan, TARGET warnings with their values.",
+        extensions=official(),
+    )
+    async def validate_plan(
+        self, info: strawberry.Info[Context, None], plan: strawberry.ID
+    ) -> ValidationReport | None:
+        ctx = info.context
+        plan_id = row_id_of(plan, "Plan")
+        row = (await ctx.read(plans_db.by_ids, [plan_id])).get(plan_id)
+        path = await ctx.read(access_db.unit_path, unit_id=row.planning_unit_id) if row else None
+        if row is None or path is None or not ctx.allows("read", "plan", path):
+            return None
+        return await validation_report(ctx, row)
 
     @strawberry.field(
         description="The plans of a unit (its own, not its subtree's), newest first.",

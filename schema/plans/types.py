@@ -245,14 +245,7 @@ class Plan(Node):
 
     @strawberry.field(description="The validation report under the plan's rule set, now.")
     async def validation(self, info: strawberry.Info[Context, None]) -> ValidationReport:
-        ctx = info.context
-        report = await report_for(ctx, self.row)
-        return ValidationReport(
-            rule_set=self.row.rule_set,
-            errors=[Finding.of(f, ctx.language) for f in report.errors],
-            warnings=[Finding.of(f, ctx.language) for f in report.warnings],
-            blocks_submission=report.blocks_submission,
-        )
+        return await validation_report(info.context, self.row)
 
     @strawberry.field(description="What you may do next with this plan.")
     async def viewer_can(self, info: strawberry.Info[Context, None]) -> ViewerCan:
@@ -298,6 +291,16 @@ class Plan(Node):
             )
             for r in rows
         ]
+
+
+async def validation_report(ctx: Context, plan: PlanRow) -> ValidationReport:
+    report = await report_for(ctx, plan)
+    return ValidationReport(
+        rule_set=plan.rule_set,
+        errors=[Finding.of(f, ctx.language) for f in report.errors],
+        warnings=[Finding.of(f, ctx.language) for f in report.warnings],
+        blocks_submission=report.blocks_submission,
+    )
 
 
 async def _unit(info: strawberry.Info[Context, None], unit_id: int) -> Unit:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import db
 from api import operator, reference_data, unit_lists
 from api.auth import build_access
+from api.demo_plans import load_demo_plans
 from api.graphql import vietnam_now
 from api.progress import ProgressBar
 from api.settings import Settings
@@ -162,6 +163,8 @@ def load_demo(url: str, settings: Settings) -> None:
         _in_session(url, lambda s: operator.load_demo_logins(s, access, now=vietnam_now()))
     )
     print(f"demo logins: {created} created" if created else "demo logins: already loaded")
+    plans = asyncio.run(_in_session(url, lambda s: load_demo_plans(s, now=vietnam_now())))
+    print(f"demo plans: {plans} created" if plans else "demo plans: already loaded")
     print(f"Demo logins (password {operator.DEMO_PASSWORD!r}):")
     for login in operator.demo_logins():
         roles = "all roles" if len(login.roles) > 1 else login.roles[0].value

@@ -169,3 +169,19 @@ class PlanEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class PositionOverride(Base):
+    """A province's own number of seats (and rank) for a title (DOMAIN.md §3.2, Q6)."""
+
+    __tablename__ = "position_override"
+
+    position_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("position.id"), primary_key=True
+    )
+    province_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    seats: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    set_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    set_at: Mapped[datetime] = mapped_column(Timestamp)
+    reason: Mapped[str | None] = mapped_column(Text)

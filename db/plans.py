@@ -7,10 +7,19 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
-from db.plan_models import Cycle, Holiday, Plan, PlanEntry, PlanEvent, Position
+from db.plan_models import (
+    Cycle,
+    Holiday,
+    Plan,
+    PlanEntry,
+    PlanEvent,
+    Position,
+    PositionOverride,
+)
 from db.reach import within
 from db.units import valid_at
 from planning.access import Reach
@@ -265,3 +274,63 @@ async def of_unit(session: AsyncSession, *, unit_id: int) -> list[Plan]:
         select(Plan).where(Plan.planning_unit_id == unit_id).order_by(Plan.id.desc())
     )
     return list(rows)
+
+
+async def province_of(session: AsyncSession, *, unit_path: str) -> Unit | None:
+    """The province a unit lies in (itself if it is one)."""
+    return await session.scalar(
+        select(Unit).where(
+            Unit.path.bool_op("@>")(func.text2ltree(unit_path)), Unit.kind == UnitKind.PROVINCE
+        )
+    )
+
+
+async def effective_positions(
+    session: AsyncSession, ids: Sequence[int], *, province_id: int | None
+) -> dict[int, Position]:
+    """Positions with the province's seats and ranks applied (detached copies, not saved)."""
+    positions = await positions_by_ids(session, ids)
+    if province_id is None or not positions:
+        return positions
+    overrides = await session.scalars(
+        select(PositionOverride).where(
+            PositionOverride.position_id.in_(list(positions)),
+            PositionOverride.province_id == province_id,
+        )
+    )
+    result = dict(positions)
+    for override in overrides:
+        base = positions[override.position_id]
+        result[base.id] = Position(
+            id=base.id,
+            unit_kind=base.unit_kind,
+            code=base.code,
+            title=base.title,
+            body=base.body,
+            rank=override.rank if override.rank is not None else base.rank,
+            seats=override.seats,
+            committee_seat=base.committee_seat,
+            managed_by=base.managed_by,
+            valid_from=base.valid_from,
+            valid_to=base.valid_to,
+        )
+    return result
+
+
+async def set_override(session: AsyncSession, /, **values: Any) -> None:
+    await session.execute(
+        insert(PositionOverride)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["position_id", "province_id"],
+            set_={k: v for k, v in values.items() if k not in ("position_id", "province_id")},
+        )
+    )
+
+
+async def set_holiday(session: AsyncSession, *, day: date, name: str) -> None:
+    await session.execute(
+        insert(Holiday)
+        .values(day=day, name=name)
+        .on_conflict_do_update(index_elements=["day"], set_={"name": name})
+    )

@@ -168,3 +168,10 @@ async def descendant_counts(
         .group_by(unit.id)
     )
     return dict(rows.all())
+
+
+async def root_path(session: AsyncSession) -> str:
+    """The path of the national root (every tree hangs under it)."""
+    path = await session.scalar(select(Unit.path).where(Unit.parent_id.is_(None)))
+    assert path is not None, "migration 0001 creates the national root"
+    return path

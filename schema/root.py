@@ -26,6 +26,7 @@ from schema.persons.queries import PersonQuery
 from schema.persons.types import Person
 from schema.plans.drafting import DraftingMutation
 from schema.plans.queries import PlanQuery
+from schema.plans.reference import ReferenceMutation
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
 from schema.units.queries import UnitQuery
@@ -73,6 +74,7 @@ class Mutation(
     PersonMutation,
     DraftingMutation,
     WorkflowMutation,
+    ReferenceMutation,
 ):
     pass
 

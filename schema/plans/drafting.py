@@ -114,7 +114,13 @@ async def _cap_problems(
     """Q1/Q2 and Q3 at write time, under the plan's and the person's locks, so that concurrent
     additions cannot push a position or a person over the cap the rule set allows."""
     rules = ctx.rule_sets[plan.rule_set]
-    position = (await ctx.read(plans_db.positions_by_ids, [position_id]))[position_id]
+    unit = await ctx.loaders.unit.load(plan.planning_unit_id)
+    assert unit is not None
+    province = await ctx.read(plans_db.province_of, unit_path=unit.path)
+    effective = await ctx.read(
+        plans_db.effective_positions, [position_id], province_id=province.id if province else None
+    )
+    position = effective[position_id]
     entries = (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
     live = [e for e in entries if e.status is EntryStatus.PROPOSED and e.change != "REMOVE"]
     planned = sum(e.position_id == position_id for e in live)

@@ -29,7 +29,14 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
     person_ids = sorted({e.person_id for e in entries})
     persons = await ctx.read(persons_db.by_ids, person_ids)
     disciplines = await ctx.read(persons_db.disciplines_of, person_ids)
-    positions = await ctx.read(plans_db.positions_by_ids, sorted({e.position_id for e in entries}))
+    unit: Unit | None = await ctx.loaders.unit.load(plan.planning_unit_id)
+    assert unit is not None
+    province = await ctx.read(plans_db.province_of, unit_path=unit.path)
+    positions = await ctx.read(
+        plans_db.effective_positions,
+        sorted({e.position_id for e in entries}),
+        province_id=province.id if province else None,
+    )
     elsewhere = await ctx.read(
         plans_db.planned_elsewhere,
         person_ids=person_ids,
@@ -37,8 +44,6 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
         except_plan=plan.id,
     )
     cycle = (await ctx.read(plans_db.cycles_by_ids, [plan.cycle_id]))[plan.cycle_id]
-    unit: Unit | None = await ctx.loaders.unit.load(plan.planning_unit_id)
-    assert unit is not None
 
     def age_at(body: str) -> Month:
         return age_reference_month(

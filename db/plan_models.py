@@ -58,6 +58,7 @@ class Position(Base):
     managed_by: Mapped[UnitKind] = mapped_column(UnitKindColumn)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    political_theory_required: Mapped[str | None] = mapped_column(Text)
 
 
 class Holiday(Base):

@@ -313,6 +313,7 @@ async def effective_positions(
             managed_by=base.managed_by,
             valid_from=base.valid_from,
             valid_to=base.valid_to,
+            political_theory_required=base.political_theory_required,
         )
     return result
 

@@ -52,6 +52,7 @@ async def load_reference(
                         managed_by=managed_by,
                         valid_from=valid_from,
                         valid_to=valid_to,
+                        political_theory_required=item.get("political_theory_required"),
                     )
                 )
                 added += 1

@@ -28,6 +28,11 @@ class Candidate:
     disciplines: Sequence[Discipline]
     political_standard_ok: bool | None  # None: not concluded yet
     proposed_for_appointment: bool
+    political_theory: str | None = None  # Sơ cấp, Trung cấp, Cao cấp (or Cử nhân)
+
+
+# Political theory levels in order; "Cử nhân" counts as "Cao cấp" (HD 45 II.5.1).
+THEORY_LEVELS = {"Sơ cấp": 1, "Trung cấp": 2, "Cao cấp": 3, "Cử nhân": 3}
 
 
 def _hard(rule: str, vi: str, en: str, entry: int | None, **numbers: int | str) -> Finding:
@@ -40,6 +45,7 @@ def entry_findings(
     candidate: Candidate,
     tier: CandidateTier,
     position_rank: int | None,
+    theory_required: str | None = None,
     age_at: Month,
     on: date,
     rules: RuleSet,
@@ -104,6 +110,23 @@ def entry_findings(
                     entry,
                     waiting_months=wait,
                     eligible_from=str(eligible_from),
+                )
+            )
+    if theory_required is not None:
+        has = THEORY_LEVELS.get(candidate.political_theory or "", 0)
+        if has < THEORY_LEVELS[theory_required]:
+            # E8: đối tượng 1 must meet the position's standard; đối tượng 2 may lack it, with
+            # a training plan, so it is only a warning for T2.
+            findings.append(
+                Finding(
+                    "E8",
+                    Severity.HARD if tier is CandidateTier.T1 else Severity.TARGET,
+                    f"chức danh yêu cầu lý luận chính trị {theory_required}, "
+                    f"hiện có: {candidate.political_theory or 'chưa có'}",
+                    f"the position requires political theory {theory_required}; "
+                    f"the person has {candidate.political_theory or 'none'}",
+                    (("required", theory_required),),
+                    entry,
                 )
             )
     if candidate.political_standard_ok is False:

@@ -28,6 +28,7 @@ class PlannedPosition:
     seats: int
     committee_seat: bool  # BCH/BTV/UBKT membership: Q1's coefficient, not Q2/Q3
     rank: int | None
+    theory_required: str | None = None  # the political theory standard of the title (E8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ def validate(
             candidate=entry.candidate,
             tier=entry.tier,
             position_rank=positions[entry.position_id].rank,
+            theory_required=positions[entry.position_id].theory_required,
             age_at=entry.age_at,
             on=on,
             rules=rules,

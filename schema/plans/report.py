@@ -76,6 +76,7 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
                     ),
                     political_standard_ok=person.political_standard_ok,
                     proposed_for_appointment=person.proposed_for_appointment,
+                    political_theory=person.political_theory,
                 ),
                 decisive_ballot=(
                     Ballot(
@@ -92,7 +93,9 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
     return validate(
         entries=checks,
         positions={
-            p.id: PlannedPosition(p.id, p.title, p.seats, p.committee_seat, p.rank)
+            p.id: PlannedPosition(
+                p.id, p.title, p.seats, p.committee_seat, p.rank, p.political_theory_required
+            )
             for p in positions.values()
         },
         elsewhere=elsewhere,

@@ -253,3 +253,23 @@ class TestWorkingDays:
         # Received Thursday 05/02/2026: 30 working days later, Tết (9 days) and weekends skipped.
         assert add_working_days(date(2026, 2, 5), 30, holidays=tet) == date(2026, 3, 26)
         assert add_working_days(date(2026, 2, 5), 30, holidays=set()) == date(2026, 3, 19)
+
+
+class TestPoliticalTheory:
+    def findings(self, theory: str | None, tier: CandidateTier) -> list[tuple[str, bool]]:
+        found = entry_findings(
+            entry=1,
+            candidate=candidate(political_theory=theory),
+            tier=tier,
+            position_rank=6,
+            theory_required="Trung cấp",
+            age_at=Month(2030, 7),
+            on=date(2026, 11, 21),
+            rules=QD377,
+        )
+        return [(f.rule, f.blocks) for f in found]
+
+    def test_e8_t1_must_meet_the_standard_t2_is_only_warned(self) -> None:
+        assert self.findings("Sơ cấp", T1) == [("E8", True)]
+        assert self.findings("Sơ cấp", T2) == [("E8", False)]
+        assert self.findings("Cử nhân", T1) == []

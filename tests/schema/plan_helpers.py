@@ -64,6 +64,7 @@ async def person(
         unit_id=home.id,
         current_rank=current_rank,
         political_standard_ok=True,
+        political_theory="Trung cấp",
     )
     return to_global_id("Person", row.id)
 

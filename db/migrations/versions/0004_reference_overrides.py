@@ -1,4 +1,4 @@
-"""Province overrides of position seats and ranks (editable reference data).
+"""Province overrides of position seats and ranks; the political theory standard of titles.
 
 Revision ID: 0004
 Revises: 0003
@@ -16,6 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # The political theory standard of a title (E8); null where the title sets none.
+    op.execute("ALTER TABLE position ADD COLUMN political_theory_required text")
     op.execute(
         """
         CREATE TABLE position_override (
@@ -41,3 +43,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE position_override")
+    op.execute("ALTER TABLE position DROP COLUMN political_theory_required")

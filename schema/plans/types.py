@@ -61,6 +61,9 @@ class Position(Node):
     managed_by: UnitKind = strawberry.field(
         description="The tier whose standing committee approves."
     )
+    political_theory_required: str | None = strawberry.field(
+        description="The political theory standard (E8): T1 must meet it, T2 is only warned."
+    )
 
     @classmethod
     def from_row(cls, row: PositionRow) -> Self:
@@ -73,6 +76,7 @@ class Position(Node):
             seats=row.seats,
             committee_seat=row.committee_seat,
             managed_by=row.managed_by,
+            political_theory_required=row.political_theory_required,
         )
 
 

@@ -13,9 +13,11 @@ from planning.access import InputProblem
 from planning.persons import BirthDate, record_problems
 from planning.retirement import Sex
 from planning.rulesets import DisciplineForm
+from schema import idempotency
 from schema.access.admin import row_id
 from schema.context import Context
 from schema.outcomes import (
+    IdempotencyKeyReused,
     NotAllowed,
     NotFound,
     StaleVersion,
@@ -29,7 +31,8 @@ from schema.permissions import official
 from schema.persons.types import Person
 
 PersonResult = Annotated[
-    "PersonPayload | NotAllowed | NotFound | ValidationFailed | StaleVersion",
+    "PersonPayload | NotAllowed | NotFound | ValidationFailed | StaleVersion"
+    " | IdempotencyKeyReused",
     strawberry.union("PersonResult"),
 ]
 
@@ -66,6 +69,7 @@ class CreatePersonInput:
     political_standard_ok: bool | None = None
     proposed_for_appointment: bool = False
     disciplines: list[DisciplineInput] = strawberry.field(default_factory=list)
+    idempotency_key: str | None = None
 
 
 @strawberry.input(description="Changes to a record; fields left out stay as they are.")
@@ -88,6 +92,7 @@ class UpdatePersonInput:
     political_standard_ok: bool | None = strawberry.UNSET
     proposed_for_appointment: bool | None = strawberry.UNSET
     disciplines: list[DisciplineInput] | None = strawberry.UNSET
+    idempotency_key: str | None = None
 
 
 _PLAIN_FIELDS = (
@@ -136,6 +141,9 @@ class PersonMutation:
             return not_found(ctx, input.unit)
         if not ctx.allows("edit", "person", path):
             return not_allowed(ctx, "edit", "person")
+        replayed = await _replay(ctx, input.idempotency_key, "createPerson", input)
+        if replayed is not None:
+            return replayed
         hometown_id = row_id(input.hometown_unit, "Unit") if input.hometown_unit else None
         if input.hometown_unit and (
             hometown_id is None or await ctx.read(access_db.unit_path, unit_id=hometown_id) is None
@@ -168,6 +176,7 @@ class PersonMutation:
             person_id=person.id,
             disciplines=[(d.form.value, d.decided_on) for d in input.disciplines],
         )
+        await idempotency.remember(ctx, input.idempotency_key, {"person_id": person.id})
         await ctx.session.commit()
         return PersonPayload(person=Person.from_row(person))
 
@@ -186,6 +195,9 @@ class PersonMutation:
             return not_found(ctx, input.person)
         if not ctx.allows("edit", "person", path):
             return not_allowed(ctx, "edit", "person")
+        replayed = await _replay(ctx, input.idempotency_key, "updatePerson", input)
+        if replayed is not None:
+            return replayed
         if input.version != person.version:
             return stale_version(ctx, person.version)
         changes = {
@@ -208,8 +220,19 @@ class PersonMutation:
                 disciplines=[(d.form.value, d.decided_on) for d in input.disciplines or []],
             )
         person.version += 1
+        await idempotency.remember(ctx, input.idempotency_key, {"person_id": person.id})
         await ctx.session.commit()
         return PersonPayload(person=Person.from_row(person))
+
+
+async def _replay(
+    ctx: Context, key: str | None, operation: str, given: object
+) -> PersonPayload | IdempotencyKeyReused | None:
+    earlier = await idempotency.earlier_result(ctx, key, operation, given)
+    if earlier is None or isinstance(earlier, IdempotencyKeyReused):
+        return earlier
+    person = (await ctx.read(persons_db.by_ids, [earlier["person_id"]]))[earlier["person_id"]]
+    return PersonPayload(person=Person.from_row(person))
 
 
 def _apply(person: PersonRow, changes: dict[str, Any]) -> None:

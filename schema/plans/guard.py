@@ -3,14 +3,11 @@ replay a retried request; and what it does last: record the event, bump the vers
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 from typing import Any
 
 import strawberry
 
-from db import access as access_db, idempotency, plans as plans_db
+from db import access as access_db, plans as plans_db
 from db.plan_models import Plan as PlanRow
 from planning.access import InputProblem
 from planning.workflow import (
@@ -22,6 +19,7 @@ from planning.workflow import (
     Side,
     next_status,
 )
+from schema import idempotency
 from schema.access.admin import row_id
 from schema.context import Context
 from schema.errors import Language
@@ -122,48 +120,16 @@ async def record(
     )
 
 
-def _fingerprint(operation: str, given: object) -> bytes:
-    fields = dataclasses.asdict(given) if dataclasses.is_dataclass(given) else {}  # type: ignore[arg-type]
-    canonical = json.dumps({"op": operation, **fields}, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).digest()
-
-
 async def replay(
     ctx: Context, key: str | None, operation: str, given: object
 ) -> PlanPayload | IdempotencyKeyReused | None:
     """The first answer of a retried request, or None to go ahead (and remember the key)."""
-    if not key:
-        return None
-    assert ctx.principal is not None
-    earlier = await ctx.read(
-        idempotency.claim,
-        principal=f"user:{ctx.principal.user_id}",
-        key=key,
-        operation=operation,
-        input_hash=_fingerprint(operation, given),
-        now=ctx.now,
-    )
-    if earlier is None:
-        return None
-    if earlier.operation != operation or earlier.input_hash != _fingerprint(operation, given):
-        english = ctx.language is Language.EN
-        return IdempotencyKeyReused(
-            message="This idempotency key was used for another input."
-            if english
-            else "Khóa chống lặp này đã dùng cho một yêu cầu khác."
-        )
-    plan = (await ctx.read(plans_db.by_ids, [earlier.response["plan_id"]]))[
-        earlier.response["plan_id"]
-    ]
+    earlier = await idempotency.earlier_result(ctx, key, operation, given)
+    if earlier is None or isinstance(earlier, IdempotencyKeyReused):
+        return earlier
+    plan = (await ctx.read(plans_db.by_ids, [earlier["plan_id"]]))[earlier["plan_id"]]
     return PlanPayload(plan=Plan.from_row(plan))
 
 
 async def remember(ctx: Context, key: str | None, plan: PlanRow) -> None:
-    if key:
-        assert ctx.principal is not None
-        await ctx.read(
-            idempotency.record,
-            principal=f"user:{ctx.principal.user_id}",
-            key=key,
-            response={"plan_id": plan.id},
-        )
+    await idempotency.remember(ctx, key, {"plan_id": plan.id})

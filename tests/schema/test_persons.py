@@ -21,6 +21,7 @@ mutation ($input: CreatePersonInput!) {
                                     disciplines { form decidedOn } } }
     ... on ValidationFailed { problems { code field } }
     ... on NotAllowed { code }
+    ... on IdempotencyKeyReused { message }
   }
 }
 """
@@ -147,3 +148,16 @@ class TestPersons:
         key = Principal(user_id=None, api_key_id=1, name="key", grants=clerk.grants)
 
         assert await run.as_(key).error_codes(SEARCH) == ["OFFICIALS_ONLY"]
+
+
+class TestRetries:
+    async def test_a_retried_create_with_the_same_key_creates_once(
+        self, run: Runner, clerk: Principal
+    ) -> None:
+        first = await create(run.as_(clerk), idempotencyKey="tablet-7")
+        retried = await create(run.as_(clerk), idempotencyKey="tablet-7")
+        other = await create(run.as_(clerk), idempotencyKey="tablet-7", fullName="Người khác")
+
+        assert first["__typename"] == retried["__typename"] == "PersonPayload"
+        assert first["person"]["id"] == retried["person"]["id"]
+        assert other["__typename"] == "IdempotencyKeyReused"

@@ -51,3 +51,13 @@ def decode_cursor(cursor: str | None) -> tuple[str, int] | None:
     if not isinstance(code, str) or not isinstance(row_id, int) or isinstance(row_id, bool):
         raise ClientError("INVALID_CURSOR")
     return code, row_id
+
+
+def page_info(cursors: list[str], *, fetched: int, limit: int, had_previous: bool) -> PageInfo:
+    """The PageInfo of a page built from ``limit + 1`` fetched rows (the extra one says more)."""
+    return PageInfo(
+        has_next_page=fetched > limit,
+        has_previous_page=had_previous,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )

@@ -7,7 +7,14 @@ import strawberry
 from db import access as access_db, persons as persons_db
 from schema.context import Context
 from schema.node import row_id_of
-from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, decode_cursor, encode_cursor, page_size
+from schema.pagination import (
+    DEFAULT_PAGE_SIZE,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    page_info,
+    page_size,
+)
 from schema.permissions import official
 from schema.persons.types import Person
 from schema.units.queries import search_words
@@ -64,10 +71,10 @@ class PersonQuery:
         ]
         return PersonConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > limit,
-                has_previous_page=position is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [edge.cursor for edge in edges],
+                fetched=len(rows),
+                limit=limit,
+                had_previous=position is not None,
             ),
         )

@@ -12,7 +12,7 @@ from db import access as access_db, plans as plans_db
 from schema.context import Context
 from schema.errors import ClientError
 from schema.node import row_id_of
-from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, page_size
+from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, page_info, page_size
 from schema.permissions import official
 from schema.plans.types import Plan, ValidationReport, validation_report
 
@@ -80,11 +80,11 @@ class PlanQuery:
         ]
         return InboxConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > limit,
-                has_previous_page=position is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=page_info(
+                [edge.cursor for edge in edges],
+                fetched=len(rows),
+                limit=limit,
+                had_previous=position is not None,
             ),
         )
 

@@ -13,7 +13,14 @@ from planning.units import UnitKind
 from schema.context import Context
 from schema.loaders import ChildrenKey, DatedKey
 from schema.node import Node, to_global_id
-from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, decode_cursor, encode_cursor, page_size
+from schema.pagination import (
+    DEFAULT_PAGE_SIZE,
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    page_info,
+    page_size,
+)
 
 # A page is fetched with one row more than asked (to tell whether more follow), and only when
 # `edges` or `pageInfo` is selected; counting is another statement, run only for `totalCount`.
@@ -144,13 +151,12 @@ class UnitConnection:
 
     @strawberry.field(description="Whether more pages follow, and the cursors of this one.")
     async def page_info(self) -> PageInfo:
-        rows = (await self._rows())[: self.limit + 1]
-        shown = rows[: self.limit]
-        return PageInfo(
-            has_next_page=len(rows) > self.limit,
-            has_previous_page=self.had_previous,
-            start_cursor=encode_cursor(shown[0].code, shown[0].id) if shown else None,
-            end_cursor=encode_cursor(shown[-1].code, shown[-1].id) if shown else None,
+        rows = await self._rows()
+        return page_info(
+            [encode_cursor(row.code, row.id) for row in rows[: self.limit]],
+            fetched=len(rows),
+            limit=self.limit,
+            had_previous=self.had_previous,
         )
 
     @strawberry.field(description="How many units the whole list holds, over all pages.")

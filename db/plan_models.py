@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Enum as SqlEnum,
     ForeignKey,
     Integer,
+    Numeric,
     Text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -186,3 +188,17 @@ class PositionOverride(Base):
     set_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
     set_at: Mapped[datetime] = mapped_column(Timestamp)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TargetOverride(Base):
+    """A province's own value for a target of a rule set (e.g. women ≥ 30% in its plans)."""
+
+    __tablename__ = "target_override"
+
+    province_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    rule_set: Mapped[str] = mapped_column(Text, primary_key=True)
+    indicator: Mapped[str] = mapped_column(Text, primary_key=True)
+    at_least: Mapped[Decimal] = mapped_column(Numeric)
+    young_under: Mapped[int | None] = mapped_column(Integer)
+    set_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    set_at: Mapped[datetime] = mapped_column(Timestamp)

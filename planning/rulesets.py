@@ -8,7 +8,7 @@ plans). Every plan records the rule set it is validated under; nothing here hard
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -127,6 +127,26 @@ def parse(code: str, data: Mapping[str, Any]) -> RuleSet:
         )
     except (KeyError, ValueError, TypeError) as error:
         raise RuleSetInvalid(f"rule set {code}: {type(error).__name__}: {error}") from None
+
+
+def with_province_targets(
+    rules: RuleSet, overrides: Mapping[Indicator, tuple[Fraction, int | None]]
+) -> RuleSet:
+    """The rule set as a province applies it: its own value replaces a target's (A.1)."""
+    if not overrides:
+        return rules
+    targets = []
+    for target in rules.targets:
+        if target.indicator in overrides:
+            at_least, young_under = overrides[target.indicator]
+            target = replace(
+                target,
+                at_least=at_least,
+                young_under=young_under if young_under is not None else target.young_under,
+                source="set by the province",
+            )
+        targets.append(target)
+    return replace(rules, targets=tuple(targets))
 
 
 def in_force(rule_sets: Mapping[str, RuleSet], *, on: date) -> RuleSet:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 import strawberry
 
 from db import audit, plans as plans_db, units as units_db
 from planning.access import InputProblem
+from planning.rulesets import Indicator
 from planning.units import UnitKind
 from schema.access.admin import actor, row_id
 from schema.context import Context
@@ -21,7 +24,7 @@ from schema.outcomes import (
     validation_failed,
 )
 from schema.permissions import official
-from schema.plans.types import Position
+from schema.plans.types import Cycle, Position
 
 
 @strawberry.type(description="The title as it now counts in the province.")
@@ -52,10 +55,60 @@ class SetPositionSeatsInput:
     reason: str | None = None
 
 
+@strawberry.input(description="The month ages are computed at, for one kind of committee.")
+class ReferenceMonthInput:
+    kind: str = strawberry.field(
+        description="GRASSROOTS, ABOVE_GRASSROOTS, COMMUNE, PROVINCE or STATE."
+    )
+    month: str = strawberry.field(description="`YYYY-MM`.")
+
+
+@strawberry.type(description="The cycle as recorded.")
+class CyclePayload:
+    cycle: Cycle
+
+
 @strawberry.input(description="A public holiday for working-day deadlines.")
 class SetHolidayInput:
     day: date
     name: str
+
+
+@strawberry.input(description="A province's own value for a target of a rule set (A.1).")
+class SetTargetInput:
+    province: strawberry.ID
+    rule_set: str
+    indicator: Indicator
+    at_least: float = strawberry.field(description="A share (0.3 = 30%), or a count of bands.")
+    young_under: int | None = strawberry.field(
+        default=None, description="Age in years under which a cadre counts as young."
+    )
+
+
+@strawberry.type(description="The target as the province now applies it.")
+class TargetPayload:
+    rule_set: str
+    indicator: Indicator
+    at_least: float
+    young_under: int | None
+
+
+@strawberry.input(description="A planning cycle and its age reference months (HD 45 II.5.3).")
+class SetCycleInput:
+    code: str = strawberry.field(description="e.g. `2035-2040`.")
+    party_term_start: int
+    party_term_end: int
+    state_term_start: int
+    state_term_end: int
+    reference_months: list[ReferenceMonthInput]
+
+
+TargetResult = Annotated[
+    TargetPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("TargetResult")
+]
+CycleResult = Annotated[
+    CyclePayload | NotAllowed | ValidationFailed, strawberry.union("CycleResult")
+]
 
 
 @strawberry.type
@@ -136,3 +189,95 @@ class ReferenceMutation:
         await ctx.read(plans_db.set_holiday, day=input.day, name=input.name.strip())
         await ctx.session.commit()
         return HolidayPayload(day=input.day, name=input.name.strip())
+
+    @strawberry.mutation(
+        description="Set a province's own value for a target (women, young cadres, …): the "
+        "validation of its plans warns against it instead of the rule set's. Province admins.",
+        extensions=official(),
+    )
+    async def set_target(
+        self, info: strawberry.Info[Context, None], input: SetTargetInput
+    ) -> TargetResult:
+        ctx = info.context
+        province_id = row_id(input.province, "Unit")
+        province = await ctx.loaders.unit.load(province_id) if province_id else None
+        if province is None or province.kind is not UnitKind.PROVINCE:
+            return not_found(ctx, input.province)
+        if not ctx.allows("manage", "reference", province.path):
+            return not_allowed(ctx, "manage", "reference")
+        targets = ctx.rule_sets.get(input.rule_set)
+        problems = []
+        if targets is None or not any(t.indicator is input.indicator for t in targets.targets):
+            problems.append(
+                InputProblem(
+                    "UNKNOWN_TARGET",
+                    "indicator",
+                    "bộ quy tắc không có chỉ tiêu này",
+                    "the rule set has no such target",
+                )
+            )
+        if not 0 <= input.at_least <= 100:
+            problems.append(InputProblem("BAD_VALUE", "atLeast", "giá trị 0–100", "0 to 100"))
+        if problems:
+            return validation_failed(ctx, problems)
+        await ctx.read(
+            plans_db.set_target,
+            province_id=province.id,
+            rule_set=input.rule_set,
+            indicator=input.indicator.value,
+            at_least=Decimal(str(input.at_least)),
+            young_under=input.young_under,
+            set_by=actor(ctx),
+            set_at=ctx.now,
+        )
+        await ctx.session.commit()
+        return TargetPayload(
+            rule_set=input.rule_set,
+            indicator=input.indicator,
+            at_least=input.at_least,
+            young_under=input.young_under,
+        )
+
+    @strawberry.mutation(
+        description="Record a planning cycle and its reference months (national admins).",
+        extensions=official(),
+    )
+    async def set_cycle(
+        self, info: strawberry.Info[Context, None], input: SetCycleInput
+    ) -> CycleResult:
+        ctx = info.context
+        if not ctx.allows("manage", "reference", await ctx.read(units_db.root_path)):
+            return not_allowed(ctx, "manage", "reference")
+        months = {m.kind: m.month for m in input.reference_months}
+        wanted = {"GRASSROOTS", "ABOVE_GRASSROOTS", "COMMUNE", "PROVINCE", "STATE"}
+        well_formed = all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m) for m in months.values())
+        if (
+            set(months) != wanted
+            or not well_formed
+            or not input.party_term_start < input.party_term_end
+            or not input.state_term_start < input.state_term_end
+        ):
+            return validation_failed(
+                ctx,
+                [
+                    InputProblem(
+                        "BAD_CYCLE",
+                        "referenceMonths",
+                        "cần đủ 5 tháng tính tuổi (YYYY-MM) và nhiệm kỳ hợp lệ",
+                        "five reference months (YYYY-MM) and valid terms are required",
+                    )
+                ],
+            )
+        await ctx.read(
+            plans_db.set_cycle,
+            code=input.code.strip(),
+            party_term_start=input.party_term_start,
+            party_term_end=input.party_term_end,
+            state_term_start=input.state_term_start,
+            state_term_end=input.state_term_end,
+            reference_months=months,
+        )
+        await ctx.session.commit()
+        cycle = await ctx.read(plans_db.cycle_by_code, code=input.code.strip())
+        assert cycle is not None
+        return CyclePayload(cycle=Cycle.from_row(cycle))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from db import persons as persons_db, plans as plans_db
 from db.models import Unit
 from db.plan_models import Plan as PlanRow
@@ -10,7 +12,7 @@ from planning.eligibility import Candidate, Discipline
 from planning.persons import BirthDate
 from planning.quotas import Ballot
 from planning.retirement import Month, Sex
-from planning.rulesets import CandidateTier, DisciplineForm
+from planning.rulesets import CandidateTier, DisciplineForm, Indicator, with_province_targets
 from planning.validation import EntryToCheck, PlannedPosition, Report, validate
 from planning.workflow import EntryStatus
 from schema.context import Context
@@ -20,7 +22,7 @@ COUNTED = (EntryStatus.PROPOSED, EntryStatus.ACTIVE)
 
 async def report_for(ctx: Context, plan: PlanRow) -> Report:
     """The plan's report under its rule set, on the caller's today."""
-    rules = ctx.rule_sets[plan.rule_set]
+    shipped = ctx.rule_sets[plan.rule_set]
     entries = [
         e
         for e in (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
@@ -32,6 +34,15 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
     unit: Unit | None = await ctx.loaders.unit.load(plan.planning_unit_id)
     assert unit is not None
     province = await ctx.read(plans_db.province_of, unit_path=unit.path)
+    own = (
+        await ctx.read(plans_db.province_targets, province_id=province.id, rule_set=plan.rule_set)
+        if province
+        else {}
+    )
+    rules = with_province_targets(
+        shipped,
+        {Indicator(k): (Fraction(str(v)), young) for k, (v, young) in own.items()},
+    )
     positions = await ctx.read(
         plans_db.effective_positions,
         sorted({e.position_id for e in entries}),

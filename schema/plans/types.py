@@ -15,7 +15,7 @@ from db.plan_models import (
 )
 from planning.cycles import PlanKind
 from planning.findings import Finding as FindingValue, Severity
-from planning.rulesets import CandidateTier
+from planning.rulesets import CandidateTier, Indicator
 from planning.units import UnitKind
 from planning.workflow import STEPS, EntryStatus, PlanAction, PlanStatus, Side, possible
 from schema.context import Context
@@ -31,6 +31,7 @@ strawberry.enum(PlanKind, description="Next-term plan, or an annual review of th
 strawberry.enum(CandidateTier, description="Đối tượng 1 or 2 for the planned position.")
 strawberry.enum(Severity, description="HARD blocks submission; TARGET only warns.")
 strawberry.enum(PlanAction, description="An action on a plan.")
+strawberry.enum(Indicator, description="A structure indicator with a target (chỉ tiêu cơ cấu).")
 
 
 @strawberry.type(description="A planning cycle: party term and state term (nhiệm kỳ).")

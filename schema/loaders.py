@@ -46,13 +46,17 @@ class Loaders:
 
     def __init__(self, context: Context) -> None:
         self._context = context
-        self.unit = DataLoader[int, Unit | None](load_fn=self._units, max_batch_size=1000)
+        self.unit = DataLoader[int, Unit | None](
+            load_fn=lambda ids: self._by_ids(units_db.by_ids, ids), max_batch_size=1000
+        )
         self.children = DataLoader[ChildrenKey, list[Unit]](load_fn=self._children)
         self.child_count = DataLoader[DatedKey, int](load_fn=self._child_counts)
         self.descendant_count = DataLoader[DatedKey, int](load_fn=self._descendant_counts)
-        self.grants_of_user = DataLoader[int, list[RoleGrant]](load_fn=self._grants_of_users)
+        self.grants_of_user = DataLoader[int, list[RoleGrant]](
+            load_fn=lambda ids: self._grouped_by(access_db.grants_of, ids)
+        )
         self.disciplines_of_person = DataLoader[int, list[Discipline]](
-            load_fn=self._disciplines_of_persons
+            load_fn=lambda ids: self._grouped_by(persons_db.disciplines_of, ids)
         )
         self.person = DataLoader[int, Person | None](
             load_fn=lambda ids: self._by_ids(persons_db.by_ids, ids)
@@ -86,18 +90,6 @@ class Loaders:
     async def _usernames(self, ids: Sequence[int]) -> list[str | None]:
         found = await self._context.read(access_db.users_by_ids, ids)
         return [found[i].username if i in found else None for i in ids]
-
-    async def _disciplines_of_persons(self, ids: Sequence[int]) -> list[list[Discipline]]:
-        found = await self._context.read(persons_db.disciplines_of, ids)
-        return [found[person_id] for person_id in ids]
-
-    async def _grants_of_users(self, user_ids: Sequence[int]) -> list[list[RoleGrant]]:
-        found = await self._context.read(access_db.grants_of, user_ids)
-        return [found[user_id] for user_id in user_ids]
-
-    async def _units(self, ids: Sequence[int]) -> list[Unit | None]:
-        found = await self._context.read(units_db.by_ids, ids)
-        return [found.get(unit_id) for unit_id in ids]
 
     async def _children(self, keys: Sequence[ChildrenKey]) -> list[list[Unit]]:
         pages: dict[ChildrenKey, list[Unit]] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -46,24 +48,34 @@ class Query(UnitQuery, AccessQuery, PersonQuery, PlanQuery):
         if type_name == "Unit":
             row = await ctx.loaders.unit.load(row_id)
             return Unit.from_row(row, at=tree_date(row, None, ctx.today)) if row else None
-        if type_name == "Person" and ctx.principal is not None and ctx.principal.is_official:
-            person = (await ctx.read(persons_db.by_ids, [row_id])).get(row_id)
-            path = await ctx.read(access_db.unit_path, unit_id=person.unit_id) if person else None
-            if person is not None and path is not None and ctx.allows("read", "person", path):
-                return Person.from_row(person)
-        if type_name == "Plan" and ctx.principal is not None and ctx.principal.is_official:
-            plan = (await ctx.read(plans_db.by_ids, [row_id])).get(row_id)
-            path = (
-                await ctx.read(access_db.unit_path, unit_id=plan.planning_unit_id) if plan else None
-            )
-            if plan is not None and path is not None and ctx.allows("read", "plan", path):
-                return Plan.from_row(plan)
-        if type_name == "User" and ctx.principal is not None and ctx.principal.is_official:
-            user = (await ctx.read(access_db.users_by_ids, [row_id])).get(row_id)
-            path = await ctx.read(access_db.unit_path, unit_id=user.unit_id) if user else None
-            if user is not None and path is not None and ctx.allows("read", "user", path):
-                return User.from_row(user)
-        return None
+        guarded = _GUARDED.get(type_name)
+        if guarded is None or ctx.principal is None or not ctx.principal.is_official:
+            return None
+        found = (await ctx.read(guarded.load, [row_id])).get(row_id)
+        path = (
+            await ctx.read(access_db.unit_path, unit_id=guarded.unit_of(found)) if found else None
+        )
+        # Whatever the caller may not read is as absent as what does not exist.
+        if found is None or path is None or not ctx.allows("read", guarded.resource, path):
+            return None
+        return guarded.present(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Guarded:
+    """A node type holding personal or account data, readable in its unit's scope only."""
+
+    resource: str
+    load: Callable[..., Awaitable[Mapping[int, Any]]]
+    unit_of: Callable[[Any], int]
+    present: Callable[[Any], Node]
+
+
+_GUARDED = {
+    "Person": _Guarded("person", persons_db.by_ids, lambda r: r.unit_id, Person.from_row),
+    "Plan": _Guarded("plan", plans_db.by_ids, lambda r: r.planning_unit_id, Plan.from_row),
+    "User": _Guarded("user", access_db.users_by_ids, lambda r: r.unit_id, User.from_row),
+}
 
 
 @strawberry.type(description="Change the cadre-planning data.")

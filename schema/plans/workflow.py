@@ -3,6 +3,7 @@ approve, reject, withdraw, reopen. The rules of the state machine live in planni
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import strawberry
@@ -58,42 +59,58 @@ class ApprovePlanInput:
     idempotency_key: str | None = None
 
 
-async def _move(
+Effect = Callable[[PlanRow], Awaitable[PlanResult | None]]
+
+
+async def _nothing(plan: PlanRow) -> None:
+    return None
+
+
+async def _act(
     ctx: Context,
-    plan_id: str,
-    version: int,
     action: PlanAction,
     *,
+    plan_id: str,
+    version: int,
     reason: str | None,
     key: str | None,
     given: object,
-) -> tuple[PlanRow, PlanStatus] | PlanResult:
+    effect: Effect = _nothing,
+) -> PlanResult:
+    """Load, replay, check, apply ``effect`` (which may refuse), move, record, commit."""
     plan = await load(ctx, plan_id)
     if isinstance(plan, NotFound):
         return plan
     replayed = await replay(ctx, key, action.value, given)
     if replayed is not None:
         return replayed
-    verdict = await check(ctx, plan, action, version=version, reason=reason)
-    if not isinstance(verdict, PlanStatus):
-        return verdict
-    return plan, verdict
-
-
-async def _finish(
-    ctx: Context,
-    plan: PlanRow,
-    to: PlanStatus,
-    action: PlanAction,
-    reason: str | None,
-    key: str | None,
-) -> PlanPayload:
+    to = await check(ctx, plan, action, version=version, reason=reason)
+    if not isinstance(to, PlanStatus):
+        return to
+    refusal = await effect(plan)
+    if refusal is not None:
+        return refusal
     before = plan.status
     plan.status = to
     await record(ctx, plan, action.value, from_status=before, reason=reason)
     await remember(ctx, key, plan)
     await ctx.session.commit()
     return PlanPayload(plan=Plan.from_row(plan))
+
+
+def _simple(
+    ctx: Context, action: PlanAction, input: PlanActionInput, effect: Effect = _nothing
+) -> Awaitable[PlanResult]:
+    return _act(
+        ctx,
+        action,
+        plan_id=input.plan,
+        version=input.version,
+        reason=input.reason,
+        key=input.idempotency_key,
+        given=input,
+        effect=effect,
+    )
 
 
 @strawberry.type
@@ -107,25 +124,17 @@ class WorkflowMutation:
         self, info: strawberry.Info[Context, None], input: PlanActionInput
     ) -> PlanResult:
         ctx = info.context
-        moved = await _move(
-            ctx,
-            input.plan,
-            input.version,
-            PlanAction.SUBMIT,
-            reason=input.reason,
-            key=input.idempotency_key,
-            given=input,
-        )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        report = await report_for(ctx, plan)
-        if report.blocks_submission:
-            return validation_failed(
-                ctx, [InputProblem(f.rule, "entries", f.vi, f.en) for f in report.errors]
-            )
-        plan.submitted_at = ctx.now
-        return await _finish(ctx, plan, to, PlanAction.SUBMIT, input.reason, input.idempotency_key)
+
+        async def valid(plan: PlanRow) -> PlanResult | None:
+            report = await report_for(ctx, plan)
+            if report.blocks_submission:
+                return validation_failed(
+                    ctx, [InputProblem(f.rule, "entries", f.vi, f.en) for f in report.errors]
+                )
+            plan.submitted_at = ctx.now
+            return None
+
+        return await _simple(ctx, PlanAction.SUBMIT, input, valid)
 
     @strawberry.mutation(
         description="Take a submitted plan back to draft (rút lại).", extensions=official()
@@ -133,23 +142,7 @@ class WorkflowMutation:
     async def withdraw_plan(
         self, info: strawberry.Info[Context, None], input: PlanActionInput
     ) -> PlanResult:
-        ctx = info.context
-        moved = await _move(
-            ctx,
-            input.plan,
-            input.version,
-            PlanAction.WITHDRAW,
-            reason=input.reason,
-            key=input.idempotency_key,
-            given=input,
-        )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        plan.received_at, plan.due_on = None, None
-        return await _finish(
-            ctx, plan, to, PlanAction.WITHDRAW, input.reason, input.idempotency_key
-        )
+        return await _simple(info.context, PlanAction.WITHDRAW, input, _stop_clock)
 
     @strawberry.mutation(
         description="Receive a complete dossier (tiếp nhận): starts the 30-working-day clock.",
@@ -159,22 +152,13 @@ class WorkflowMutation:
         self, info: strawberry.Info[Context, None], input: PlanActionInput
     ) -> PlanResult:
         ctx = info.context
-        moved = await _move(
-            ctx,
-            input.plan,
-            input.version,
-            PlanAction.RECEIVE,
-            reason=input.reason,
-            key=input.idempotency_key,
-            given=input,
-        )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        holidays = await ctx.read(plans_db.holidays)
-        plan.received_at = ctx.now
-        plan.due_on = add_working_days(ctx.today, APPROVAL_WORKING_DAYS, holidays=holidays)
-        return await _finish(ctx, plan, to, PlanAction.RECEIVE, input.reason, input.idempotency_key)
+
+        async def start_clock(plan: PlanRow) -> None:
+            holidays = await ctx.read(plans_db.holidays)
+            plan.received_at = ctx.now
+            plan.due_on = add_working_days(ctx.today, APPROVAL_WORKING_DAYS, holidays=holidays)
+
+        return await _simple(ctx, PlanAction.RECEIVE, input, start_clock)
 
     @strawberry.mutation(
         description="Return the plan to its unit (trả lại, yêu cầu bổ sung); a reason is required.",
@@ -183,21 +167,7 @@ class WorkflowMutation:
     async def return_plan(
         self, info: strawberry.Info[Context, None], input: PlanActionInput
     ) -> PlanResult:
-        ctx = info.context
-        moved = await _move(
-            ctx,
-            input.plan,
-            input.version,
-            PlanAction.RETURN,
-            reason=input.reason,
-            key=input.idempotency_key,
-            given=input,
-        )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        plan.received_at, plan.due_on = None, None
-        return await _finish(ctx, plan, to, PlanAction.RETURN, input.reason, input.idempotency_key)
+        return await _simple(info.context, PlanAction.RETURN, input, _stop_clock)
 
     @strawberry.mutation(
         description="Record the appraisal report (thẩm định).", extensions=official()
@@ -206,29 +176,26 @@ class WorkflowMutation:
         self, info: strawberry.Info[Context, None], input: AppraisePlanInput
     ) -> PlanResult:
         ctx = info.context
-        moved = await _move(
+
+        async def report(plan: PlanRow) -> PlanResult | None:
+            if not input.report.strip():
+                problem = InputProblem(
+                    "REPORT_REQUIRED", "report", "cần báo cáo thẩm định", "the report is empty"
+                )
+                return validation_failed(ctx, [problem])
+            plan.appraisal_report = input.report.strip()
+            return None
+
+        return await _act(
             ctx,
-            input.plan,
-            input.version,
             PlanAction.APPRAISE,
+            plan_id=input.plan,
+            version=input.version,
             reason=None,
             key=input.idempotency_key,
             given=input,
+            effect=report,
         )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        if not input.report.strip():
-            return validation_failed(
-                ctx,
-                [
-                    InputProblem(
-                        "REPORT_REQUIRED", "report", "cần báo cáo thẩm định", "the report is empty"
-                    )
-                ],
-            )
-        plan.appraisal_report = input.report.strip()
-        return await _finish(ctx, plan, to, PlanAction.APPRAISE, None, input.idempotency_key)
 
     @strawberry.mutation(
         description="Approve the plan (phê duyệt), entry by entry: listed entries with "
@@ -239,60 +206,61 @@ class WorkflowMutation:
         self, info: strawberry.Info[Context, None], input: ApprovePlanInput
     ) -> PlanResult:
         ctx = info.context
-        moved = await _move(
+
+        async def decide(plan: PlanRow) -> PlanResult | None:
+            entries = (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
+            by_id = {e.id: e for e in entries if e.status is EntryStatus.PROPOSED}
+            refused: dict[int, str] = {}
+            problems = []
+            for result in input.results:
+                entry_id = row_id(result.entry, "PlanEntry")
+                if entry_id not in by_id:
+                    return not_found(ctx, result.entry)
+                if not result.approved:
+                    if not (result.reason and result.reason.strip()):
+                        problems.append(
+                            InputProblem(
+                                "REASON_REQUIRED",
+                                "results",
+                                "cần nêu lý do không phê duyệt",
+                                "a reason is required for each entry not approved",
+                            )
+                        )
+                    refused[entry_id] = (result.reason or "").strip()
+            if not input.decision_number.strip():
+                problems.append(
+                    InputProblem(
+                        "DECISION_REQUIRED",
+                        "decisionNumber",
+                        "cần số quyết định",
+                        "the decision number is empty",
+                    )
+                )
+            if problems:
+                return validation_failed(ctx, problems)
+            for entry in by_id.values():
+                if entry.change == "REMOVE":
+                    entry.status = EntryStatus.REMOVED
+                elif entry.id in refused:
+                    entry.status, entry.result_reason = EntryStatus.NOT_APPROVED, refused[entry.id]
+                else:
+                    entry.status = EntryStatus.ACTIVE
+            if plan.base_plan_id is not None:
+                await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
+            plan.decided_at, plan.decision_number = ctx.now, input.decision_number.strip()
+            plan.decision_date = input.decision_date
+            return None
+
+        return await _act(
             ctx,
-            input.plan,
-            input.version,
             PlanAction.APPROVE,
+            plan_id=input.plan,
+            version=input.version,
             reason=None,
             key=input.idempotency_key,
             given=input,
+            effect=decide,
         )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        entries = (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
-        by_id = {e.id: e for e in entries if e.status is EntryStatus.PROPOSED}
-        refused: dict[int, str] = {}
-        problems = []
-        for result in input.results:
-            entry_id = row_id(result.entry, "PlanEntry")
-            if entry_id not in by_id:
-                return not_found(ctx, result.entry)
-            if not result.approved:
-                if not (result.reason and result.reason.strip()):
-                    problems.append(
-                        InputProblem(
-                            "REASON_REQUIRED",
-                            "results",
-                            "cần nêu lý do không phê duyệt",
-                            "a reason is required for each entry not approved",
-                        )
-                    )
-                refused[entry_id] = (result.reason or "").strip()
-        if not input.decision_number.strip():
-            problems.append(
-                InputProblem(
-                    "DECISION_REQUIRED",
-                    "decisionNumber",
-                    "cần số quyết định",
-                    "the decision number is empty",
-                )
-            )
-        if problems:
-            return validation_failed(ctx, problems)
-        for entry in by_id.values():
-            if entry.change == "REMOVE":
-                entry.status = EntryStatus.REMOVED
-            elif entry.id in refused:
-                entry.status, entry.result_reason = EntryStatus.NOT_APPROVED, refused[entry.id]
-            else:
-                entry.status = EntryStatus.ACTIVE
-        if plan.base_plan_id is not None:
-            await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
-        plan.decided_at, plan.decision_number = ctx.now, input.decision_number.strip()
-        plan.decision_date = input.decision_date
-        return await _finish(ctx, plan, to, PlanAction.APPROVE, None, input.idempotency_key)
 
     @strawberry.mutation(
         description="Reject the whole plan (không phê duyệt), with the reason.",
@@ -302,20 +270,11 @@ class WorkflowMutation:
         self, info: strawberry.Info[Context, None], input: PlanActionInput
     ) -> PlanResult:
         ctx = info.context
-        moved = await _move(
-            ctx,
-            input.plan,
-            input.version,
-            PlanAction.REJECT,
-            reason=input.reason,
-            key=input.idempotency_key,
-            given=input,
-        )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        plan.decided_at = ctx.now
-        return await _finish(ctx, plan, to, PlanAction.REJECT, input.reason, input.idempotency_key)
+
+        async def decided(plan: PlanRow) -> None:
+            plan.decided_at = ctx.now
+
+        return await _simple(ctx, PlanAction.REJECT, input, decided)
 
     @strawberry.mutation(
         description="Unlock an approved plan for changes (mở lại), with the reason: its entries "
@@ -326,21 +285,16 @@ class WorkflowMutation:
         self, info: strawberry.Info[Context, None], input: PlanActionInput
     ) -> PlanResult:
         ctx = info.context
-        moved = await _move(
-            ctx,
-            input.plan,
-            input.version,
-            PlanAction.REOPEN,
-            reason=input.reason,
-            key=input.idempotency_key,
-            given=input,
-        )
-        if not isinstance(moved, tuple):
-            return moved
-        plan, to = moved
-        for entry in (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]:
-            if entry.status in (EntryStatus.ACTIVE, EntryStatus.NOT_APPROVED):
-                entry.status, entry.result_reason = EntryStatus.PROPOSED, None
-        plan.decided_at = plan.decision_number = plan.decision_date = None
-        plan.received_at = plan.due_on = plan.submitted_at = None
-        return await _finish(ctx, plan, to, PlanAction.REOPEN, input.reason, input.idempotency_key)
+
+        async def unlock(plan: PlanRow) -> None:
+            for entry in (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]:
+                if entry.status in (EntryStatus.ACTIVE, EntryStatus.NOT_APPROVED):
+                    entry.status, entry.result_reason = EntryStatus.PROPOSED, None
+            plan.decided_at = plan.decision_number = plan.decision_date = None
+            plan.received_at = plan.due_on = plan.submitted_at = None
+
+        return await _simple(ctx, PlanAction.REOPEN, input, unlock)
+
+
+async def _stop_clock(plan: PlanRow) -> None:
+    plan.received_at, plan.due_on = None, None

@@ -22,13 +22,3 @@ def add_working_days(start: date, days: int, *, holidays: Set[date]) -> date:
         if is_working_day(day, holidays=holidays):
             left -= 1
     return day
-
-
-def working_days_between(start: date, end: date, *, holidays: Set[date]) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when end ≤ start)."""
-    count = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        count += is_working_day(day, holidays=holidays)
-    return count

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -38,12 +37,3 @@ def passes(ballot: Ballot, *, rules: RuleSet) -> bool:
     """Whether a candidate got strictly more than the threshold of the rule set's base."""
     base = ballot.summoned if rules.vote_base.value == "SUMMONED" else ballot.present
     return base > 0 and Fraction(ballot.votes_for, base) > rules.vote_more_than
-
-
-def over_person_cap(positions_counted: Iterable[int], *, rules: RuleSet) -> bool:
-    """Q3: a person holds more leadership positions at one approving level than allowed.
-
-    ``positions_counted`` are the person's planned position ids at that level, committee
-    membership titles already left out (they are not counted, S1 II.6.2).
-    """
-    return len(set(positions_counted)) > rules.positions_per_person

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import reference_data
 from db import persons as persons_db, plans as plans_db, units as units_db
 from db.models import Unit
 from db.plan_models import Plan, Position
@@ -204,7 +205,8 @@ async def _advance(
             plan.submitted_at = at
         if step is PlanStatus.UNDER_APPRAISAL:
             plan.received_at = at
-            plan.due_on = add_working_days(at.date(), 30, holidays=holidays)
+            days = reference_data.rule_sets()[plan.rule_set].approval_working_days
+            plan.due_on = add_working_days(at.date(), days, holidays=holidays)
         if step is PlanStatus.APPRAISED:
             plan.appraisal_report = "Hồ sơ đầy đủ, đúng quy trình."
         if step in (PlanStatus.APPROVED, PlanStatus.REJECTED):

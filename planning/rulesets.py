@@ -78,6 +78,7 @@ class RuleSet:
     vote_more_than: Fraction
     vote_base: VoteBase
     targets: tuple[Target, ...]
+    approval_working_days: int  # SLA from a complete dossier to the decision
 
     def targets_for(self, level: UnitKind) -> tuple[Target, ...]:
         return tuple(target for target in self.targets if level in target.levels)
@@ -124,6 +125,7 @@ def parse(code: str, data: Mapping[str, Any]) -> RuleSet:
                 )
                 for target in data["targets"]
             ),
+            approval_working_days=int(data["approval_working_days"]),
         )
     except (KeyError, ValueError, TypeError) as error:
         raise RuleSetInvalid(f"rule set {code}: {type(error).__name__}: {error}") from None

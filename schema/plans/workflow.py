@@ -22,9 +22,6 @@ from schema.plans.guard import PlanPayload, check, load, record, remember, repla
 from schema.plans.report import report_for
 from schema.plans.types import Plan
 
-# The approval SLA: 30 working days from a complete dossier (QĐ 377 Art. 23, HD 45 II.3).
-APPROVAL_WORKING_DAYS = 30
-
 
 @strawberry.input(description="Which plan, at which version; a key makes retries safe.")
 class PlanActionInput:
@@ -156,7 +153,8 @@ class WorkflowMutation:
         async def start_clock(plan: PlanRow) -> None:
             holidays = await ctx.read(plans_db.holidays)
             plan.received_at = ctx.now
-            plan.due_on = add_working_days(ctx.today, APPROVAL_WORKING_DAYS, holidays=holidays)
+            days = ctx.rule_sets[plan.rule_set].approval_working_days
+            plan.due_on = add_working_days(ctx.today, days, holidays=holidays)
 
         return await _simple(ctx, PlanAction.RECEIVE, input, start_clock)
 

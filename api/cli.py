@@ -163,7 +163,7 @@ def load_demo(url: str, settings: Settings) -> None:
         _in_session(url, lambda s: operator.load_demo_logins(s, access, now=vietnam_now()))
     )
     print(f"demo logins: {created} created" if created else "demo logins: already loaded")
-    plans = asyncio.run(_in_session(url, lambda s: load_demo_plans(s, now=vietnam_now())))
+    plans = asyncio.run(_in_session(url, lambda s: load_demo_plans(s, access, now=vietnam_now())))
     print(f"demo plans: {plans} created" if plans else "demo plans: already loaded")
     print(f"Demo logins (password {operator.DEMO_PASSWORD!r}):")
     for login in operator.demo_logins():

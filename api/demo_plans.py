@@ -13,12 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import reference_data
-from db import persons as persons_db, plans as plans_db, units as units_db
+from db import persons as persons_db, plans as plans_db, rollups, units as units_db
 from db.models import Unit
 from db.plan_models import Plan, Position
 from planning.calendar import add_working_days
 from planning.units import UnitKind
 from planning.workflow import EntryStatus, PlanStatus
+from schema.access.services import AccessServices
+from schema.context import Context
+from schema.plans.facts import facts_of
 
 SURNAMES = [
     "Nguyễn",
@@ -93,7 +96,7 @@ STATES = (
 ORDER = (PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
 
 
-async def load_demo_plans(session: AsyncSession, *, now: datetime) -> int:
+async def load_demo_plans(session: AsyncSession, access: AccessServices, *, now: datetime) -> int:
     """Create the demo plans once; return how many plans were created."""
     if await session.scalar(select(func.count()).select_from(Plan)):
         return 0
@@ -120,9 +123,16 @@ async def load_demo_plans(session: AsyncSession, *, now: datetime) -> int:
             limit=COMMUNES_PER_PROVINCE,
         )
         for index, commune in enumerate(communes):
-            await _plan(
+            plan = await _plan(
                 session, rng, commune, province, cycle.id, positions, STATES[index], now, holidays
             )
+            if plan.status is PlanStatus.APPROVED:
+                # Approved data is what statistics count: the same facts an approval records.
+                context = Context(
+                    session=session, now=now, access=access, rule_sets=reference_data.rule_sets()
+                )
+                entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
+                await rollups.add(session, await facts_of(context, plan, entries))
             created += 1
     return created
 
@@ -137,7 +147,7 @@ async def _plan(
     status: PlanStatus,
     now: datetime,
     holidays: frozenset[date],
-) -> None:
+) -> Plan:
     started = now - timedelta(days=40)
     plan = await plans_db.add_plan(
         session,
@@ -180,6 +190,7 @@ async def _plan(
             ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votes_for": votes}],
         )
     await _advance(session, plan, status, now, holidays)
+    return plan
 
 
 async def _advance(

@@ -8,7 +8,7 @@ from datetime import date
 
 import strawberry
 
-from db import plans as plans_db
+from db import plans as plans_db, rollups
 from db.plan_models import Plan as PlanRow
 from planning.access import InputProblem
 from planning.calendar import add_working_days
@@ -18,6 +18,7 @@ from schema.context import Context
 from schema.outcomes import NotFound, not_found, validation_failed
 from schema.permissions import official
 from schema.plans.drafting import PlanResult
+from schema.plans.facts import facts_of
 from schema.plans.guard import PlanPayload, check, load, record, remember, replay
 from schema.plans.report import report_for
 from schema.plans.types import Plan
@@ -243,8 +244,11 @@ class WorkflowMutation:
                     entry.status, entry.result_reason = EntryStatus.NOT_APPROVED, refused[entry.id]
                 else:
                     entry.status = EntryStatus.ACTIVE
+            active = [e for e in by_id.values() if e.status is EntryStatus.ACTIVE]
+            await ctx.read(rollups.add, await facts_of(ctx, plan, active))
             if plan.base_plan_id is not None:
                 await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
+                await ctx.read(rollups.remove, plan_id=plan.base_plan_id)
             plan.decided_at, plan.decision_number = ctx.now, input.decision_number.strip()
             plan.decision_date = input.decision_date
             return None
@@ -285,6 +289,7 @@ class WorkflowMutation:
         ctx = info.context
 
         async def unlock(plan: PlanRow) -> None:
+            await ctx.read(rollups.remove, plan_id=plan.id)
             for entry in (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]:
                 if entry.status in (EntryStatus.ACTIVE, EntryStatus.NOT_APPROVED):
                     entry.status, entry.result_reason = EntryStatus.PROPOSED, None

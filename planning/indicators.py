@@ -1,0 +1,38 @@
+"""Definitions behind the indicators (DOMAIN.md §8): age bands, heads, non-local, minority."""
+
+from __future__ import annotations
+
+from planning.rulesets import Indicator, RuleSet
+from planning.units import UnitKind
+
+# Heads of a unit for the non-local indicator: the party secretary and the committee chair.
+HEAD_CODES = frozenset({"BI_THU", "CT_UBND"})
+# Dân tộc Kinh is the majority; any other recorded ethnicity counts as an ethnic minority.
+MAJORITY_ETHNICITY = "Kinh"
+# Used when a rule set names no age-band threshold for a level (the QĐ 50 value for provinces).
+DEFAULT_YOUNG_UNDER = 40
+
+
+def young_under(rules: RuleSet, level: UnitKind) -> int:
+    """The age (years) under which a cadre is young, for the rule set and level."""
+    for target in rules.targets_for(level):
+        if target.indicator in (Indicator.YOUNG, Indicator.AGE_BANDS) and target.young_under:
+            return target.young_under
+    return DEFAULT_YOUNG_UNDER
+
+
+def age_band(age_months: int, *, young_under_years: int) -> int:
+    """0: young; 1: the next five years; 2: older (three bands five years apart, S3e)."""
+    young = 12 * young_under_years
+    return 0 if age_months < young else 1 if age_months < young + 60 else 2
+
+
+def is_minority(ethnicity: str | None) -> bool:
+    return bool(ethnicity) and ethnicity != MAJORITY_ETHNICITY
+
+
+def is_non_local(*, hometown_path: str | None, unit_path: str) -> bool:
+    """DOMAIN A.5: non-local to U when the hometown is neither U nor inside U (unknown: local)."""
+    if hometown_path is None:
+        return False
+    return not (hometown_path == unit_path or hometown_path.startswith(unit_path + "."))

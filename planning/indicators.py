@@ -36,3 +36,13 @@ def is_non_local(*, hometown_path: str | None, unit_path: str) -> bool:
     if hometown_path is None:
         return False
     return not (hometown_path == unit_path or hometown_path.startswith(unit_path + "."))
+
+
+# DOMAIN A.8: an aggregate describing fewer than 5 persons is suppressed for those who may not
+# see the persons themselves, so that small communes cannot be re-identified.
+MIN_CELL = 5
+
+
+def suppressed(count: int, *, exact: bool) -> bool:
+    """Whether a cell of ``count`` persons (or entries) must be hidden from this caller."""
+    return not exact and 0 < count < MIN_CELL

@@ -31,12 +31,13 @@ from schema.plans.queries import PlanQuery
 from schema.plans.reference import ReferenceMutation
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
+from schema.stats.queries import StatisticsQuery
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
 
 
 @strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
-class Query(UnitQuery, AccessQuery, PersonQuery, PlanQuery):
+class Query(UnitQuery, AccessQuery, PersonQuery, PlanQuery, StatisticsQuery):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "
         "not see it.",

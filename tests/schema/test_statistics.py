@@ -1,0 +1,124 @@
+"""Statistics and indicators from the rollups: exact for officials, small cells suppressed for
+integrators, and consistent with the approved entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.demo_plans import load_demo_plans
+from planning.access import Grant, Principal, Role
+from schema.access.services import AccessServices
+from schema.node import to_global_id
+from tests.conftest import NOW, Runner
+from tests.factories import make_user, unit
+
+STATISTICS = """
+query ($unit: ID!, $groupBy: [Dimension!]!) {
+  statistics(input: {unit: $unit, cycle: "2030-2035", groupBy: $groupBy}) {
+    approvedOnly exact
+    total { entries persons suppressed }
+    rows { group { dimension value label } entries persons personsShare averageAge suppressed }
+  }
+}
+"""
+INDICATORS = """
+query ($unit: ID!) {
+  indicators(unit: $unit, cycle: "2030-2035") {
+    code value target met numerator denominator suppressed
+  }
+}
+"""
+
+
+@pytest.fixture
+async def demo(session: AsyncSession, access: AccessServices) -> None:
+    await load_demo_plans(session, access, now=NOW)
+
+
+async def root_id(session: AsyncSession) -> str:
+    return to_global_id("Unit", (await unit(session, "VN")).id)
+
+
+async def test_national_statistics_by_gender_add_up_for_an_official(
+    demo: None, run: Runner, session: AsyncSession, access: AccessServices
+) -> None:
+    _, official = await make_user(session, access, "viewer.vn", roles=[Role.VIEWER])
+    approved = await session.scalar(text("SELECT count(*) FROM entry_fact"))
+
+    result = await run.as_(official).data(
+        STATISTICS, {"unit": await root_id(session), "groupBy": ["GENDER"]}
+    )
+
+    stats = result["statistics"]
+    assert stats["exact"] is True
+    assert stats["total"]["entries"] == approved == 12
+    assert stats["total"]["persons"] == 12
+    assert sum(row["entries"] for row in stats["rows"]) == 12
+    assert {row["group"][0]["value"] for row in stats["rows"]} <= {"MALE", "FEMALE"}
+    assert sum(row["personsShare"] for row in stats["rows"]) == pytest.approx(1.0)
+
+
+async def test_integrators_see_provinces_of_four_persons_suppressed(
+    demo: None, run: Runner, session: AsyncSession
+) -> None:
+    root = await unit(session, "VN")
+    integrator = Principal(
+        user_id=None,
+        api_key_id=1,
+        name="dashboard",
+        grants=(Grant(grant_id=0, role=Role.INTEGRATOR, unit_id=root.id, unit_path=root.path),),
+    )
+
+    result = await run.as_(integrator).data(
+        STATISTICS, {"unit": await root_id(session), "groupBy": ["CHILD_UNIT"]}
+    )
+
+    stats = result["statistics"]
+    assert stats["exact"] is False
+    assert stats["total"] == {"entries": 12, "persons": 12, "suppressed": False}
+    assert len(stats["rows"]) == 3  # the three demo provinces, 4 persons each
+    assert all(row["suppressed"] and row["persons"] is None for row in stats["rows"])
+    assert {row["group"][0]["label"] for row in stats["rows"]} == {
+        "Tỉnh Quảng Ninh",
+        "Thành phố Hà Nội",
+        "Tỉnh Thanh Hóa",
+    }
+
+
+async def test_indicators_carry_targets_from_the_rule_set(
+    demo: None, run: Runner, session: AsyncSession, access: AccessServices
+) -> None:
+    _, official = await make_user(session, access, "viewer.qn", unit_code="22", roles=[Role.VIEWER])
+    women = await session.scalar(
+        text(
+            "SELECT count(*) FROM entry_fact f JOIN unit u ON f.unit_path <@ u.path "
+            "WHERE u.code = '22' AND u.valid_to IS NULL AND f.sex = 'FEMALE'"
+        )
+    )
+
+    result = await run.as_(official).data(
+        INDICATORS, {"unit": to_global_id("Unit", (await unit(session, "22")).id)}
+    )
+
+    by_code: dict[str, Any] = {i["code"]: i for i in result["indicators"]}
+    assert by_code["WOMEN"]["numerator"] == women
+    assert by_code["WOMEN"]["denominator"] == 4
+    assert by_code["WOMEN"]["target"] == pytest.approx(0.15)
+    assert by_code["WOMEN"]["met"] is (women / 4 >= 0.15)
+    assert {"YOUNG", "NON_LOCAL_HEADS", "AGE_BAND_COVERAGE", "TITLES_OVER_CAP"} <= set(by_code)
+
+
+async def test_statistics_outside_the_scope_are_refused(
+    demo: None, run: Runner, session: AsyncSession, access: AccessServices
+) -> None:
+    _, hanoi = await make_user(session, access, "viewer.hn", unit_code="01", roles=[Role.VIEWER])
+
+    codes = await run.as_(hanoi).error_codes(
+        STATISTICS, {"unit": await root_id(session), "groupBy": []}
+    )
+
+    assert codes == ["NOT_ALLOWED"]

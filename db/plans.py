@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -369,3 +369,33 @@ async def set_cycle(session: AsyncSession, /, **values: Any) -> None:
             index_elements=["code"], set_={k: v for k, v in values.items() if k != "code"}
         )
     )
+
+
+async def event_feed(
+    session: AsyncSession,
+    *,
+    reaches: Sequence[Reach],
+    unit_path: str,
+    after: tuple[int, int] | None,
+    limit: int,
+) -> list[tuple[int, PlanEvent, Plan]]:
+    """Plan events in commit-safe order (transaction id, id) of plans the reaches cover."""
+    txid: ColumnElement[int] = literal_column("plan_event.txid::text::bigint")
+    statement = (
+        select(txid, PlanEvent, Plan)
+        .join(Plan, Plan.id == PlanEvent.plan_id)
+        .join(Unit, Unit.id == Plan.planning_unit_id)
+        .where(
+            within(Unit.path, reaches),
+            Unit.path.bool_op("<@")(func.text2ltree(unit_path)),
+            text("plan_event.txid < pg_snapshot_xmin(pg_current_snapshot())"),
+        )
+        .order_by(text("plan_event.txid"), PlanEvent.id)
+        .limit(limit)
+    )
+    if after is not None:
+        statement = statement.where(
+            text("(plan_event.txid::text::bigint, plan_event.id) > (:after_txid, :after_id)")
+        ).params(after_txid=after[0], after_id=after[1])
+    rows = await session.execute(statement)
+    return [(int(t), event, plan) for t, event, plan in rows]

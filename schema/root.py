@@ -27,6 +27,7 @@ from schema.persons.mutations import PersonMutation
 from schema.persons.queries import PersonQuery
 from schema.persons.types import Person
 from schema.plans.drafting import DraftingMutation
+from schema.plans.feed import FeedQuery
 from schema.plans.queries import PlanQuery
 from schema.plans.reference import ReferenceMutation
 from schema.plans.types import Plan, PlanEntry, Position
@@ -37,7 +38,7 @@ from schema.units.types import Unit, tree_date
 
 
 @strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
-class Query(UnitQuery, AccessQuery, PersonQuery, PlanQuery, StatisticsQuery):
+class Query(UnitQuery, AccessQuery, PersonQuery, PlanQuery, StatisticsQuery, FeedQuery):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "
         "not see it.",

@@ -32,13 +32,16 @@ from schema.plans.queries import PlanQuery
 from schema.plans.reference import ReferenceMutation
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
+from schema.stats.progress import DeadlineMutation, ProgressQuery
 from schema.stats.queries import StatisticsQuery
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
 
 
 @strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
-class Query(UnitQuery, AccessQuery, PersonQuery, PlanQuery, StatisticsQuery, FeedQuery):
+class Query(
+    UnitQuery, AccessQuery, PersonQuery, PlanQuery, StatisticsQuery, FeedQuery, ProgressQuery
+):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "
         "not see it.",
@@ -89,6 +92,7 @@ class Mutation(
     DraftingMutation,
     WorkflowMutation,
     ReferenceMutation,
+    DeadlineMutation,
 ):
     pass
 

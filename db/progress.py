@@ -1,0 +1,91 @@
+"""Where the plans of a subtree stand: counts per child and status, and the children's plans."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, DateTime, Enum as SqlEnum, ForeignKey, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base
+from db.models import Unit
+from db.plan_models import Plan
+from planning.units import UnitKind
+
+
+class Deadline(Base):
+    __tablename__ = "deadline"
+
+    province_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("cycle.id"), primary_key=True)
+    unit_kind: Mapped[UnitKind] = mapped_column(
+        SqlEnum(UnitKind, name="unit_kind", values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+    due_on: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    set_at: Mapped[Any] = mapped_column(DateTime(timezone=True))
+
+
+async def set_deadline(session: AsyncSession, /, **values: Any) -> None:
+    keys = ("province_id", "cycle_id", "unit_kind")
+    await session.execute(
+        insert(Deadline)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=list(keys), set_={k: v for k, v in values.items() if k not in keys}
+        )
+    )
+
+
+async def deadlines(session: AsyncSession, *, province_id: int, cycle_id: int) -> dict[str, date]:
+    rows = await session.execute(
+        text(
+            "SELECT unit_kind::text, due_on FROM deadline WHERE province_id = :p AND cycle_id = :c"
+        ),
+        {"p": province_id, "c": cycle_id},
+    )
+    return {str(kind): due for kind, due in rows.all()}
+
+
+# Plans of the subtree counted per child of the unit (the child itself for its own plans).
+STATUS_PER_CHILD = """
+    SELECT CASE WHEN nlevel(u.path) > nlevel(t.path)
+                THEN ltree2text(subpath(u.path, nlevel(t.path), 1))::bigint ELSE t.id END,
+           p.status::text, count(*),
+           count(*) FILTER (WHERE p.due_on < :today
+                            AND p.status IN ('UNDER_APPRAISAL', 'APPRAISED'))
+    FROM unit t
+    JOIN unit u ON u.path <@ t.path
+    JOIN plan p ON p.planning_unit_id = u.id
+    WHERE t.id = :unit AND p.cycle_id = :cycle
+    GROUP BY 1, 2
+"""
+
+
+async def status_per_child(
+    session: AsyncSession, *, unit_id: int, cycle_id: int, today: date
+) -> list[tuple[int, str, int, int]]:
+    rows = await session.execute(
+        text(STATUS_PER_CHILD), {"unit": unit_id, "cycle": cycle_id, "today": today}
+    )
+    return [(int(child), status, int(n), int(late)) for child, status, n, late in rows]
+
+
+async def plans_of_children(
+    session: AsyncSession, *, unit_id: int, cycle_id: int
+) -> dict[int, list[Plan]]:
+    """The plans of each direct child of the unit (its own plans, not its subtree's)."""
+    rows = await session.scalars(
+        select(Plan)
+        .join(Unit, Unit.id == Plan.planning_unit_id)
+        .where(Unit.parent_id == unit_id, Plan.cycle_id == cycle_id)
+        .order_by(Plan.id)
+    )
+    found: dict[int, list[Plan]] = {}
+    for plan in rows:
+        found.setdefault(plan.planning_unit_id, []).append(plan)
+    return found

@@ -1,0 +1,205 @@
+"""progress: who is late, per child unit, against the province's deadlines and the SLA."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from db import plans as plans_db, progress as progress_db, units as units_db
+from planning.access import InputProblem
+from planning.units import UnitKind
+from planning.workflow import PlanStatus
+from schema.access.admin import actor, row_id
+from schema.context import Context
+from schema.errors import ClientError
+from schema.node import row_id_of
+from schema.outcomes import (
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+    not_allowed,
+    not_found,
+    validation_failed,
+)
+from schema.permissions import logged_in, official
+from schema.plans.types import Plan
+from schema.units.types import Unit, tree_date
+
+NOT_YET_SUBMITTED = {PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.WITHDRAWN}
+
+
+@strawberry.type(description="How many plans are in one status.")
+class StatusCount:
+    status: PlanStatus
+    count: int
+
+
+@strawberry.type(description="Where one child unit (and everything below it) stands.")
+class ChildProgress:
+    counts: list[StatusCount] = strawberry.field(description="Plans of its subtree, by status.")
+    overdue_decisions: int = strawberry.field(
+        description="Plans of its subtree waiting for a decision past their due date."
+    )
+    deadline: date | None = strawberry.field(
+        description="The submission deadline its province set for its kind of unit."
+    )
+    submission_overdue: bool = strawberry.field(
+        description="The deadline passed and none of its own plans is submitted yet."
+    )
+    plans: list[Plan] = strawberry.field(
+        description="Its own plans (officials who may read them; empty for integrators)."
+    )
+    unit_id: strawberry.Private[int]
+
+    @strawberry.field(description="The child unit.")
+    async def unit(self, info: strawberry.Info[Context, None]) -> Unit:
+        row = await info.context.loaders.unit.load(self.unit_id)
+        assert row is not None
+        return Unit.from_row(row, at=tree_date(row, None, info.context.today))
+
+
+@strawberry.type(description="The progress of a unit's subtree for a cycle (tiến độ).")
+class Progress:
+    totals: list[StatusCount]
+    overdue_decisions: int
+    late_children: int = strawberry.field(description="Children whose submission is overdue.")
+    children: list[ChildProgress]
+
+
+@strawberry.input(description="A submission deadline for one kind of unit of a province.")
+class SetDeadlineInput:
+    province: strawberry.ID
+    cycle: str
+    unit_kind: UnitKind
+    due_on: date
+
+
+@strawberry.type(description="The deadline as recorded.")
+class DeadlinePayload:
+    unit_kind: UnitKind
+    due_on: date
+
+
+DeadlineResult = Annotated[
+    DeadlinePayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("DeadlineResult")
+]
+
+
+def _counts(by_status: dict[str, int]) -> list[StatusCount]:
+    return [StatusCount(status=PlanStatus(s), count=n) for s, n in sorted(by_status.items())]
+
+
+@strawberry.type
+class ProgressQuery:
+    @strawberry.field(
+        description="For each child unit: its subtree's plans by status, decisions past their "
+        "30-working-day due date, and whether it missed the province's submission deadline.",
+        extensions=logged_in(),
+    )
+    async def progress(
+        self, info: strawberry.Info[Context, None], unit: strawberry.ID, cycle: str
+    ) -> Progress:
+        ctx = info.context
+        row = await ctx.loaders.unit.load(row_id_of(unit, "Unit"))
+        if row is None:
+            raise ClientError("INVALID_ID", id=unit, expected="Unit")
+        ctx.authorize("read", "statistics", row.path)
+        found = await ctx.read(plans_db.cycle_by_code, code=cycle)
+        if found is None:
+            raise ClientError(
+                "BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}"
+            )
+        day = tree_date(row, None, ctx.today)
+        children = await ctx.read(
+            units_db.page,
+            where=units_db.UnitFilter(at=day, parent_id=row.id),
+            after=None,
+            limit=10_000,
+        )
+        counts = await ctx.read(
+            progress_db.status_per_child, unit_id=row.id, cycle_id=found.id, today=ctx.today
+        )
+        own = await ctx.read(progress_db.plans_of_children, unit_id=row.id, cycle_id=found.id)
+        per_child: dict[int, dict[str, int]] = defaultdict(dict)
+        late: dict[int, int] = defaultdict(int)
+        for child_id, status, n, overdue in counts:
+            per_child[child_id][status] = n
+            late[child_id] += overdue
+        province = (
+            row
+            if row.kind is UnitKind.PROVINCE
+            else await ctx.read(plans_db.province_of, unit_path=row.path)
+        )
+        deadlines = (
+            await ctx.read(progress_db.deadlines, province_id=province.id, cycle_id=found.id)
+            if province
+            else {}
+        )
+        rows = []
+        for child in children:
+            deadline = deadlines.get(child.kind.value)
+            plans = own.get(child.id, [])
+            submitted = any(p.status not in NOT_YET_SUBMITTED for p in plans)
+            rows.append(
+                ChildProgress(
+                    counts=_counts(per_child.get(child.id, {})),
+                    overdue_decisions=late.get(child.id, 0),
+                    deadline=deadline,
+                    submission_overdue=deadline is not None
+                    and ctx.today > deadline
+                    and not submitted,
+                    plans=[Plan.from_row(p) for p in plans]
+                    if ctx.allows("read", "plan", child.path)
+                    else [],
+                    unit_id=child.id,
+                )
+            )
+        totals: dict[str, int] = defaultdict(int)
+        for statuses in per_child.values():
+            for status, n in statuses.items():
+                totals[status] += n
+        return Progress(
+            totals=_counts(totals),
+            overdue_decisions=sum(late.values()),
+            late_children=sum(r.submission_overdue for r in rows),
+            children=rows,
+        )
+
+
+@strawberry.type
+class DeadlineMutation:
+    @strawberry.mutation(
+        description="Set the submission deadline of a cycle for one kind of unit of a province "
+        "(e.g. communes by 15/07). Province admins.",
+        extensions=official(),
+    )
+    async def set_deadline(
+        self, info: strawberry.Info[Context, None], input: SetDeadlineInput
+    ) -> DeadlineResult:
+        ctx = info.context
+        province_id = row_id(input.province, "Unit")
+        province = await ctx.loaders.unit.load(province_id) if province_id else None
+        if province is None or province.kind is not UnitKind.PROVINCE:
+            return not_found(ctx, input.province)
+        if not ctx.allows("manage", "reference", province.path):
+            return not_allowed(ctx, "manage", "reference")
+        cycle = await ctx.read(plans_db.cycle_by_code, code=input.cycle)
+        if cycle is None:
+            return validation_failed(
+                ctx,
+                [InputProblem("UNKNOWN_CYCLE", "cycle", "không có nhiệm kỳ này", "no such cycle")],
+            )
+        await ctx.read(
+            progress_db.set_deadline,
+            province_id=province.id,
+            cycle_id=cycle.id,
+            unit_kind=input.unit_kind,
+            due_on=input.due_on,
+            set_by=actor(ctx),
+            set_at=ctx.now,
+        )
+        await ctx.session.commit()
+        return DeadlinePayload(unit_kind=input.unit_kind, due_on=input.due_on)

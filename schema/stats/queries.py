@@ -47,7 +47,6 @@ async def _scope(ctx: Context, unit_id: strawberry.ID, cycle: str) -> tuple[Unit
 
 
 def _row(
-    ctx: Context,
     group: list[GroupValue],
     entries: int,
     persons: int | None,
@@ -118,6 +117,14 @@ class StatisticsQuery:
         persons_total = sum(n for _, n, _ in person_rows) if person_level else None
         by_group = {key: (n, s) for key, n, s in person_rows}
         rows = []
+        # Load every named unit and position in one batch each, not one query per row.
+        for dimension, loader in (
+            ("CHILD_UNIT", ctx.loaders.unit),
+            ("POSITION", ctx.loaders.position),
+        ):
+            if dimension in group_by:
+                column = group_by.index(dimension)
+                await loader.load_many(sorted({int(key[column]) for key, _, _ in entry_rows}))
         for key, entries, age_sum in sorted(entry_rows):
             persons, person_age = by_group.get(key, (None, None)) if person_level else (None, None)
             labels = [
@@ -130,7 +137,6 @@ class StatisticsQuery:
             ]
             rows.append(
                 _row(
-                    ctx,
                     labels,
                     entries,
                     persons,
@@ -140,7 +146,6 @@ class StatisticsQuery:
                 )
             )
         total = _row(
-            ctx,
             [],
             total_entries,
             persons_total,

@@ -32,6 +32,7 @@ from schema.plans.queries import PlanQuery
 from schema.plans.reference import ReferenceMutation
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
+from schema.stats.indicators import IndicatorQuery
 from schema.stats.progress import DeadlineMutation, ProgressQuery
 from schema.stats.queries import StatisticsQuery
 from schema.units.queries import UnitQuery
@@ -40,7 +41,14 @@ from schema.units.types import Unit, tree_date
 
 @strawberry.type(description="Read the cadre-planning data (quy hoạch cán bộ).")
 class Query(
-    UnitQuery, AccessQuery, PersonQuery, PlanQuery, StatisticsQuery, FeedQuery, ProgressQuery
+    UnitQuery,
+    AccessQuery,
+    PersonQuery,
+    PlanQuery,
+    StatisticsQuery,
+    IndicatorQuery,
+    FeedQuery,
+    ProgressQuery,
 ):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "

@@ -6,6 +6,21 @@ from enum import StrEnum
 
 import strawberry
 
+from planning.workflow import PlanStatus
+
+INCLUDE_SUBMITTED = (
+    "Count also the plans submitted and not yet decided (SUBMITTED, UNDER_APPRAISAL, APPRAISED) "
+    "as if approved as they stand, replacing the approved plans a submitted review would "
+    "supersede. Officials who may read the unit's plans only; read from the entries, so it "
+    "costs in proportion to the subtree."
+)
+APPROVED_ONLY = (
+    "True: only approved plans count (like DHIS2's approval level). False: submitted plans "
+    "are counted too, and the figures are not approved ones."
+)
+COUNTED_STATUSES = "The plan statuses whose entries these figures count."
+EXACT = "False: small cells are suppressed for you."
+
 
 @strawberry.enum(description="What statistics can be grouped by.")
 class Dimension(StrEnum):
@@ -60,14 +75,21 @@ class StatisticsInput:
     cycle: str
     group_by: list[Dimension] = strawberry.field(default_factory=list)
     filter: list[DimensionFilter] = strawberry.field(default_factory=list)
+    include_submitted: bool = strawberry.field(default=False, description=INCLUDE_SUBMITTED)
+
+
+@strawberry.input(description="Which subtree and cycle to measure against the targets.")
+class IndicatorsInput:
+    unit: strawberry.ID
+    cycle: str
+    include_submitted: bool = strawberry.field(default=False, description=INCLUDE_SUBMITTED)
 
 
 @strawberry.type(description="Statistics of the approved entries of a unit's whole subtree.")
 class Statistics:
-    approved_only: bool = strawberry.field(
-        description="True: only approved plans count (like DHIS2's approval level)."
-    )
-    exact: bool = strawberry.field(description="False: small cells are suppressed for you.")
+    approved_only: bool = strawberry.field(description=APPROVED_ONLY)
+    counted_statuses: list[PlanStatus] = strawberry.field(description=COUNTED_STATUSES)
+    exact: bool = strawberry.field(description=EXACT)
     total: StatisticsRow
     rows: list[StatisticsRow]
 
@@ -82,3 +104,11 @@ class IndicatorValue:
     numerator: int | None
     denominator: int | None
     suppressed: bool
+
+
+@strawberry.type(description="The indicators of a unit's subtree for a cycle (chỉ tiêu cơ cấu).")
+class Indicators:
+    approved_only: bool = strawberry.field(description=APPROVED_ONLY)
+    counted_statuses: list[PlanStatus] = strawberry.field(description=COUNTED_STATUSES)
+    exact: bool = strawberry.field(description=EXACT)
+    values: list[IndicatorValue]

@@ -27,8 +27,9 @@ query ($unit: ID!, $groupBy: [Dimension!]!) {
 """
 INDICATORS = """
 query ($unit: ID!) {
-  indicators(unit: $unit, cycle: "2030-2035") {
-    code value target met numerator denominator suppressed
+  indicators(input: {unit: $unit, cycle: "2030-2035"}) {
+    approvedOnly exact
+    values { code value target met numerator denominator suppressed }
   }
 }
 """
@@ -104,7 +105,8 @@ async def test_indicators_carry_targets_from_the_rule_set(
         INDICATORS, {"unit": to_global_id("Unit", (await unit(session, "22")).id)}
     )
 
-    by_code: dict[str, Any] = {i["code"]: i for i in result["indicators"]}
+    assert result["indicators"]["approvedOnly"] is True
+    by_code: dict[str, Any] = {i["code"]: i for i in result["indicators"]["values"]}
     assert by_code["WOMEN"]["numerator"] == women
     assert by_code["WOMEN"]["denominator"] == 4
     assert by_code["WOMEN"]["target"] == pytest.approx(0.15)

@@ -1,0 +1,175 @@
+"""indicators: the structure targets of DOMAIN.md §8 and §6.3 against a subtree's counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import strawberry
+
+from db import plans as plans_db
+from planning.indicators import suppressed
+from planning.quotas import committee_maximum, committee_minimum, title_maximum
+from planning.rulesets import Indicator, RuleSet, in_force, with_province_targets
+from schema.context import Context
+from schema.permissions import logged_in
+from schema.stats.counts import Counts, counts_for
+from schema.stats.types import Indicators, IndicatorsInput, IndicatorValue
+
+
+@strawberry.type
+class IndicatorQuery:
+    @strawberry.field(
+        description="The indicators of DOMAIN.md §8 for a unit's subtree and cycle, each with its "
+        "target (from the rule set in force, or the province's own) and whether it is met.",
+        extensions=logged_in(),
+    )
+    async def indicators(
+        self, info: strawberry.Info[Context, None], input: IndicatorsInput
+    ) -> Indicators:
+        ctx = info.context
+        counts = await counts_for(
+            ctx, input.unit, input.cycle, include_submitted=input.include_submitted
+        )
+        row, exact = counts.unit, counts.exact
+        rules = in_force(ctx.rule_sets, on=ctx.today)
+        province = await ctx.read(plans_db.province_of, unit_path=row.path)
+        if province is not None:
+            own = await ctx.read(
+                plans_db.province_targets, province_id=province.id, rule_set=rules.code
+            )
+            rules = with_province_targets(
+                rules, {Indicator(k): (Fraction(str(v)), y) for k, (v, y) in own.items()}
+            )
+        level = row.kind
+        targets = {t.indicator: t for t in rules.targets_for(level)}
+
+        async def share(dimension: str, wanted: Sequence[str]) -> tuple[int, int]:
+            cells = await counts.persons(ctx, [dimension])
+            return sum(n for (v,), n, _ in cells if v in wanted), sum(n for _, n, _ in cells)
+
+        def value(
+            code: str, label: str, part: int, whole: int, target: Indicator | None
+        ) -> IndicatorValue:
+            goal = targets.get(target) if target else None
+            hidden = suppressed(whole, exact=exact) or suppressed(part, exact=exact)
+            ratio = part / whole if whole and not hidden else None
+            return IndicatorValue(
+                code=code,
+                label=label,
+                value=ratio,
+                target=float(goal.at_least) if goal else None,
+                met=(ratio >= float(goal.at_least)) if goal and ratio is not None else None,
+                numerator=None if hidden else part,
+                denominator=None if hidden else whole,
+                suppressed=hidden,
+            )
+
+        found = [
+            value("WOMEN", "Women", *await share("GENDER", ["FEMALE"]), Indicator.WOMEN),
+            value("YOUNG", "Young cadres", *await share("AGE_BAND", ["0"]), Indicator.YOUNG),
+            value(
+                "ETHNIC_MINORITY",
+                "Ethnic minorities",
+                *await share("MINORITY", ["true"]),
+                Indicator.ETHNIC_MINORITY,
+            ),
+            value(
+                "MASTER_PHD",
+                "Master's degree or PhD",
+                *await share("EDUCATION", ["Thạc sĩ", "Tiến sĩ"]),
+                None,
+            ),
+            value(
+                "THEORY_INTERMEDIATE_UP",
+                "Political theory: intermediate or higher",
+                *await share("POLITICAL_THEORY", ["Trung cấp", "Cao cấp", "Cử nhân"]),
+                None,
+            ),
+        ]
+        heads = await counts.entries(ctx, ["HEAD", "NON_LOCAL"])
+        found.append(
+            value(
+                "NON_LOCAL_HEADS",
+                "Heads (secretary, chair) not native to their unit",
+                sum(n for (h, nl), n, _ in heads if h == "true" and nl == "true"),
+                sum(n for (h, _), n, _ in heads if h == "true"),
+                None,
+            )
+        )
+        bands = await counts.persons(ctx, ["AGE_BAND"])
+        present = sum(1 for _, n, _ in bands if n > 0)
+        band_target = targets.get(Indicator.AGE_BANDS)
+        found.append(
+            IndicatorValue(
+                code="AGE_BAND_COVERAGE",
+                label="Age bands represented (of 3)",
+                value=float(present),
+                target=float(band_target.at_least) if band_target else None,
+                met=present >= band_target.at_least if band_target else None,
+                numerator=present,
+                denominator=3,
+                suppressed=False,
+            )
+        )
+        found += await _titles(ctx, counts, rules)
+        return Indicators(
+            approved_only=counts.pending is None,
+            counted_statuses=counts.counted,
+            exact=exact,
+            values=found,
+        )
+
+
+async def _titles(ctx: Context, counts: Counts, rules: RuleSet) -> list[IndicatorValue]:
+    """Positions planned below their minimum or above their cap, over the subtree's units."""
+    titles = await counts.titles(ctx)
+    positions = await ctx.read(plans_db.positions_by_ids, sorted({p for _, p, _ in titles}))
+    under = over = committees = 0
+    coefficients: list[float] = []
+    for _, position_id, entries in titles:
+        position = positions[position_id]
+        if position.committee_seat:
+            committees += 1
+            coefficients.append(entries / position.seats)
+            most = committee_maximum(seats=position.seats, rules=rules)
+            least = committee_minimum(seats=position.seats, rules=rules)
+        else:
+            most, least = title_maximum(seats=position.seats, rules=rules), 1
+        under += entries < least
+        over += entries > most
+    mean = sum(coefficients) / len(coefficients) if coefficients else None
+    return [
+        IndicatorValue(
+            code="PLANNING_COEFFICIENT",
+            label="Planned persons per committee seat (mean)",
+            value=None if mean is None else round(mean, 2),
+            target=float(rules.coefficient_min),
+            met=None
+            if mean is None
+            else (float(rules.coefficient_min) <= mean <= float(rules.coefficient_max)),
+            numerator=None,
+            denominator=committees,
+            suppressed=False,
+        ),
+        IndicatorValue(
+            code="TITLES_UNDER_MINIMUM",
+            label="Titles planned below their minimum",
+            value=float(under),
+            target=0.0,
+            met=under == 0,
+            numerator=under,
+            denominator=len(titles),
+            suppressed=False,
+        ),
+        IndicatorValue(
+            code="TITLES_OVER_CAP",
+            label="Titles planned above their cap",
+            value=float(over),
+            target=0.0,
+            met=over == 0,
+            numerator=over,
+            denominator=len(titles),
+            suppressed=False,
+        ),
+    ]

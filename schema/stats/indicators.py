@@ -99,17 +99,19 @@ class IndicatorQuery:
         )
         bands = await counts.persons(ctx, ["AGE_BAND"])
         present = sum(1 for _, n, _ in bands if n > 0)
+        # Whether a band is empty tells how many persons it holds when it holds few.
+        hidden = any(suppressed(n, exact=exact) for _, n, _ in bands if n > 0)
         band_target = targets.get(Indicator.AGE_BANDS)
         found.append(
             IndicatorValue(
                 code="AGE_BAND_COVERAGE",
                 label="Age bands represented (of 3)",
-                value=float(present),
+                value=None if hidden else float(present),
                 target=float(band_target.at_least) if band_target else None,
-                met=present >= band_target.at_least if band_target else None,
-                numerator=present,
+                met=None if hidden or not band_target else present >= band_target.at_least,
+                numerator=None if hidden else present,
                 denominator=3,
-                suppressed=False,
+                suppressed=hidden,
             )
         )
         found += await _titles(ctx, counts, rules)

@@ -124,3 +124,25 @@ async def test_statistics_outside_the_scope_are_refused(
     )
 
     assert codes == ["NOT_ALLOWED"]
+
+
+async def test_integrators_cannot_read_small_groups_out_of_the_indicators(
+    demo: None, run: Runner, session: AsyncSession
+) -> None:
+    province = await unit(session, "22")
+    integrator = Principal(
+        user_id=None,
+        api_key_id=1,
+        name="dashboard",
+        grants=(
+            Grant(grant_id=0, role=Role.INTEGRATOR, unit_id=province.id, unit_path=province.path),
+        ),
+    )
+
+    result = await run.as_(integrator).data(INDICATORS, {"unit": to_global_id("Unit", province.id)})
+
+    by_code = {i["code"]: i for i in result["indicators"]["values"]}
+    assert result["indicators"]["exact"] is False
+    for code in ("WOMEN", "YOUNG", "MASTER_PHD", "AGE_BAND_COVERAGE"):  # 4 persons in all
+        assert by_code[code]["suppressed"] is True, code
+        assert by_code[code]["value"] is None and by_code[code]["numerator"] is None, code

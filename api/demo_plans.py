@@ -18,7 +18,7 @@ from db.models import Unit
 from db.plan_models import Plan, Position
 from planning.calendar import add_working_days
 from planning.units import UnitKind
-from planning.workflow import EntryStatus, PlanStatus
+from planning.workflow import EntryStatus, PlanAction, PlanStatus
 from schema.access.services import AccessServices
 from schema.context import Context
 from schema.plans.facts import facts_of
@@ -94,6 +94,15 @@ STATES = (
     PlanStatus.REJECTED,
 )
 ORDER = (PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
+# The action that leads to each status, as the workflow records it.
+STEP_ACTION = {
+    PlanStatus.SUBMITTED: PlanAction.SUBMIT,
+    PlanStatus.UNDER_APPRAISAL: PlanAction.RECEIVE,
+    PlanStatus.RETURNED: PlanAction.RETURN,
+    PlanStatus.APPRAISED: PlanAction.APPRAISE,
+    PlanStatus.APPROVED: PlanAction.APPROVE,
+    PlanStatus.REJECTED: PlanAction.REJECT,
+}
 
 
 async def load_demo_plans(session: AsyncSession, access: AccessServices, *, now: datetime) -> int:
@@ -230,7 +239,7 @@ async def _advance(
             session,
             plan_id=plan.id,
             at=at,
-            action=step.value,
+            action=STEP_ACTION[step].value,
             from_status=before,
             to_status=step,
             reason=reason,

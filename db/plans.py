@@ -262,13 +262,15 @@ async def entry_exists(
     return found is not None
 
 
-async def supersede(session: AsyncSession, *, plan_id: int) -> None:
-    """An approved review replaces the approved set it started from (history kept)."""
+async def supersede(session: AsyncSession, *, plan_id: int) -> Plan | None:
+    """An approved review replaces the approved set it started from (history kept): the plan
+    superseded, or None if it was no longer approved."""
     plan = await session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
-    if plan is not None and plan.status is PlanStatus.APPROVED:
-        plan.status = PlanStatus.SUPERSEDED
-        plan.version += 1
-        await session.flush()
+    if plan is None or plan.status is not PlanStatus.APPROVED:
+        return None
+    plan.status = PlanStatus.SUPERSEDED
+    await session.flush()
+    return plan
 
 
 async def of_unit(session: AsyncSession, *, unit_id: int) -> list[Plan]:

@@ -247,7 +247,10 @@ class WorkflowMutation:
             active = [e for e in by_id.values() if e.status is EntryStatus.ACTIVE]
             await ctx.read(rollups.add, await facts_of(ctx, plan, active))
             if plan.base_plan_id is not None:
-                await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
+                base = await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
+                if base is not None:
+                    # Its status changes too: the feed and its history must say so.
+                    await record(ctx, base, "SUPERSEDE", from_status=PlanStatus.APPROVED)
                 await ctx.read(rollups.remove, plan_id=plan.base_plan_id)
             plan.decided_at, plan.decision_number = ctx.now, input.decision_number.strip()
             plan.decision_date = input.decision_date

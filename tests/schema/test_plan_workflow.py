@@ -237,9 +237,16 @@ async def test_an_annual_review_removes_and_adds_then_supersedes_the_approved_se
         ("ADD", "ACTIVE"),
     ]
     old = await flow.run.as_(flow.people["approver"]).data(
-        "query ($id: ID!) { node(id: $id) { ... on Plan { status } } }", {"id": approved_id}
+        "query ($id: ID!) { node(id: $id) { ... on Plan { status version history { action "
+        "fromStatus toStatus } } } }",
+        {"id": approved_id},
     )
     assert old["node"]["status"] == "SUPERSEDED"
+    assert old["node"]["history"][-1] == {
+        "action": "SUPERSEDE",
+        "fromStatus": "APPROVED",
+        "toStatus": "SUPERSEDED",
+    }
 
 
 async def test_reopen_unlocks_an_approved_plan(two_tier: Flow, session: AsyncSession) -> None:

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api import reference_data
+from api.exports import Exports
 from api.graphql import Clock, GraphQLView, vietnam_now
 from api.middleware import BodyLimit, RequestScope
 from api.responses import language_of, rejection
@@ -90,6 +91,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *Exports(graphql).routes(),
         ],
         middleware=[
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),

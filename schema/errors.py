@@ -84,6 +84,10 @@ MESSAGES: Mapping[str, Message] = {
         "The id {id!r} is not a valid {expected} id.",
     ),
     "BAD_ARGUMENTS": Message("Tham số không hợp lệ: {vi}", "Invalid arguments: {en}"),
+    "UNSUPPORTED_FORMAT": Message(
+        "Không hỗ trợ định dạng {format!r}; hãy chọn csv hoặc xlsx.",
+        "The format {format!r} is not supported; choose csv or xlsx.",
+    ),
     # Transport-level problems, answered before any GraphQL runs.
     "BODY_TOO_LARGE": Message(
         "Nội dung yêu cầu quá lớn (tối đa {limit} byte).",

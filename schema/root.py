@@ -20,6 +20,7 @@ from schema.access.sessions import SessionMutation
 from schema.access.types import ApiKey, RoleGrant, User
 from schema.context import Context
 from schema.errors import ErrorPresentation
+from schema.exports import ExportQuery
 from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
@@ -49,6 +50,7 @@ class Query(
     IndicatorQuery,
     FeedQuery,
     ProgressQuery,
+    ExportQuery,
 ):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "

@@ -6,6 +6,9 @@ from enum import StrEnum
 
 import strawberry
 
+# The planning enums become GraphQL enums where the plan types register them: import those
+# first, whichever module the schema is built from.
+import schema.plans.types  # noqa: F401
 from planning.workflow import PlanStatus
 
 INCLUDE_SUBMITTED = (

@@ -91,7 +91,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            *Exports(graphql).routes(),
+            *Exports(graphql, max_streams=settings.max_streamed_exports).routes(),
         ],
         middleware=[
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),

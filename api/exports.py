@@ -48,13 +48,20 @@ _SHEETS = {
     STATISTICS: ("Thống kê", "Statistics"),
     INDICATORS: ("Chỉ tiêu", "Indicators"),
 }
+RETRY_BUSY_AFTER_S = 30
 Export = Callable[[Request, Context, str], Awaitable[Response]]
 
 
 class ExportResponse(StreamingResponse):
     """A download: the chunks of ``body`` sent as they are made, never held together."""
 
-    def __init__(self, body: AsyncGenerator[bytes, None], writer: TableWriter, name: str) -> None:
+    def __init__(
+        self,
+        body: AsyncGenerator[bytes, None],
+        writer: TableWriter,
+        name: str,
+        cleanup: AsyncExitStack | None = None,
+    ) -> None:
         filename = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{name}.{writer.extension}")
         super().__init__(
             body,
@@ -65,29 +72,26 @@ class ExportResponse(StreamingResponse):
             },
         )
         self.chunks = body
+        self.cleanup = cleanup or AsyncExitStack()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
         finally:
-            # A client that hangs up mid-file leaves the generator suspended: close it (and
-            # its cursor) now, while the request's session is still open, not when collected.
+            # A client that hangs up mid-file leaves the generator suspended: close it, then
+            # its cursor, now, while the request's session is still open, not when collected.
+            # (A generator never started runs no ``finally``: the cursor is closed here.)
             await self.chunks.aclose()
+            await self.cleanup.aclose()
 
 
 async def _chunks(
-    writer: TableWriter,
-    batches: AsyncIterator[Sequence[Sequence[Cell]]],
-    cleanup: AsyncExitStack | None = None,
+    writer: TableWriter, batches: AsyncIterator[Sequence[Sequence[Cell]]]
 ) -> AsyncGenerator[bytes, None]:
-    try:
-        yield writer.start()
-        async for batch in batches:
-            yield writer.rows(batch)
-        yield writer.finish()
-    finally:
-        if cleanup is not None:
-            await cleanup.aclose()
+    yield writer.start()
+    async for batch in batches:
+        yield writer.rows(batch)
+    yield writer.finish()
 
 
 async def _one_batch(rows: list[list[Cell]]) -> AsyncIterator[Sequence[Sequence[Cell]]]:
@@ -107,8 +111,10 @@ def _graphql_refusal(errors: Sequence[GraphQLError], ctx: Context) -> JSONRespon
 class Exports:
     """The export endpoints; they borrow the GraphQL view's schema and context builder."""
 
-    def __init__(self, graphql: GraphQLView) -> None:
+    def __init__(self, graphql: GraphQLView, *, max_streams: int) -> None:
         self.graphql = graphql
+        self.max_streams = max_streams
+        self.streams = 0  # plan lists being streamed by this process now
 
     def routes(self) -> list[Route]:
         return [
@@ -138,7 +144,10 @@ class Exports:
                 raise ClientError("UNSUPPORTED_FORMAT", format=format)
             return await export(request, ctx, format)
         except RequestRejected as rejected:
-            return rejection(rejected.status, rejected.error, language)
+            answer = rejection(rejected.status, rejected.error, language)
+            if rejected.status == 429:
+                answer.headers["retry-after"] = str(RETRY_BUSY_AFTER_S)
+            return answer
         except ClientError as error:
             return rejection(_STATUS.get(error.code, 400), error, language)
         except Exception:  # masked for the client, logged with the request id, as /graphql does
@@ -168,26 +177,38 @@ class Exports:
             raise ClientError(
                 "BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle_code}", en=f"no cycle {cycle_code}"
             )
+        # Refused at once rather than queued: a client told to come back holds no connection.
+        if self.streams >= self.max_streams:
+            raise RequestRejected(429, ClientError("EXPORTS_BUSY", limit=self.max_streams))
+        self.streams += 1
+        cleanup = AsyncExitStack()
+        cleanup.callback(self._stream_ended)
         # The query starts here, before the answer does: a failure to run it is still an
         # error status, not a truncated file. The cursor then lives as long as the body.
-        cleanup = AsyncExitStack()
-        entries = await cleanup.enter_async_context(
-            exports_db.approved_entries(
-                ctx.session,
-                unit_path=unit.path,
-                cycle_id=cycle.id,
-                person_reaches=ctx.reaches("read", "person"),
-                plan_reaches=ctx.reaches("read", "plan"),
+        try:
+            entries = await cleanup.enter_async_context(
+                exports_db.approved_entries(
+                    ctx.session,
+                    unit_path=unit.path,
+                    cycle_id=cycle.id,
+                    person_reaches=ctx.reaches("read", "person"),
+                    plan_reaches=ctx.reaches("read", "plan"),
+                )
             )
-        )
+        except BaseException:
+            await cleanup.aclose()
+            raise
 
         async def lines() -> AsyncIterator[Sequence[Sequence[Cell]]]:
             async for batch in entries:
                 yield [plan_entry_cells(entry) for entry in batch]
 
         writer = self._writer(ctx, PLAN_ENTRIES, format, plan_entry_header(ctx.language))
-        body = _chunks(writer, lines(), cleanup)
-        return ExportResponse(body, writer, f"{PLAN_ENTRIES}-{unit.code}-{cycle.code}")
+        body = _chunks(writer, lines())
+        return ExportResponse(body, writer, f"{PLAN_ENTRIES}-{unit.code}-{cycle.code}", cleanup)
+
+    def _stream_ended(self) -> None:
+        self.streams -= 1
 
     async def _statistics(self, request: Request, ctx: Context, format: str) -> Response:
         params = ExportParams(

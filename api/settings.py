@@ -22,6 +22,9 @@ class Settings:
     workers: int = 1
     max_body_bytes: int = 1_000_000
     db_pool_size: int = 20
+    # Plan-list downloads hold a pooled connection for as long as the client reads (tens of
+    # seconds nationally): cap them so that they never take the pool from GraphQL.
+    max_streamed_exports: int = 4
     graphiql: bool = True
     secret: str = DEVELOPMENT_SECRET
     production: bool = False
@@ -69,6 +72,7 @@ class Settings:
             workers=number("QUYHOACH_WORKERS", 1),
             max_body_bytes=number("QUYHOACH_MAX_BODY_BYTES", 1_000_000),
             db_pool_size=number("QUYHOACH_DB_POOL_SIZE", 20),
+            max_streamed_exports=number("QUYHOACH_MAX_STREAMED_EXPORTS", 4),
             graphiql=environ.get("QUYHOACH_GRAPHIQL", "1") not in ("0", "false", "no"),
             secret=secret,
             production=production,

@@ -84,6 +84,10 @@ MESSAGES: Mapping[str, Message] = {
         "The id {id!r} is not a valid {expected} id.",
     ),
     "BAD_ARGUMENTS": Message("Tham số không hợp lệ: {vi}", "Invalid arguments: {en}"),
+    "EXPORTS_BUSY": Message(
+        "Đang có {limit} lượt tải danh sách quy hoạch; hãy thử lại sau ít phút.",
+        "{limit} plan lists are being downloaded already; try again in a few minutes.",
+    ),
     "UNSUPPORTED_FORMAT": Message(
         "Không hỗ trợ định dạng {format!r}; hãy chọn csv hoặc xlsx.",
         "The format {format!r} is not supported; choose csv or xlsx.",

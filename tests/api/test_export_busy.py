@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -58,7 +58,7 @@ async def test_a_second_plan_list_while_one_streams_is_refused_with_retry_after(
         await resume.wait()
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.body":
             received.append(message.get("body", b""))
             if not reading.is_set():

@@ -141,7 +141,10 @@ async def load_demo_plans(session: AsyncSession, access: AccessServices, *, now:
                     session=session, now=now, access=access, rule_sets=reference_data.rule_sets()
                 )
                 entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
-                await rollups.add(session, await facts_of(context, plan, entries))
+                assert plan.decided_at is not None
+                await rollups.add(
+                    session, await facts_of(context, plan, entries), at=plan.decided_at
+                )
             created += 1
     return created
 

@@ -1,7 +1,9 @@
-"""HTTP benchmark: two GraphQL queries against the demo data, measured with wrk.
+"""HTTP benchmark: GraphQL queries against the demo data, measured with wrk.
 
 Starts ``quyhoach serve --demo`` on its own database (bench/var) and a free port, runs every
-scenario at every concurrency, prints a markdown table and writes it to bench/results/.
+chosen scenario (``--scenarios``) at every concurrency, prints a markdown table and writes it to
+bench/results/. The statistics, indicators and progress scenarios read the national-scale data of
+``python -m bench.seed`` (cycle 2025–2030 on the three-tier tree); run it first.
 """
 
 from __future__ import annotations
@@ -47,10 +49,37 @@ UNITS_QUERY = (
     "query ($p: ID!) { units(parent: $p, first: 50) { totalCount"
     " edges { cursor node { id code name kind } } pageInfo { hasNextPage endCursor } } }"
 )
+# The cycle and tree bench.seed fills: the province is Hà Nội of the three-tier tree.
+SEEDED_CYCLE = "2025-2030"
+STATISTICS_QUERY = (
+    "query ($u: ID!, $c: String!) { statistics(input: {unit: $u, cycle: $c, groupBy: [GENDER]})"
+    " { exact total { entries persons averageAge } rows { group { value label } entries persons"
+    " personsShare averageAge suppressed } } }"
+)
+INDICATORS_QUERY = (
+    "query ($u: ID!, $c: String!) { indicators(input: {unit: $u, cycle: $c,"
+    " includeSubmitted: false}) { approvedOnly exact values { code value target met numerator"
+    " denominator suppressed } } }"
+)
+PROGRESS_QUERY = (
+    "query ($u: ID!, $c: String!) { progress(unit: $u, cycle: $c) { totals { status count }"
+    " overdueDecisions lateChildren children { unit { code name } counts { status count }"
+    " overdueDecisions deadline submissionOverdue plans { id status dueOn } } } }"
+)
 PICK_QUERY = """{
   twoTier: unit(code: "01") { id name children { totalCount } }
-  threeTier: unit(code: "01", at: "2025-06-30") { id name validTo }
+  threeTier: unit(code: "01", at: "2025-06-30") { id name validTo children { totalCount } }
+  root: unit(code: "VN") { id name }
 }"""
+SCENARIO_NAMES = (
+    "unit",
+    "units",
+    "statistics-province",
+    "statistics-national",
+    "indicators-province",
+    "indicators-national",
+    "progress-province",
+)
 
 
 class BenchError(Exception):
@@ -59,9 +88,11 @@ class BenchError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    name: str
+    key: str  # what --scenarios names
+    name: str  # what the table shows
     query: str
     variables: dict[str, str]
+    seeded: bool = False  # reads what bench.seed loads
 
     def body(self) -> str:
         return json.dumps({"query": self.query, "variables": self.variables})
@@ -191,21 +222,66 @@ def log_in(url: str) -> None:
     os.environ[TOKEN_VARIABLE] = answer["accessToken"]  # read by graphql() and by post.lua
 
 
-def scenarios(url: str) -> list[Scenario]:
-    """Pick real ids: Hà Nội of the three-tier tree (on 2025-06-30) and of the two-tier one."""
+def scenarios(url: str, keys: Sequence[str]) -> list[Scenario]:
+    """Pick real ids: Hà Nội of the three-tier tree (on 2025-06-30) and of the two-tier one,
+    and the national root; build the scenarios named by ``keys``."""
     picked = graphql(url, PICK_QUERY)
-    two, three = picked["twoTier"], picked["threeTier"]
-    if two is None or three is None:
-        raise BenchError(f"Hà Nội (code 01) missing from the demo data: {picked}")
+    two, three, root = picked["twoTier"], picked["threeTier"], picked["root"]
+    if two is None or three is None or root is None:
+        raise BenchError(f"Hà Nội (code 01) or the root missing from the demo data: {picked}")
     print(
-        f"unit(id:): {three['name']} (three-tier, valid to {three['validTo']}); "
+        f"unit(id:): {three['name']} (three-tier, valid to {three['validTo']}, "
+        f"{three['children']['totalCount']} children); "
         f"units(parent:): {two['name']} (two-tier, {two['children']['totalCount']} children)",
         file=sys.stderr,
     )
-    return [
-        Scenario("unit(id:)", UNIT_QUERY, {"id": three["id"]}),
-        Scenario("units(parent:) first 50", UNITS_QUERY, {"p": two["id"]}),
+    province = {"u": three["id"], "c": SEEDED_CYCLE}
+    national = {"u": root["id"], "c": SEEDED_CYCLE}
+    every = [
+        Scenario("unit", "unit(id:)", UNIT_QUERY, {"id": three["id"]}),
+        Scenario("units", "units(parent:) first 50", UNITS_QUERY, {"p": two["id"]}),
+        Scenario(
+            "statistics-province",
+            "statistics by GENDER, province",
+            STATISTICS_QUERY,
+            province,
+            seeded=True,
+        ),
+        Scenario(
+            "statistics-national",
+            "statistics by GENDER, national root",
+            STATISTICS_QUERY,
+            national,
+            seeded=True,
+        ),
+        Scenario(
+            "indicators-province", "indicators, province", INDICATORS_QUERY, province, seeded=True
+        ),
+        Scenario(
+            "indicators-national",
+            "indicators, national root",
+            INDICATORS_QUERY,
+            national,
+            seeded=True,
+        ),
+        Scenario("progress-province", "progress, province", PROGRESS_QUERY, province, seeded=True),
     ]
+    chosen = [s for s in every if s.key in keys]
+    if any(s.seeded for s in chosen):
+        check_seeded(url, national)
+    return chosen
+
+
+SEEDED_ENTRIES = 100_000  # far more than the demo's own, far fewer than bench.seed's
+
+
+def check_seeded(url: str, national: dict[str, str]) -> None:
+    found = graphql(url, STATISTICS_QUERY, national)["statistics"]["total"]["entries"] or 0
+    if found < SEEDED_ENTRIES:
+        raise BenchError(
+            f"cycle {SEEDED_CYCLE} has {found:,} approved entries: seed bench/var first with"
+            " `python -m bench.seed`"
+        )
 
 
 _DURATION = re.compile(r"([\d.]+)(us|ms|s|m|h)")
@@ -302,6 +378,16 @@ def connection_counts(raw: str) -> list[int]:
     return counts
 
 
+def scenario_keys(raw: str) -> list[str]:
+    keys = [part.strip() for part in raw.split(",") if part.strip()]
+    unknown = [k for k in keys if k not in SCENARIO_NAMES]
+    if unknown or not keys:
+        raise argparse.ArgumentTypeError(
+            f"unknown scenario(s) {unknown or raw!r}; choose among {', '.join(SCENARIO_NAMES)}"
+        )
+    return keys
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     root.add_argument("--duration", type=int, default=10, help="seconds per run (default 10)")
@@ -310,6 +396,12 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--workers", type=int, default=1, help="uvicorn workers (default 1)")
     root.add_argument("--warmup", type=int, default=3, help="seconds per scenario (default 3)")
+    root.add_argument(
+        "--scenarios",
+        type=scenario_keys,
+        default=list(SCENARIO_NAMES),
+        help=f"comma-separated, among {','.join(SCENARIO_NAMES)} (default: all)",
+    )
     return root
 
 
@@ -321,7 +413,7 @@ def bench(args: argparse.Namespace, argv: Sequence[str]) -> str:
     with server(port, args.workers) as process:
         wait_ready(process, base)
         log_in(url)
-        chosen = scenarios(url)
+        chosen = scenarios(url, args.scenarios)
         for scenario in chosen:
             graphql(url, scenario.query, scenario.variables)
             if args.warmup > 0:
@@ -331,6 +423,9 @@ def bench(args: argparse.Namespace, argv: Sequence[str]) -> str:
         for scenario in chosen:
             for connections in args.connections:
                 print(f"{scenario.name}, {connections} connection(s) …", file=sys.stderr)
+                # wrk stops with requests still queued in the server; one answer first, so that
+                # a slow run's backlog is not measured as the next run's latency.
+                graphql(url, scenario.query, scenario.variables)
                 results.append(measure(url, scenario, connections, args.duration))
     command = shlex.join(["python", "-m", "bench.run", *argv])
     return (

@@ -1,9 +1,11 @@
-"""Statistics as if the submitted plans were approved as they stand (the officials' view).
+"""Statistics read from the facts themselves, for what the rollups do not hold.
 
-The rollups hold approved entries only. This view counts the approved facts of a subtree, less
-those of approved plans a submitted review would supersede, plus facts built for the entries
-of the submitted plans; it reads the facts themselves, so it costs in proportion to the
-subtree, and answers in the same shapes as ``db.statistics`` so one caller serves both.
+The rollups hold what is approved now. Two views need more: the figures as they stood at the
+end of a past day (from ``entry_fact_history``), and the officials' view that counts the
+submitted plans as if approved as they stand (the approved facts, less those of plans a
+submitted review would supersede, plus facts built for the submitted entries). Both read the
+facts of the subtree, so they cost in proportion to it, and answer in the same shapes as
+``db.statistics`` so one caller serves all three.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -31,11 +34,21 @@ _FACT_TYPES = (
 )
 _FACT_COLUMNS = ", ".join(part.split()[0] for part in _FACT_TYPES.split(", "))
 
+_APPROVED_NOW = """
+    SELECT {columns}, unit_path FROM entry_fact
+    WHERE unit_path <@ text2ltree(:path) AND cycle_id = :cycle AND plan_id <> ALL(:replaced)
+"""
+# A fact counts from the commit that approved its plan until the one that reopened or
+# superseded it.
+_APPROVED_THEN = """
+    SELECT {columns}, unit_path FROM entry_fact_history
+    WHERE unit_path <@ text2ltree(:path) AND cycle_id = :cycle
+      AND counted_from < :as_of AND (counted_to IS NULL OR counted_to >= :as_of)
+"""
 # Every counted fact of the subtree, with the child of the subtree's root it lies under.
 _FACTS = f"""
     WITH counted AS (
-        SELECT {_FACT_COLUMNS}, unit_path FROM entry_fact
-        WHERE unit_path <@ text2ltree(:path) AND cycle_id = :cycle AND plan_id <> ALL(:replaced)
+        {{approved}}
         UNION ALL
         SELECT {", ".join("p." + c for c in _FACT_COLUMNS.split(", "))}, u.path
         FROM jsonb_to_recordset(CAST(:pending AS jsonb)) AS p({_FACT_TYPES})
@@ -58,21 +71,31 @@ class Pending:
 
 
 @dataclass(frozen=True, slots=True)
-class LiveCells:
-    """The facts of one subtree and cycle, with the submitted plans counted in."""
+class FactCells:
+    """The facts of one subtree and cycle: approved at the moment ``as_of`` (None: now), with
+    the submitted plans of ``pending`` counted in."""
 
     unit_path: str
     cycle_id: int
-    pending: Pending
+    pending: Pending | None = None
+    as_of: datetime | None = None
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
+    def facts(self) -> str:
+        """The WITH clause naming the counted facts ``facts``."""
+        approved = _APPROVED_NOW if self.as_of is None else _APPROVED_THEN
+        return _FACTS.format(approved=approved.format(columns=_FACT_COLUMNS))
+
     def values(self) -> dict[str, Any]:
-        return {
+        pending = self.pending or Pending()
+        values = {
             "path": self.unit_path,
             "cycle": self.cycle_id,
-            "replaced": list(self.pending.replaced_plans),
-            "pending": json.dumps([_plain(fact) for fact in self.pending.facts]),
+            "pending": json.dumps([_plain(fact) for fact in pending.facts]),
         }
+        if self.as_of is None:
+            return {**values, "replaced": list(pending.replaced_plans)}
+        return {**values, "as_of": self.as_of}
 
 
 def _plain(fact: Mapping[str, Any]) -> dict[str, Any]:
@@ -94,7 +117,7 @@ async def submitted_plans(session: AsyncSession, *, unit_path: str, cycle_id: in
     return list(rows)
 
 
-def _filtered(scope: LiveCells) -> tuple[str, dict[str, Any]]:
+def _filtered(scope: FactCells) -> tuple[str, dict[str, Any]]:
     clauses, values = [], {}
     for number, (dimension, allowed) in enumerate(sorted(scope.filters.items())):
         clauses.append(f"{DIMENSIONS[dimension][0]} = ANY(:f{number})")
@@ -103,7 +126,7 @@ def _filtered(scope: LiveCells) -> tuple[str, dict[str, Any]]:
 
 
 async def entry_cells(
-    session: AsyncSession, *, scope: LiveCells, group_by: Sequence[str]
+    session: AsyncSession, *, scope: FactCells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, entries, sum of ages in months) per group."""
     columns = [DIMENSIONS[d][0] for d in group_by]
@@ -111,7 +134,7 @@ async def entry_cells(
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
         text(
-            f"{_FACTS} SELECT {', '.join([*columns, 'count(*)', 'sum(age_months)'])} "
+            f"{scope.facts()} SELECT {', '.join([*columns, 'count(*)', 'sum(age_months)'])} "
             f"FROM facts{where}{group}"
         ),
         {**scope.values(), **values},
@@ -120,7 +143,7 @@ async def entry_cells(
 
 
 async def person_cells(
-    session: AsyncSession, *, scope: LiveCells, group_by: Sequence[str]
+    session: AsyncSession, *, scope: FactCells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, distinct persons, sum of their ages) per group: each person in the cell
     of their earliest fact, as the rollups count them."""
@@ -129,7 +152,7 @@ async def person_cells(
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
         text(
-            f"{_FACTS}, persons AS (SELECT DISTINCT ON (person_id) * FROM facts "
+            f"{scope.facts()}, persons AS (SELECT DISTINCT ON (person_id) * FROM facts "
             "ORDER BY person_id, entry_id) "
             f"SELECT {', '.join([*columns, 'count(*)', 'sum(age_months)'])} "
             f"FROM persons{where}{group}"
@@ -139,10 +162,15 @@ async def person_cells(
     return [(tuple(row[:-2]), int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
 
 
-async def titles_per_unit(session: AsyncSession, *, scope: LiveCells) -> list[tuple[int, int, int]]:
-    """(planning unit, position, entries) for every planning unit of the subtree."""
+async def title_histogram(session: AsyncSession, *, scope: FactCells) -> list[tuple[int, int, int]]:
+    """(planning units, position, entries): how many planning units of the subtree hold
+    exactly ``entries`` entries for the position (as ``db.statistics.title_histogram``)."""
     rows = await session.execute(
-        text(f"{_FACTS} SELECT unit_id, position_id, count(*) FROM facts GROUP BY 1, 2"),
+        text(
+            f"{scope.facts()}, per_unit AS (SELECT position_id, count(*) AS n FROM facts "
+            "GROUP BY unit_id, position_id) "
+            "SELECT count(*), position_id, n FROM per_unit GROUP BY position_id, n"
+        ),
         scope.values(),
     )
-    return [(int(a), int(p), int(n)) for a, p, n in rows]
+    return [(int(u), int(p), int(n)) for u, p, n in rows]

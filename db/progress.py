@@ -41,36 +41,43 @@ async def set_deadline(session: AsyncSession, /, **values: Any) -> None:
     )
 
 
-async def deadlines(session: AsyncSession, *, province_id: int, cycle_id: int) -> dict[str, date]:
+async def deadlines(session: AsyncSession, *, unit_path: str, cycle_id: int) -> dict[str, date]:
+    """The deadlines set by the province the unit lies in (itself if it is one), per kind of
+    unit; none above the provinces. One statement whatever the unit's level."""
     rows = await session.execute(
         text(
-            "SELECT unit_kind::text, due_on FROM deadline WHERE province_id = :p AND cycle_id = :c"
+            "SELECT d.unit_kind::text, d.due_on FROM unit p "
+            "JOIN deadline d ON d.province_id = p.id AND d.cycle_id = :c "
+            "WHERE p.path @> text2ltree(:path) AND p.kind = 'PROVINCE'"
         ),
-        {"p": province_id, "c": cycle_id},
+        {"path": unit_path, "c": cycle_id},
     )
     return {str(kind): due for kind, due in rows.all()}
 
 
-# Plans of the subtree counted per child of the unit (the child itself for its own plans).
+# Plans of the subtree counted per child of the unit (the unit itself for its own plans). The
+# path is passed as a value, so that PostgreSQL estimates the subtree's size from it
+# (DESIGN.md §6); plans are found by planning unit (migration 0009).
 STATUS_PER_CHILD = """
-    SELECT CASE WHEN nlevel(u.path) > nlevel(t.path)
-                THEN ltree2text(subpath(u.path, nlevel(t.path), 1))::bigint ELSE t.id END,
+    SELECT CASE WHEN nlevel(u.path) > nlevel(text2ltree(:path))
+                THEN ltree2text(subpath(u.path, nlevel(text2ltree(:path)), 1))::bigint
+                ELSE u.id END,
            p.status::text, count(*),
            count(*) FILTER (WHERE p.due_on < :today
                             AND p.status IN ('UNDER_APPRAISAL', 'APPRAISED'))
-    FROM unit t
-    JOIN unit u ON u.path <@ t.path
+    FROM unit u
     JOIN plan p ON p.planning_unit_id = u.id
-    WHERE t.id = :unit AND p.cycle_id = :cycle
+    WHERE u.path <@ text2ltree(:path) AND p.cycle_id = :cycle
     GROUP BY 1, 2
 """
 
 
 async def status_per_child(
-    session: AsyncSession, *, unit_id: int, cycle_id: int, today: date
+    session: AsyncSession, *, unit_path: str, cycle_id: int, today: date
 ) -> list[tuple[int, str, int, int]]:
+    """(child, status, plans, plans past their decision date) over the unit's subtree."""
     rows = await session.execute(
-        text(STATUS_PER_CHILD), {"unit": unit_id, "cycle": cycle_id, "today": today}
+        text(STATUS_PER_CHILD), {"path": unit_path, "cycle": cycle_id, "today": today}
     )
     return [(int(child), status, int(n), int(late)) for child, status, n, late in rows]
 

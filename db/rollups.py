@@ -1,111 +1,32 @@
 """Rollups of approved entries, maintained in the transaction that approves or unapproves.
 
 ``entry_fact`` holds one row per ACTIVE entry with the attributes statistics group by, as they
-stood at approval. Each fact counts in ``rollup_entry`` under every unit on its path (its
-ancestors, itself included), in the cell of the child of that ancestor it lies under; a person
-counts once per ancestor in ``rollup_person`` (``rollup_member`` remembers where, and for how
-many entries). Reading national statistics then sums a few thousand cells instead of scanning
-every entry.
+stood at approval. Each fact counts under every unit on its path (its ancestors, itself
+included) in the rollups of db/rollup_sql.py, which also holds their one definition. Reading
+national statistics then sums a few thousand cells instead of scanning every entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-PERSON_KEY = "sex, age_band, education, theory, grade, ethnicity, minority, non_local"
-ENTRY_KEY = f"child_id, unit_kind, position_id, body, managed_by, head, {PERSON_KEY}"
-
-# The ancestor rows of a fact, and the child of each ancestor the fact lies under.
-_ANCESTRY = """
-    FROM entry_fact f
-    JOIN unit a ON a.path @> f.unit_path
-    CROSS JOIN LATERAL (SELECT CASE WHEN nlevel(f.unit_path) > nlevel(a.path)
-        THEN ltree2text(subpath(f.unit_path, nlevel(a.path), 1))::bigint ELSE a.id END
-        AS child_id) c
-    WHERE f.entry_id = ANY(:ids)
-"""
-_FACT_PERSON = (
-    "f.sex, f.age_band, f.education, f.theory, f.grade, f.ethnicity, f.minority, f.non_local"
+from db.rollup_sql import (
+    ENTRY_ROLLUPS,
+    MEMBER_COLUMNS,
+    PERSON_ROLLUPS,
+    RECOMPUTED,
+    RECOMPUTED_MEMBERS,
+    TITLES,
+    fact_cells,
+    member_cells,
+    member_rows,
+    title_cells,
 )
-
-ADD_ENTRY_CELLS = f"""
-    INSERT INTO rollup_entry (ancestor_id, cycle_id, {ENTRY_KEY}, entries, age_months_sum)
-    SELECT a.id, f.cycle_id, c.child_id, f.unit_kind, f.position_id, f.body, f.managed_by, f.head,
-           {_FACT_PERSON}, count(*), sum(f.age_months)
-    {_ANCESTRY}
-    GROUP BY a.id, f.cycle_id, c.child_id, f.unit_kind, f.position_id, f.body, f.managed_by,
-             f.head, {_FACT_PERSON}
-    ON CONFLICT ON CONSTRAINT pk_rollup_entry DO UPDATE
-    SET entries = rollup_entry.entries + EXCLUDED.entries,
-        age_months_sum = rollup_entry.age_months_sum + EXCLUDED.age_months_sum
-"""
-
-REMOVE_ENTRY_CELLS = f"""
-    UPDATE rollup_entry r
-    SET entries = r.entries - p.n, age_months_sum = r.age_months_sum - p.s
-    FROM (
-        SELECT a.id AS ancestor_id, f.cycle_id, c.child_id, f.unit_kind, f.position_id, f.body,
-               f.managed_by, f.head, {_FACT_PERSON}, count(*) AS n, sum(f.age_months) AS s
-        {_ANCESTRY}
-        GROUP BY a.id, f.cycle_id, c.child_id, f.unit_kind, f.position_id, f.body,
-                 f.managed_by, f.head, {_FACT_PERSON}
-    ) p
-    WHERE (r.ancestor_id, r.cycle_id, r.child_id, r.unit_kind, r.position_id, r.body,
-           r.managed_by, r.head, r.sex, r.age_band, r.education, r.theory, r.grade,
-           r.ethnicity, r.minority, r.non_local)
-        = (p.ancestor_id, p.cycle_id, p.child_id, p.unit_kind, p.position_id, p.body,
-           p.managed_by, p.head, p.sex, p.age_band, p.education, p.theory, p.grade,
-           p.ethnicity, p.minority, p.non_local)
-"""
-
-# Persons are recounted from the facts for the persons an approval or a reopening touches: each
-# counts once per ancestor, in the cell of their earliest fact there (DISTINCT ON … entry_id),
-# so the kept counts always equal a recomputation, whatever order changes come in.
-_TOUCHED = "person_id = ANY(:persons) AND cycle_id = ANY(:cycles)"
-MEMBER_CELLS = f"""
-    SELECT ancestor_id, cycle_id, child_id, unit_kind, {PERSON_KEY},
-           count(*) AS n, sum(age_months) AS s
-    FROM rollup_member WHERE {_TOUCHED}
-    GROUP BY ancestor_id, cycle_id, child_id, unit_kind, {PERSON_KEY}
-"""
-UNCOUNT_PERSONS = f"""
-    UPDATE rollup_person r
-    SET persons = r.persons - g.n, age_months_sum = r.age_months_sum - g.s
-    FROM ({MEMBER_CELLS}) g
-    WHERE (r.ancestor_id, r.cycle_id, r.child_id, r.unit_kind, r.sex, r.age_band, r.education,
-           r.theory, r.grade, r.ethnicity, r.minority, r.non_local)
-        = (g.ancestor_id, g.cycle_id, g.child_id, g.unit_kind, g.sex, g.age_band, g.education,
-           g.theory, g.grade, g.ethnicity, g.minority, g.non_local)
-"""
-RECOUNT_MEMBERS = f"""
-    INSERT INTO rollup_member (ancestor_id, cycle_id, person_id, entries, child_id, unit_kind,
-                               age_months, {PERSON_KEY})
-    SELECT DISTINCT ON (a.id, f.cycle_id, f.person_id)
-           a.id, f.cycle_id, f.person_id,
-           count(*) OVER (PARTITION BY a.id, f.cycle_id, f.person_id),
-           c.child_id, f.unit_kind, f.age_months, {_FACT_PERSON}
-    FROM entry_fact f
-    JOIN unit a ON a.path @> f.unit_path
-    CROSS JOIN LATERAL (SELECT CASE WHEN nlevel(f.unit_path) > nlevel(a.path)
-        THEN ltree2text(subpath(f.unit_path, nlevel(a.path), 1))::bigint ELSE a.id END
-        AS child_id) c
-    WHERE f.person_id = ANY(:persons) AND f.cycle_id = ANY(:cycles)
-    ORDER BY a.id, f.cycle_id, f.person_id, f.entry_id
-"""
-COUNT_PERSONS = f"""
-    INSERT INTO rollup_person (ancestor_id, cycle_id, child_id, unit_kind, {PERSON_KEY},
-                               persons, age_months_sum)
-    SELECT ancestor_id, cycle_id, child_id, unit_kind, {PERSON_KEY}, n, s
-    FROM ({MEMBER_CELLS}) g
-    ON CONFLICT ON CONSTRAINT pk_rollup_person DO UPDATE
-    SET persons = rollup_person.persons + EXCLUDED.persons,
-        age_months_sum = rollup_person.age_months_sum + EXCLUDED.age_months_sum
-"""
-
 
 FACT_COLUMNS = (
     "entry_id",
@@ -135,12 +56,41 @@ INSERT_FACT = text(
 )
 
 
-async def add(session: AsyncSession, facts: Sequence[Mapping[str, Any]]) -> None:
-    """Count newly approved entries (facts built by the caller) in every rollup."""
+_THESE_ENTRIES = "WHERE f.entry_id = ANY(:ids)"
+# The (planning unit, cycle, position) triples whose histogram row a change moves.
+_THESE_TITLES = """
+    WHERE (f.unit_id, f.cycle_id, f.position_id) IN (SELECT * FROM unnest(
+        CAST(:units AS bigint[]), CAST(:cycles AS bigint[]), CAST(:positions AS bigint[])))
+"""
+_TOUCHED = "person_id = ANY(:persons) AND cycle_id = ANY(:cycles)"
+_TOUCHED_MEMBERS = f"(SELECT * FROM rollup_member WHERE {_TOUCHED}) m"
+
+
+# The history of counted facts (statistics as of a past day): a fact opens at its approval
+# and closes when its plan is reopened or superseded.
+_OPEN_HISTORY = "INSERT INTO entry_fact_history SELECT f.*, {since}, NULL FROM entry_fact f {where}"
+_CLOSE_HISTORY = text(
+    "UPDATE entry_fact_history SET counted_to = :at WHERE plan_id = :p AND counted_to IS NULL"
+)
+
+
+async def add(session: AsyncSession, facts: Sequence[Mapping[str, Any]], *, at: datetime) -> None:
+    """Count newly approved entries (facts built by the caller) in every rollup, from ``at``."""
     if not facts:
         return
+    ids = [fact["entry_id"] for fact in facts]
+    titles = _titles(facts)
+    # A unit's count for a title moves from one histogram row to another: take the unit out of
+    # the row it is in before the facts change, and put it in its new row after.
+    await session.execute(text(TITLES.subtract(title_cells(_THESE_TITLES))), titles)
     await session.execute(INSERT_FACT, [dict(fact) for fact in facts])
-    await session.execute(text(ADD_ENTRY_CELLS), {"ids": [fact["entry_id"] for fact in facts]})
+    await session.execute(
+        text(_OPEN_HISTORY.format(since=":at", where=_THESE_ENTRIES)), {"ids": ids, "at": at}
+    )
+    for rollup in ENTRY_ROLLUPS:
+        await session.execute(text(rollup.add(fact_cells(rollup, _THESE_ENTRIES))), {"ids": ids})
+    await session.execute(text(TITLES.add(title_cells(_THESE_TITLES))), titles)
+    await session.execute(text(TITLES.prune()), {"ancestors": await _ancestors(session, ids)})
     await _recount_persons(
         session,
         persons=sorted({fact["person_id"] for fact in facts}),
@@ -148,29 +98,46 @@ async def add(session: AsyncSession, facts: Sequence[Mapping[str, Any]]) -> None
     )
 
 
-async def remove(session: AsyncSession, *, plan_id: int) -> None:
+async def remove(session: AsyncSession, *, plan_id: int, at: datetime) -> None:
     """Stop counting the approved entries of a plan (reopened, or superseded by a review)."""
+    await session.execute(_CLOSE_HISTORY, {"p": plan_id, "at": at})
     rows = (
         await session.execute(
-            text("SELECT entry_id, person_id, cycle_id FROM entry_fact WHERE plan_id = :p"),
+            text(
+                "SELECT entry_id, person_id, cycle_id, unit_id, position_id FROM entry_fact "
+                "WHERE plan_id = :p"
+            ),
             {"p": plan_id},
         )
     ).all()
     if not rows:
         return
-    ids = [row[0] for row in rows]
-    await session.execute(text(REMOVE_ENTRY_CELLS), {"ids": ids})
-    ancestors = await _ancestors(session, ids)
-    await session.execute(
-        text("DELETE FROM rollup_entry WHERE entries = 0 AND ancestor_id = ANY(:a)"),
-        {"a": ancestors},
-    )
+    ids = [row.entry_id for row in rows]
+    ancestors = {"ancestors": await _ancestors(session, ids)}
+    titles = _titles(dict(row._mapping) for row in rows)
+    for rollup in ENTRY_ROLLUPS:
+        await session.execute(
+            text(rollup.subtract(fact_cells(rollup, _THESE_ENTRIES))), {"ids": ids}
+        )
+        await session.execute(text(rollup.prune()), ancestors)
+    await session.execute(text(TITLES.subtract(title_cells(_THESE_TITLES))), titles)
     await session.execute(text("DELETE FROM entry_fact WHERE entry_id = ANY(:ids)"), {"ids": ids})
+    await session.execute(text(TITLES.add(title_cells(_THESE_TITLES))), titles)
+    await session.execute(text(TITLES.prune()), ancestors)
     await _recount_persons(
         session,
-        persons=sorted({row[1] for row in rows}),
-        cycles=sorted({row[2] for row in rows}),
+        persons=sorted({row.person_id for row in rows}),
+        cycles=sorted({row.cycle_id for row in rows}),
     )
+
+
+def _titles(facts: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
+    triples = sorted({(f["unit_id"], f["cycle_id"], f["position_id"]) for f in facts})
+    return {
+        "units": [t[0] for t in triples],
+        "cycles": [t[1] for t in triples],
+        "positions": [t[2] for t in triples],
+    }
 
 
 async def _ancestors(session: AsyncSession, entry_ids: Sequence[int]) -> list[int]:
@@ -188,68 +155,73 @@ async def _ancestors(session: AsyncSession, entry_ids: Sequence[int]) -> list[in
 async def _recount_persons(
     session: AsyncSession, *, persons: Sequence[int], cycles: Sequence[int]
 ) -> None:
+    """Recount the persons an approval or a reopening touches from their facts, so that the
+    kept counts always equal a recomputation, whatever order changes come in."""
     touched = {"persons": list(persons), "cycles": list(cycles)}
     ancestors = list(
         await session.scalars(
             text(f"SELECT DISTINCT ancestor_id FROM rollup_member WHERE {_TOUCHED}"), touched
         )
     )
-    await session.execute(text(UNCOUNT_PERSONS), touched)
+    for rollup in PERSON_ROLLUPS:
+        await session.execute(
+            text(rollup.subtract(member_cells(rollup, _TOUCHED_MEMBERS))), touched
+        )
     await session.execute(text(f"DELETE FROM rollup_member WHERE {_TOUCHED}"), touched)
-    await session.execute(text(RECOUNT_MEMBERS), touched)
-    await session.execute(text(COUNT_PERSONS), touched)
     await session.execute(
-        text("DELETE FROM rollup_person WHERE persons = 0 AND ancestor_id = ANY(:a)"),
-        {"a": ancestors},
+        text(
+            f"INSERT INTO rollup_member ({', '.join(MEMBER_COLUMNS)}) "
+            f"{member_rows('WHERE f.person_id = ANY(:persons) AND f.cycle_id = ANY(:cycles)')}"
+        ),
+        touched,
     )
+    for rollup in PERSON_ROLLUPS:
+        await session.execute(text(rollup.add(member_cells(rollup, _TOUCHED_MEMBERS))), touched)
+        await session.execute(text(rollup.prune()), {"ancestors": ancestors})
 
 
-RECOMPUTED_ENTRIES = f"""
-    SELECT a.id, f.cycle_id, c.child_id, f.unit_kind, f.position_id, f.body, f.managed_by,
-           f.head, {_FACT_PERSON}, count(*), sum(f.age_months)
-    FROM entry_fact f
-    JOIN unit a ON a.path @> f.unit_path
-    CROSS JOIN LATERAL (SELECT CASE WHEN nlevel(f.unit_path) > nlevel(a.path)
-        THEN ltree2text(subpath(f.unit_path, nlevel(a.path), 1))::bigint ELSE a.id END
-        AS child_id) c
-    GROUP BY a.id, f.cycle_id, c.child_id, f.unit_kind, f.position_id, f.body, f.managed_by,
-             f.head, {_FACT_PERSON}
-"""
-RECOMPUTED_PERSONS = f"""
-    SELECT ancestor_id, cycle_id, child_id, unit_kind, {PERSON_KEY}, count(*), sum(age_months)
-    FROM (
-        SELECT DISTINCT ON (a.id, f.cycle_id, f.person_id)
-               a.id AS ancestor_id, f.cycle_id, c.child_id, f.unit_kind, f.age_months,
-               {_FACT_PERSON}
-        FROM entry_fact f
-        JOIN unit a ON a.path @> f.unit_path
-        CROSS JOIN LATERAL (SELECT CASE WHEN nlevel(f.unit_path) > nlevel(a.path)
-            THEN ltree2text(subpath(f.unit_path, nlevel(a.path), 1))::bigint ELSE a.id END
-            AS child_id) c
-        ORDER BY a.id, f.cycle_id, f.person_id, f.entry_id
-    ) first_fact
-    GROUP BY ancestor_id, cycle_id, child_id, unit_kind, {PERSON_KEY}
-"""
+async def rebuild(session: AsyncSession) -> None:
+    """Recompute every rollup from ``entry_fact`` (after a bulk load of facts, or to repair),
+    with the very statements ``compare_with_recomputation`` checks the kept rollups against.
+
+    TRUNCATE locks the rollups until the transaction ends: approvals wait for it.
+    """
+    tables = ["rollup_member", *(rollup.table for rollup in RECOMPUTED)]
+    await session.execute(text(f"TRUNCATE {', '.join(tables)}"))
+    # Facts loaded in bulk count in the history from their plan's decision.
+    await session.execute(
+        text(
+            _OPEN_HISTORY.format(
+                since="(SELECT coalesce(p.decided_at, now()) FROM plan p WHERE p.id = f.plan_id)",
+                where="WHERE NOT EXISTS (SELECT FROM entry_fact_history h "
+                "WHERE h.entry_id = f.entry_id AND h.counted_to IS NULL)",
+            )
+        )
+    )
+    await session.execute(
+        text(f"INSERT INTO rollup_member ({', '.join(MEMBER_COLUMNS)}) {RECOMPUTED_MEMBERS}")
+    )
+    for rollup, recomputed in RECOMPUTED.items():
+        await session.execute(
+            text(f"INSERT INTO {rollup.table} ({', '.join(rollup.columns)}) {recomputed}")
+        )
 
 
 async def compare_with_recomputation(session: AsyncSession) -> tuple[int, int]:
-    """Rows that differ between the kept rollups and a recomputation from the facts."""
-    kept_entries = set(
-        await session.execute(
-            text(
-                f"SELECT ancestor_id, cycle_id, {ENTRY_KEY}, entries, age_months_sum "
-                "FROM rollup_entry"
-            )
-        )
+    """Rows that differ between the kept rollups and a recomputation from the facts: of the
+    rollups of entries (with and without child, and the titles' histogram), and of those of
+    persons (where each counts, and the counts with and without child)."""
+    members = await _differing(
+        session, f"SELECT {', '.join(MEMBER_COLUMNS)} FROM rollup_member", RECOMPUTED_MEMBERS
     )
-    kept_persons = set(
-        await session.execute(
-            text(
-                f"SELECT ancestor_id, cycle_id, child_id, unit_kind, {PERSON_KEY}, persons, "
-                "age_months_sum FROM rollup_person"
-            )
-        )
+    differing = {
+        rollup: await _differing(session, rollup.kept(), sql) for rollup, sql in RECOMPUTED.items()
+    }
+    entries = sum(n for rollup, n in differing.items() if rollup not in PERSON_ROLLUPS)
+    return entries, members + sum(differing[rollup] for rollup in PERSON_ROLLUPS)
+
+
+async def _differing(session: AsyncSession, kept: str, recomputed: str) -> int:
+    return len(
+        set(await session.execute(text(kept))) ^ set(await session.execute(text(recomputed)))
     )
-    fresh_entries = set(await session.execute(text(RECOMPUTED_ENTRIES)))
-    fresh_persons = set(await session.execute(text(RECOMPUTED_PERSONS)))
-    return len(kept_entries ^ fresh_entries), len(kept_persons ^ fresh_persons)

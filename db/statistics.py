@@ -1,4 +1,9 @@
-"""Reading the rollups: cells of one unit and cycle, grouped by the dimensions asked for."""
+"""Reading the rollups: cells of one unit and cycle, grouped by the dimensions asked for.
+
+Every read is one statement on the rows of one ancestor unit, whatever the size of its subtree
+(db/rollup_sql.py): the rollups with the child dimension only when a statistic is grouped or
+filtered by child unit, those without it otherwise.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +42,12 @@ def _where(filters: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, Any]]:
     return "".join(f" AND {c}" for c in clauses), values
 
 
+def _rollup(table: str, scope: Cells, group_by: Sequence[str]) -> str:
+    """``table`` when the child unit matters, else its smaller total (the child summed out)."""
+    by_child = "CHILD_UNIT" in group_by or "CHILD_UNIT" in scope.filters
+    return table if by_child else f"{table}_total"
+
+
 @dataclass(frozen=True, slots=True)
 class Cells:
     """Which rollup cells a statistic reads: one ancestor unit, one cycle, value filters."""
@@ -57,7 +68,7 @@ async def entry_cells(
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
         text(
-            f"SELECT {select_list} FROM rollup_entry "
+            f"SELECT {select_list} FROM {_rollup('rollup_entry', scope, group_by)} "
             f"WHERE ancestor_id = :u AND cycle_id = :c{where}{group}"
         ),
         {"u": unit_id, "c": cycle_id, **values},
@@ -76,7 +87,7 @@ async def person_cells(
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
         text(
-            f"SELECT {select_list} FROM rollup_person "
+            f"SELECT {select_list} FROM {_rollup('rollup_person', scope, group_by)} "
             f"WHERE ancestor_id = :u AND cycle_id = :c{where}{group}"
         ),
         {"u": unit_id, "c": cycle_id, **values},
@@ -84,18 +95,17 @@ async def person_cells(
     return [(tuple(row[:-2]), int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
 
 
-async def titles_per_unit(
-    session: AsyncSession, *, unit_path: str, cycle_id: int
+async def title_histogram(
+    session: AsyncSession, *, unit_id: int, cycle_id: int
 ) -> list[tuple[int, int, int]]:
-    """(planning unit, position, entries) for every planning unit of the subtree: the cells
-    each unit holds for itself."""
+    """(planning units, position, entries): how many planning units of the unit's subtree (it
+    included) have exactly ``entries`` approved entries for each position. What the quota
+    indicators need, in a few hundred rows even at the national root."""
     rows = await session.execute(
         text(
-            "SELECT r.ancestor_id, r.position_id, sum(r.entries) FROM rollup_entry r "
-            "JOIN unit u ON u.id = r.ancestor_id "
-            "WHERE u.path <@ text2ltree(:p) AND r.cycle_id = :c AND r.child_id = r.ancestor_id "
-            "GROUP BY r.ancestor_id, r.position_id"
+            "SELECT units, position_id, entries FROM rollup_title "
+            "WHERE ancestor_id = :u AND cycle_id = :c ORDER BY position_id, entries"
         ),
-        {"p": unit_path, "c": cycle_id},
+        {"u": unit_id, "c": cycle_id},
     )
-    return [(int(a), int(p), int(n)) for a, p, n in rows]
+    return [(int(u), int(p), int(n)) for u, p, n in rows]

@@ -180,10 +180,17 @@ class Runner:
         self.session = session
         self.access = access
         self.principal: Principal | None = NATIONAL_VIEWER
+        self.now = NOW
 
     def as_(self, principal: Principal | None) -> Runner:
         other = Runner(self.session, self.access)
-        other.principal = principal
+        other.principal, other.now = principal, self.now
+        return other
+
+    def on(self, now: datetime) -> Runner:
+        """The same caller, with the clock at ``now``."""
+        other = self.as_(self.principal)
+        other.now = now
         return other
 
     async def result(
@@ -195,7 +202,7 @@ class Runner:
     ) -> Any:
         context = Context(
             session=self.session,
-            now=NOW,
+            now=self.now,
             access=self.access,
             principal=self.principal,
             rule_sets=RULE_SETS,

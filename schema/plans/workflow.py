@@ -245,13 +245,13 @@ class WorkflowMutation:
                 else:
                     entry.status = EntryStatus.ACTIVE
             active = [e for e in by_id.values() if e.status is EntryStatus.ACTIVE]
-            await ctx.read(rollups.add, await facts_of(ctx, plan, active))
+            await ctx.read(rollups.add, await facts_of(ctx, plan, active), at=ctx.now)
             if plan.base_plan_id is not None:
                 base = await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
                 if base is not None:
                     # Its status changes too: the feed and its history must say so.
                     await record(ctx, base, "SUPERSEDE", from_status=PlanStatus.APPROVED)
-                await ctx.read(rollups.remove, plan_id=plan.base_plan_id)
+                await ctx.read(rollups.remove, plan_id=plan.base_plan_id, at=ctx.now)
             plan.decided_at, plan.decision_number = ctx.now, input.decision_number.strip()
             plan.decision_date = input.decision_date
             return None
@@ -292,7 +292,7 @@ class WorkflowMutation:
         ctx = info.context
 
         async def unlock(plan: PlanRow) -> None:
-            await ctx.read(rollups.remove, plan_id=plan.id)
+            await ctx.read(rollups.remove, plan_id=plan.id, at=ctx.now)
             for entry in (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]:
                 if entry.status in (EntryStatus.ACTIVE, EntryStatus.NOT_APPROVED):
                     entry.status, entry.result_reason = EntryStatus.PROPOSED, None

@@ -1,18 +1,19 @@
 """Where the numbers of statistics and indicators come from, and who sees them exactly.
 
-By default only approved plans count, read from the rollups (DHIS2's approval level). Officials
-who may read the plans of a unit may ask to count the submitted plans too, as if approved as
-they stand; the answer then says so.
+By default only approved plans count, read from the rollups (DHIS2's approval level), as they
+stand now or at the end of a past day. Officials who may read the plans of a unit may ask to
+count the submitted plans too, as if approved as they stand; the answer then says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 
 import strawberry
 
-from db import plans as plans_db, statistics as stats_db, submitted
+from db import fact_statistics as fact_stats, plans as plans_db, statistics as stats_db
 from db.models import Unit as UnitRow
 from planning.workflow import EntryStatus, PlanStatus
 from schema.context import Context
@@ -25,56 +26,67 @@ Cell = tuple[tuple[str, ...], int, int]
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """The counts of one unit's subtree and cycle, approved only or with submitted plans."""
+    """The counts of one unit's subtree and cycle: from the rollups (approved now), or from the
+    facts (approved at the end of a past day, or with submitted plans counted in)."""
 
     unit: UnitRow
     cycle_id: int
     exact: bool  # False: small cells are suppressed for this caller (integrators)
-    pending: submitted.Pending | None = None
+    facts: fact_stats.FactCells | None = None
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     @property
     def counted(self) -> list[PlanStatus]:
         """The plan statuses whose entries count."""
-        extra = list(submitted.PENDING_STATUSES) if self.pending is not None else []
+        extra = list(fact_stats.PENDING_STATUSES) if self.includes_submitted else []
         return [PlanStatus.APPROVED, *extra]
 
+    @property
+    def includes_submitted(self) -> bool:
+        return self.facts is not None and self.facts.pending is not None
+
     def filtered(self, filters: Mapping[str, Sequence[str]]) -> Counts:
-        return Counts(self.unit, self.cycle_id, self.exact, self.pending, filters)
+        return Counts(self.unit, self.cycle_id, self.exact, self.facts, filters)
 
     async def entries(self, ctx: Context, group_by: Sequence[str]) -> list[Cell]:
         """(group values, entries, sum of ages in months) per group."""
-        if self.pending is None:
+        if self.facts is None:
             cells = stats_db.Cells(self.unit.id, self.cycle_id, self.filters)
             return await ctx.read(stats_db.entry_cells, scope=cells, group_by=group_by)
-        return await ctx.read(submitted.entry_cells, scope=self._live(), group_by=group_by)
+        return await ctx.read(fact_stats.entry_cells, scope=self._facts(), group_by=group_by)
 
     async def persons(self, ctx: Context, group_by: Sequence[str]) -> list[Cell]:
         """(group values, distinct persons, sum of their ages in months) per group."""
-        if self.pending is None:
+        if self.facts is None:
             cells = stats_db.Cells(self.unit.id, self.cycle_id, self.filters)
             return await ctx.read(stats_db.person_cells, scope=cells, group_by=group_by)
-        return await ctx.read(submitted.person_cells, scope=self._live(), group_by=group_by)
+        return await ctx.read(fact_stats.person_cells, scope=self._facts(), group_by=group_by)
 
     async def titles(self, ctx: Context) -> list[tuple[int, int, int]]:
-        """(planning unit, position, entries) for every planning unit of the subtree."""
-        if self.pending is None:
+        """(planning units, position, entries): how many planning units of the subtree have
+        exactly ``entries`` entries for the position."""
+        if self.facts is None:
             return await ctx.read(
-                stats_db.titles_per_unit, unit_path=self.unit.path, cycle_id=self.cycle_id
+                stats_db.title_histogram, unit_id=self.unit.id, cycle_id=self.cycle_id
             )
-        return await ctx.read(submitted.titles_per_unit, scope=self._live())
+        return await ctx.read(fact_stats.title_histogram, scope=self._facts())
 
-    def _live(self) -> submitted.LiveCells:
-        assert self.pending is not None
-        return submitted.LiveCells(self.unit.path, self.cycle_id, self.pending, self.filters)
+    def _facts(self) -> fact_stats.FactCells:
+        assert self.facts is not None
+        return replace(self.facts, filters=self.filters)
 
 
 async def counts_for(
-    ctx: Context, unit_id: strawberry.ID, cycle: str, *, include_submitted: bool
+    ctx: Context,
+    unit_id: strawberry.ID,
+    cycle: str,
+    *,
+    include_submitted: bool = False,
+    at: date | None = None,
 ) -> Counts:
-    """The counts a caller may read for a unit and cycle.
+    """The counts a caller may read for a unit and cycle, as of the end of day ``at``.
 
-    :raises ClientError: INVALID_ID, NOT_ALLOWED, BAD_ARGUMENTS (unknown cycle)
+    :raises ClientError: INVALID_ID, NOT_ALLOWED, OFFICIALS_ONLY, BAD_ARGUMENTS
     """
     unit = await ctx.loaders.unit.load(row_id_of(unit_id, "Unit"))
     if unit is None:
@@ -86,17 +98,30 @@ async def counts_for(
     # Officials who may read the persons of the unit see exact numbers; integrators do not.
     official = ctx.principal is not None and ctx.principal.is_official
     exact = official and ctx.allows("read", "person", unit.path)
+    past = at is not None and at < ctx.today
+    if past and include_submitted:
+        raise ClientError(
+            "BAD_ARGUMENTS",
+            vi="không thể tính hồ sơ đã trình cho một ngày đã qua",
+            en="submitted plans can only be counted as they stand today",
+        )
+    if past:
+        assert at is not None
+        # The end of that day in Vietnam: what every commit of the day had made of it.
+        end = datetime.combine(at + timedelta(days=1), time(0), tzinfo=ctx.now.tzinfo)
+        return Counts(unit, found.id, exact, fact_stats.FactCells(unit.path, found.id, as_of=end))
     if not include_submitted:
         return Counts(unit, found.id, exact)
     # Undecided plans are the officials' working material, never an integrator's figure.
     if not official:
         raise ClientError("OFFICIALS_ONLY")
     ctx.authorize("read", "plan", unit.path)
-    return Counts(unit, found.id, exact, await _pending(ctx, unit.path, found.id))
+    pending = await _pending(ctx, unit.path, found.id)
+    return Counts(unit, found.id, exact, fact_stats.FactCells(unit.path, found.id, pending))
 
 
-async def _pending(ctx: Context, unit_path: str, cycle_id: int) -> submitted.Pending:
-    plans = await ctx.read(submitted.submitted_plans, unit_path=unit_path, cycle_id=cycle_id)
+async def _pending(ctx: Context, unit_path: str, cycle_id: int) -> fact_stats.Pending:
+    plans = await ctx.read(fact_stats.submitted_plans, unit_path=unit_path, cycle_id=cycle_id)
     entries = await ctx.read(plans_db.entries_of, [plan.id for plan in plans])
     # What approval as submitted would make active: every proposed entry not marked for removal.
     kept = [
@@ -110,7 +135,7 @@ async def _pending(ctx: Context, unit_path: str, cycle_id: int) -> submitted.Pen
         )
         for plan in plans
     ]
-    return submitted.Pending(
+    return fact_stats.Pending(
         facts=await facts_of_plans(ctx, kept),
         replaced_plans=[plan.base_plan_id for plan in plans if plan.base_plan_id is not None],
     )

@@ -29,7 +29,7 @@ class IndicatorQuery:
     ) -> Indicators:
         ctx = info.context
         counts = await counts_for(
-            ctx, input.unit, input.cycle, include_submitted=input.include_submitted
+            ctx, input.unit, input.cycle, include_submitted=input.include_submitted, at=input.at
         )
         row, exact = counts.unit, counts.exact
         rules = in_force(ctx.rule_sets, on=ctx.today)
@@ -116,7 +116,7 @@ class IndicatorQuery:
         )
         found += await _titles(ctx, counts, rules)
         return Indicators(
-            approved_only=counts.pending is None,
+            approved_only=not counts.includes_submitted,
             counted_statuses=counts.counted,
             exact=exact,
             values=found,
@@ -127,20 +127,22 @@ async def _titles(ctx: Context, counts: Counts, rules: RuleSet) -> list[Indicato
     """Positions planned below their minimum or above their cap, over the subtree's units."""
     titles = await counts.titles(ctx)
     positions = await ctx.read(plans_db.positions_by_ids, sorted({p for _, p, _ in titles}))
-    under = over = committees = 0
-    coefficients: list[float] = []
-    for _, position_id, entries in titles:
+    under = over = committees = planned = 0
+    per_seat = Fraction(0)
+    # Each row stands for `units` planning units holding `entries` entries for the position.
+    for units, position_id, entries in titles:
         position = positions[position_id]
+        planned += units
         if position.committee_seat:
-            committees += 1
-            coefficients.append(entries / position.seats)
+            committees += units
+            per_seat += units * Fraction(entries, position.seats)
             most = committee_maximum(seats=position.seats, rules=rules)
             least = committee_minimum(seats=position.seats, rules=rules)
         else:
             most, least = title_maximum(seats=position.seats, rules=rules), 1
-        under += entries < least
-        over += entries > most
-    mean = sum(coefficients) / len(coefficients) if coefficients else None
+        under += units * (entries < least)
+        over += units * (entries > most)
+    mean = float(per_seat / committees) if committees else None
     return [
         IndicatorValue(
             code="PLANNING_COEFFICIENT",
@@ -161,7 +163,7 @@ async def _titles(ctx: Context, counts: Counts, rules: RuleSet) -> list[Indicato
             target=0.0,
             met=under == 0,
             numerator=under,
-            denominator=len(titles),
+            denominator=planned,
             suppressed=False,
         ),
         IndicatorValue(
@@ -171,7 +173,7 @@ async def _titles(ctx: Context, counts: Counts, rules: RuleSet) -> list[Indicato
             target=0.0,
             met=over == 0,
             numerator=over,
-            denominator=len(titles),
+            denominator=planned,
             suppressed=False,
         ),
     ]

@@ -68,7 +68,7 @@ class StatisticsQuery:
     ) -> Statistics:
         ctx = info.context
         counts = await counts_for(
-            ctx, input.unit, input.cycle, include_submitted=input.include_submitted
+            ctx, input.unit, input.cycle, include_submitted=input.include_submitted, at=input.at
         )
         exact = counts.exact
         group_by = [d.value for d in dict.fromkeys(input.group_by)]
@@ -120,7 +120,7 @@ class StatisticsQuery:
             exact,
         )
         return Statistics(
-            approved_only=counts.pending is None,
+            approved_only=not counts.includes_submitted,
             counted_statuses=counts.counted,
             exact=exact,
             total=total,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 import strawberry
@@ -20,6 +21,10 @@ INCLUDE_SUBMITTED = (
 APPROVED_ONLY = (
     "True: only approved plans count (like DHIS2's approval level). False: submitted plans "
     "are counted too, and the figures are not approved ones."
+)
+AT = (
+    "The figures as approved at the end of this day (Vietnam time); default: now. A past day "
+    "is read from the history of approvals, reopenings and supersessions."
 )
 COUNTED_STATUSES = "The plan statuses whose entries these figures count."
 EXACT = "False: small cells are suppressed for you."
@@ -79,6 +84,7 @@ class StatisticsInput:
     group_by: list[Dimension] = strawberry.field(default_factory=list)
     filter: list[DimensionFilter] = strawberry.field(default_factory=list)
     include_submitted: bool = strawberry.field(default=False, description=INCLUDE_SUBMITTED)
+    at: date | None = strawberry.field(default=None, description=AT)
 
 
 @strawberry.input(description="Which subtree and cycle to measure against the targets.")
@@ -86,6 +92,7 @@ class IndicatorsInput:
     unit: strawberry.ID
     cycle: str
     include_submitted: bool = strawberry.field(default=False, description=INCLUDE_SUBMITTED)
+    at: date | None = strawberry.field(default=None, description=AT)
 
 
 @strawberry.type(description="Statistics of the approved entries of a unit's whole subtree.")

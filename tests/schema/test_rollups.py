@@ -1,18 +1,22 @@
 """Rollups kept at write time equal a recomputation from the facts, after any sequence of
-approvals, partial approvals, annual reviews with removals and additions, and reopenings."""
+approvals, partial approvals, annual reviews with removals and additions, and reopenings; and a
+rebuild from the facts restores them."""
 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import rollups
+from db import fact_statistics, rollups, statistics as stats_db
 from planning.units import UnitKind
 from schema.access.services import AccessServices
+from schema.node import to_global_id
 from tests.conftest import Runner
+from tests.factories import unit
 from tests.schema.plan_helpers import officials, person, position
 from tests.schema.test_plan_workflow import Flow
 
@@ -43,10 +47,10 @@ async def approve(flow: Flow, rng: random.Random) -> None:
     assert result["__typename"] == "PlanPayload", result
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-async def test_kept_rollups_equal_a_recomputation(
+async def random_history(
     run: Runner, session: AsyncSession, access: AccessServices, seed: int
 ) -> None:
+    """Approve, partly approve, review (removing and adding) and reopen plans at random."""
     rng = random.Random(seed)
     people = await officials(session, access, commune="22", approver="22", suffix=f"r{seed}")
     titles = [await position(session, code, managed_by=UnitKind.PROVINCE) for code in TITLES]
@@ -90,6 +94,13 @@ async def test_kept_rollups_equal_a_recomputation(
             await approve(flow, rng)
             assert flow.plan["status"] == "APPROVED" or planned is not None
 
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_kept_rollups_equal_a_recomputation(
+    run: Runner, session: AsyncSession, access: AccessServices, seed: int
+) -> None:
+    await random_history(run, session, access, seed)
+
     differing = await rollups.compare_with_recomputation(session)
     active = set(
         await session.scalars(
@@ -100,10 +111,76 @@ async def test_kept_rollups_equal_a_recomputation(
         )
     )
     facts = set(await session.scalars(text("SELECT entry_id FROM entry_fact")))
-
+    open_history = list(
+        await session.scalars(
+            text("SELECT entry_id FROM entry_fact_history WHERE counted_to IS NULL")
+        )
+    )
     happened = set(await session.scalars(text("SELECT DISTINCT action FROM plan_event")))
+    root = await unit(session, "VN")
+    cycle = await session.scalar(text("SELECT id FROM cycle WHERE code = '2030-2035'"))
+    assert cycle is not None
+    histogram = await stats_db.title_histogram(session, unit_id=root.id, cycle_id=cycle)
+    from_facts = await fact_statistics.title_histogram(
+        session, scope=fact_statistics.FactCells(root.path, cycle)
+    )
 
     assert facts == active
+    assert sorted(open_history) == sorted(facts)  # what counts now is open in the history
     assert len(facts) > 0
     assert differing == (0, 0)
+    # The titles' histogram kept at approval says what the facts themselves say.
+    assert sorted(histogram) == sorted(from_facts)
     assert {"APPROVE", "REMOVE_ENTRY", "REOPEN"} <= happened  # the sequence did exercise them
+
+
+STATISTICS = """
+query ($unit: ID!, $groupBy: [Dimension!]!) {
+  statistics(input: {unit: $unit, cycle: "2030-2035", groupBy: $groupBy}) {
+    total { entries persons averageAge }
+    rows { group { value } entries persons averageAge }
+  }
+}
+"""
+INDICATORS = """
+query ($unit: ID!) {
+  indicators(input: {unit: $unit, cycle: "2030-2035"}) { values { code value numerator } }
+}
+"""
+ROLLUP_TABLES = (
+    "rollup_entry",
+    "rollup_entry_total",
+    "rollup_member",
+    "rollup_person",
+    "rollup_person_total",
+    "rollup_title",
+)
+
+
+async def answers(run: Runner, session: AsyncSession) -> list[Any]:
+    """Statistics and indicators of the root and the province, by every kind of grouping."""
+    found = []
+    for code in ("VN", "22"):
+        unit_id = to_global_id("Unit", (await unit(session, code)).id)
+        for group_by in ([], ["GENDER"], ["CHILD_UNIT"], ["POSITION", "AGE_BAND"]):
+            found.append(await run.data(STATISTICS, {"unit": unit_id, "groupBy": group_by}))
+        found.append(await run.data(INDICATORS, {"unit": unit_id}))
+    return found
+
+
+async def test_a_rebuild_from_the_facts_restores_the_rollups(
+    run: Runner, session: AsyncSession, access: AccessServices
+) -> None:
+    await random_history(run, session, access, seed=4)
+    before = await answers(run, session)
+    for table in ROLLUP_TABLES:
+        await session.execute(text(f"DELETE FROM {table}"))
+    wiped = await answers(run, session)
+
+    await rollups.rebuild(session)
+
+    assert wiped != before  # the wipe did take the numbers away
+    assert await rollups.compare_with_recomputation(session) == (0, 0)
+    assert await answers(run, session) == before
+    kept = await session.scalar(text("SELECT count(*) FROM rollup_title"))
+    assert kept  # and the rebuild wrote rows, not merely nothing on both sides

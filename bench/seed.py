@@ -1,0 +1,328 @@
+"""Seed bench/var at national scale: ~300,000 persons and ~600,000 approved entries.
+
+Every real unit of the three-tier tree (63 provinces, 696 districts, 10,051 communes) gets its
+next-term plans of cycle 2025–2030 (rule set QĐ 50): the cycle whose plans were drawn up on that
+tree, and the only tree large enough for the national figures within the quotas (the two-tier
+tree's 3,355 units hold at most ~350,000 entries). About 4% of commune and district plans are
+still on their way (submitted, under appraisal, returned…) and every province set deadlines, so
+that ``progress`` has something to show.
+
+Rows are generated in Python (bench/seed_data.py) and loaded with COPY; the facts statistics
+count are then derived in one INSERT … SELECT with the rules of schema/plans/facts.py (checked
+against it on a sample of plans), and the rollups rebuilt from them with ``db.rollups.rebuild``.
+One transaction: a failed run leaves nothing behind. Run ``python -m bench.seed``; a second run
+only prints the counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import db
+from api import reference_data
+from api.auth import build_access
+from api.cli import open_database
+from api.graphql import vietnam_now
+from api.settings import Settings
+from bench import seed_data
+from bench.authz import migrate_and_demo
+from bench.seed_data import Generated, Generator, PositionRow, UnitRow
+from db import plans as plans_db, rollups
+from planning.cycles import PlanKind, age_reference_month
+from planning.indicators import HEAD_CODES, MAJORITY_ETHNICITY, young_under
+from planning.units import UnitKind
+from schema.context import Context
+from schema.plans.facts import facts_of
+
+BENCH_DIR = Path(__file__).resolve().parent
+TREE_DAY = date(2025, 6, 30)  # the last day of the three-tier tree
+CYCLE = "2025-2030"
+RULE_SET = "QD50_2021"
+DEADLINES = {"COMMUNE": date(2022, 4, 30), "DISTRICT": date(2022, 5, 31)}
+CHECKED_PLANS = 40  # plans whose facts are compared with schema/plans/facts.py's
+
+_VALID_ON = "(valid_from IS NULL OR valid_from <= :d) AND (valid_to IS NULL OR valid_to >= :d)"
+
+# The facts of the seeded plans' approved entries, as facts_of() builds them: the age at the
+# cycle's reference month for the planning unit's kind of committee (`months`, a month index),
+# the age band from the rule set's threshold for that kind (`young`), non-local when the
+# hometown is recorded and lies outside the planning unit (ltree <@ = "is it or inside it").
+INSERT_FACTS = f"""
+    INSERT INTO entry_fact ({", ".join(rollups.FACT_COLUMNS)}, unit_path)
+    SELECT e.id, p.id, p.cycle_id, pe.id, u.id, u.kind, po.id, po.body, po.managed_by,
+           po.code = ANY(:heads), age.months, pe.sex,
+           CASE WHEN age.months < 12 * r.young THEN 0
+                WHEN age.months < 12 * r.young + 60 THEN 1 ELSE 2 END,
+           coalesce(pe.education, ''), coalesce(pe.political_theory, ''),
+           coalesce(pe.civil_service_grade, ''), coalesce(pe.ethnicity, ''),
+           coalesce(pe.ethnicity, '') NOT IN ('', :majority),
+           h.path IS NOT NULL AND NOT h.path <@ u.path,
+           u.path
+    FROM plan p
+    JOIN unit u ON u.id = p.planning_unit_id
+    JOIN unnest(CAST(:kinds AS text[]), CAST(:months AS int[]), CAST(:young AS int[]))
+         AS r (kind, month_index, young) ON r.kind = u.kind::text
+    JOIN plan_entry e ON e.plan_id = p.id AND e.status = 'ACTIVE'
+    JOIN person pe ON pe.id = e.person_id
+    JOIN position po ON po.id = e.position_id
+    LEFT JOIN unit h ON h.id = pe.hometown_unit_id
+    CROSS JOIN LATERAL (
+        SELECT r.month_index - (12 * pe.birth_year + coalesce(pe.birth_month, 1) - 1) AS months
+    ) age
+    WHERE p.status = 'APPROVED' AND p.id BETWEEN :first AND :last
+"""
+COUNTS = {
+    "units planned": "SELECT count(DISTINCT planning_unit_id) FROM plan WHERE cycle_id = :c",
+    "plans": "SELECT count(*) FROM plan WHERE cycle_id = :c",
+    "approved plans": "SELECT count(*) FROM plan WHERE cycle_id = :c AND status = 'APPROVED'",
+    "persons": "SELECT count(*) FROM person",
+    "entries": "SELECT count(*) FROM plan_entry e JOIN plan p ON p.id = e.plan_id "
+    "WHERE p.cycle_id = :c",
+    "approved entries (facts)": "SELECT count(*) FROM entry_fact WHERE cycle_id = :c",
+    "rollup_entry rows": "SELECT count(*) FROM rollup_entry",
+    "rollup_member rows": "SELECT count(*) FROM rollup_member",
+    "rollup_person rows": "SELECT count(*) FROM rollup_person",
+    "rollup_entry_total rows": "SELECT count(*) FROM rollup_entry_total",
+    "rollup_person_total rows": "SELECT count(*) FROM rollup_person_total",
+    "rollup_title rows": "SELECT count(*) FROM rollup_title",
+}
+
+
+def step(message: str, started: float) -> None:
+    print(f"[{time.monotonic() - started:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+async def counts(session: AsyncSession, cycle_id: int) -> dict[str, int]:
+    return {
+        name: int(await session.scalar(text(sql), {"c": cycle_id}) or 0)
+        for name, sql in COUNTS.items()
+    }
+
+
+async def already_seeded(session: AsyncSession) -> bool:
+    found = await session.scalar(
+        text("SELECT 1 FROM person WHERE national_id LIKE :p LIMIT 1"),
+        {"p": seed_data.NATIONAL_ID_PREFIX + "%"},
+    )
+    return found is not None
+
+
+async def generator(session: AsyncSession, cycle_id: int) -> Generator:
+    units = [
+        UnitRow(id, kind, code, tuple(int(i) for i in path.split(".")))
+        for id, kind, code, path in await session.execute(
+            text(
+                f"SELECT id, kind::text, code, path::text FROM unit WHERE {_VALID_ON} ORDER BY path"
+            ),
+            {"d": TREE_DAY},
+        )
+    ]
+    positions = [
+        PositionRow(*row)
+        for row in await session.execute(
+            text(
+                "SELECT id, unit_kind::text, code, seats, committee_seat, managed_by::text "
+                f"FROM position WHERE {_VALID_ON} ORDER BY id"
+            ),
+            {"d": TREE_DAY},
+        )
+    ]
+    rules = reference_data.rule_sets()[RULE_SET]
+    return Generator(
+        units,
+        positions,
+        cycle_id=cycle_id,
+        rule_set=RULE_SET,
+        reference_year=int(CYCLE[:4]),
+        approval_working_days=rules.approval_working_days,
+        holidays=await plans_db.holidays(session),
+    )
+
+
+async def next_id(session: AsyncSession, table: str) -> int:
+    """The first id after both the table's rows and its sequence (the table is locked)."""
+    found = await session.scalar(
+        text(
+            f"SELECT greatest((SELECT coalesce(max(id), 0) FROM {table}), "
+            f"(SELECT last_value FROM {table}_id_seq)) + 1"
+        )
+    )
+    return int(found or 1)
+
+
+async def copy(
+    session: AsyncSession, table: str, rows: list[tuple[Any, ...]], columns: tuple[str, ...]
+) -> None:
+    """COPY rows in binary through the session's own asyncpg connection (same transaction)."""
+    raw = (await (await session.connection()).get_raw_connection()).driver_connection
+    assert raw is not None
+    await raw.copy_records_to_table(table, records=rows, columns=list(columns))
+
+
+async def load(session: AsyncSession, data: Generated, started: float) -> None:
+    for table, rows, columns in (
+        ("plan", data.plans, seed_data.PLAN_COLUMNS),
+        ("person", data.persons, seed_data.PERSON_COLUMNS),
+        ("plan_entry", data.entries, seed_data.ENTRY_COLUMNS),
+        ("plan_event", data.events, seed_data.EVENT_COLUMNS),
+    ):
+        await copy(session, table, rows, columns)
+        step(f"copied {len(rows):,} rows into {table}", started)
+    for table in ("plan", "person"):
+        await session.execute(
+            text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+        )
+
+
+async def insert_facts(session: AsyncSession, cycle_id: int, plan_ids: tuple[int, int]) -> int:
+    cycle = (await plans_db.cycles_by_ids(session, [cycle_id]))[cycle_id]
+    rules = reference_data.rule_sets()[RULE_SET]
+    kinds = [UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE]
+    months = [
+        age_reference_month(
+            rules=rules,
+            kind=PlanKind.NEXT_TERM,
+            reference_months=cycle.reference_months,
+            planning_level=kind,
+            body="PARTY",  # as facts_of(): every fact's age is taken at the party month
+            today=TREE_DAY,
+        ).index
+        for kind in kinds
+    ]
+    result = await session.execute(
+        text(INSERT_FACTS),
+        {
+            "heads": sorted(HEAD_CODES),
+            "majority": MAJORITY_ETHNICITY,
+            "kinds": [k.value for k in kinds],
+            "months": months,
+            "young": [young_under(rules, k) for k in kinds],
+            "first": plan_ids[0],
+            "last": plan_ids[1],
+        },
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+async def check_facts(session: AsyncSession, plan_ids: tuple[int, int]) -> int:
+    """Compare the SQL-built facts of a sample of plans with what an approval records."""
+    ids = list(
+        await session.scalars(
+            text("SELECT id FROM plan WHERE status = 'APPROVED' AND id BETWEEN :a AND :b"),
+            {"a": plan_ids[0], "b": plan_ids[1]},
+        )
+    )
+    sample = random.Random(7).sample(ids, min(CHECKED_PLANS, len(ids)))
+    ctx = Context(
+        session=session,
+        now=vietnam_now(),
+        access=build_access(Settings()),
+        rule_sets=reference_data.rule_sets(),
+    )
+    plans = await plans_db.by_ids(session, sample)
+    entries = await plans_db.entries_of(session, sample)
+    checked = 0
+    columns = ", ".join(
+        f"{c}::text" if c in ("unit_kind", "managed_by") else c for c in rollups.FACT_COLUMNS
+    )
+    for plan_id in sample:
+        active = [e for e in entries[plan_id] if e.status.value == "ACTIVE"]
+        expected = sorted(tuple(f.values()) for f in await facts_of(ctx, plans[plan_id], active))
+        stored = sorted(
+            tuple(row)
+            for row in await session.execute(
+                text(f"SELECT {columns} FROM entry_fact WHERE plan_id = :p ORDER BY entry_id"),
+                {"p": plan_id},
+            )
+        )
+        if stored != expected:
+            raise SystemExit(
+                f"bench.seed: facts of plan {plan_id} differ from facts_of():\n"
+                f"{stored[:3]}\n{expected[:3]}"
+            )
+        checked += len(stored)
+    return checked
+
+
+async def set_deadlines(session: AsyncSession, cycle_id: int) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO deadline (province_id, cycle_id, unit_kind, due_on, set_at) "
+            "SELECT u.id, :c, CAST(k.kind AS unit_kind), k.due, now() FROM unit u, "
+            "unnest(CAST(:kinds AS text[]), CAST(:dues AS date[])) AS k (kind, due) "
+            f"WHERE u.kind = 'PROVINCE' AND {_VALID_ON} ON CONFLICT DO NOTHING"
+        ),
+        {"c": cycle_id, "kinds": list(DEADLINES), "dues": list(DEADLINES.values()), "d": TREE_DAY},
+    )
+
+
+async def seed(url: str) -> dict[str, int]:
+    started = time.monotonic()
+    engine = db.create_engine(url, pool_size=1)
+    try:
+        async with db.create_sessionmaker(engine)() as session:
+            cycle = await plans_db.cycle_by_code(session, code=CYCLE)
+            assert cycle is not None, "the reference data is loaded with the demo"
+            if await already_seeded(session):
+                print("bench/var is already seeded.", file=sys.stderr)
+            else:
+                await seed_once(session, cycle.id, started)
+        # Also after a migration that derived rows (0009): plans must see the real sizes.
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.execute(text("VACUUM (ANALYZE)"))
+            step("vacuumed and analysed", started)
+        async with db.create_sessionmaker(engine)() as session:
+            return await counts(session, cycle.id)
+    finally:
+        await engine.dispose()
+
+
+async def seed_once(session: AsyncSession, cycle_id: int, started: float) -> None:
+    """Generate, load, derive and count everything, in the session's one transaction."""
+    # Ids are taken past the tables' rows and sequences: nobody may insert meanwhile.
+    await session.execute(text("LOCK TABLE plan, person IN SHARE ROW EXCLUSIVE MODE"))
+    made = await generator(session, cycle_id)
+    first_plan = await next_id(session, "plan")
+    data = made.generate(first_plan_id=first_plan, first_person_id=await next_id(session, "person"))
+    plan_ids = (first_plan, first_plan + len(data.plans) - 1)
+    step(
+        f"generated {len(data.plans):,} plans, {len(data.persons):,} persons, "
+        f"{len(data.entries):,} entries",
+        started,
+    )
+    await load(session, data, started)
+    await set_deadlines(session, cycle_id)
+    facts = await insert_facts(session, cycle_id, plan_ids)
+    step(f"derived {facts:,} facts of approved entries", started)
+    checked = await check_facts(session, plan_ids)
+    step(f"{checked:,} facts of {CHECKED_PLANS} plans equal schema/plans/facts.py's", started)
+    await rollups.rebuild(session)
+    step("rebuilt the rollups from the facts", started)
+    await session.commit()
+
+
+def main() -> int:
+    settings = Settings(data_dir=BENCH_DIR / "var")
+    started = time.monotonic()
+    with open_database(settings) as url:
+        asyncio.run(migrate_and_demo(url, settings))
+        found = asyncio.run(seed(url))
+    width = max(map(len, found))
+    for name, value in found.items():
+        print(f"{name:<{width}}  {value:>10,}")
+    print(f"({time.monotonic() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,325 @@
+"""The national-scale bench data, generated in memory (deterministic) and loaded with COPY.
+
+One plan per planning unit and approving body of the three-tier tree (cycle 2025–2030, rule set
+QĐ 50), each approving unit the nearest ancestor-or-self whose kind manages the titles. Who is
+planned follows how committees are actually built: the standing committee's candidates are
+taken from the executive committee's, the titles mostly from both, so a person holds one to
+three entries (the cap of the rule set) and there are about two entries per person.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from api.demo_plans import EDUCATION, GIVEN, GRADES, MIDDLE, SURNAMES, THEORY
+from planning.calendar import add_working_days
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+NATIONAL_ID_PREFIX = "97"  # the demo's synthetic ids start with 99; no province code is 97
+WOMEN_SHARE = 0.30
+AGES = (30, 58, 46)  # triangular: youngest, oldest, most common (years at the reference month)
+PENDING_SHARE = 0.04  # commune and district plans not approved yet, so progress shows something
+PENDING = ("SUBMITTED", "UNDER_APPRAISAL", "UNDER_APPRAISAL", "APPRAISED", "DRAFT", "RETURNED")
+# Where a status lies along the workflow (DRAFT → … → APPROVED; RETURNED after receipt).
+STEPS = {
+    "DRAFT": (),
+    "SUBMITTED": ("SUBMITTED",),
+    "UNDER_APPRAISAL": ("SUBMITTED", "UNDER_APPRAISAL"),
+    "RETURNED": ("SUBMITTED", "UNDER_APPRAISAL", "RETURNED"),
+    "APPRAISED": ("SUBMITTED", "UNDER_APPRAISAL", "APPRAISED"),
+    "APPROVED": ("SUBMITTED", "UNDER_APPRAISAL", "APPRAISED", "APPROVED"),
+}
+REFUSED_SHARE = 0.02  # entries of approved plans the standing committee did not approve
+TITLES_FROM_COMMITTEE = 0.8  # titles go to executive committee candidates until 80% have one
+# Northern mountain provinces (three-tier codes), where most cadres are of a minority.
+MOUNTAINS = frozenset(_words("02 04 06 08 10 11 12 14 15 17 19 20 24 62 64 66 67 68"))
+MINORITIES = ("Tày", "Thái", "Mường", "Nùng", "H'Mông", "Dao", "Khmer", "Gia Rai", "Ê Đê", "Ba Na")
+BALLOTS = {
+    v: json.dumps([{"step": "BTV", "summoned": 11, "present": 11, "votes_for": v}])
+    for v in range(12)
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    id: int
+    kind: str
+    code: str
+    ancestors: tuple[int, ...]  # root first, the unit itself last
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    id: int
+    unit_kind: str
+    code: str
+    seats: int
+    committee_seat: bool
+    managed_by: str
+
+
+@dataclass
+class Generated:
+    """Rows to COPY, in the column order of ``PERSON_COLUMNS`` and the others."""
+
+    plans: list[tuple[object, ...]] = field(default_factory=list)
+    persons: list[tuple[object, ...]] = field(default_factory=list)
+    entries: list[tuple[object, ...]] = field(default_factory=list)
+    events: list[tuple[object, ...]] = field(default_factory=list)
+
+
+PLAN_COLUMNS = _words(
+    "id planning_unit_id approving_unit_id cycle_id kind managed_by rule_set status version"
+    " created_at submitted_at received_at due_on decided_at decision_number decision_date"
+    " appraisal_report"
+)
+PERSON_COLUMNS = _words(
+    "id national_id full_name sex birth_year birth_month ethnicity hometown_unit_id unit_id"
+    " education political_theory civil_service_grade current_position current_rank"
+    " political_standard_ok"
+)
+ENTRY_COLUMNS = _words(
+    "plan_id person_id position_id tier source status change ballots result_reason"
+)
+EVENT_COLUMNS = _words("plan_id at action from_status to_status reason")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: int
+    unit: UnitRow
+    approving_id: int
+    managed_by: str
+    status: str
+    positions: tuple[PositionRow, ...]
+
+
+class Generator:
+    """Plans, persons and entries for every planning unit, from one seeded random generator."""
+
+    def __init__(
+        self,
+        units: Sequence[UnitRow],
+        positions: Sequence[PositionRow],
+        *,
+        cycle_id: int,
+        rule_set: str,
+        reference_year: int,
+        approval_working_days: int,
+        holidays: frozenset[date],
+    ) -> None:
+        self.rng = random.Random(2025)
+        self.units = {u.id: u for u in units}
+        self.cycle_id, self.rule_set = cycle_id, rule_set
+        self.reference_year = reference_year
+        self.sla_days, self.holidays = approval_working_days, holidays
+        self.catalogue: dict[tuple[str, str], list[PositionRow]] = defaultdict(list)
+        for position in positions:
+            self.catalogue[(position.unit_kind, position.managed_by)].append(position)
+        # Hometowns: the communes of each unit's subtree, and of each province.
+        self.communes_under: dict[int, list[int]] = defaultdict(list)
+        for unit in units:
+            if unit.kind == "COMMUNE":
+                for ancestor in unit.ancestors:
+                    self.communes_under[ancestor].append(unit.id)
+        self.all_communes = self.communes_under[units[0].ancestors[0]]
+        self.minorities = {
+            u.id: (0.55 if u.code in MOUNTAINS else self.rng.choice((0.03, 0.05, 0.25)))
+            for u in units
+            if u.kind == "PROVINCE"
+        }
+
+    def _plans(self, first_id: int) -> list[Plan]:
+        """One plan per planning unit and approving body, numbered from ``first_id``."""
+        plans: list[Plan] = []
+        for unit in self.units.values():
+            for (kind, managed_by), positions in sorted(self.catalogue.items()):
+                if kind != unit.kind:
+                    continue
+                approving = next(
+                    a for a in reversed(unit.ancestors) if self.units[a].kind == managed_by
+                )
+                pending = unit.kind != "PROVINCE" and self.rng.random() < PENDING_SHARE
+                status = self.rng.choice(PENDING) if pending else "APPROVED"
+                plans.append(
+                    Plan(
+                        first_id + len(plans), unit, approving, managed_by, status, tuple(positions)
+                    )
+                )
+        return plans
+
+    def generate(self, *, first_plan_id: int, first_person_id: int) -> Generated:
+        """Every row, with ids from the given ones on (the caller moves the sequences past)."""
+        out = Generated()
+        by_unit: dict[int, list[Plan]] = defaultdict(list)
+        for plan in self._plans(first_plan_id):
+            by_unit[plan.unit.id].append(plan)
+            self._plan_rows(plan, out)
+        next_id = first_person_id
+        for unit_id, unit_plans in by_unit.items():
+            unit = self.units[unit_id]
+            planned, persons = self._slots(unit_plans)
+            ids = range(next_id, next_id + persons)
+            next_id += persons
+            out.persons += [self._person(person_id, unit) for person_id in ids]
+            out.entries += [
+                self._entry(plan, position, ids[slot]) for plan, position, slot in planned
+            ]
+        return out
+
+    def _slots(self, plans: Sequence[Plan]) -> tuple[list[tuple[Plan, PositionRow, int]], int]:
+        """Who is planned for what in one unit, persons numbered 0…; and how many persons."""
+        rng = self.rng
+        planned: list[tuple[Plan, PositionRow, int]] = []
+        for plan in plans:
+            for position in plan.positions:
+                if position.committee_seat:
+                    count = math.ceil(position.seats * rng.uniform(1.2, 1.5))
+                else:
+                    count = position.seats * rng.choice((2, 3, 3))
+                planned.append((plan, position, count))
+        committees = sorted((p for p in planned if p[1].committee_seat), key=lambda p: -p[1].seats)
+        # Titles the central level approves come first, so that they go to standing committee
+        # candidates (a province's secretary is one of its standing committee members).
+        titles = sorted(
+            (p for p in planned if not p[1].committee_seat),
+            key=lambda p: p[0].managed_by != "CENTRAL",
+        )
+        rows: list[tuple[Plan, PositionRow, int]] = []
+        # The executive committee's candidates are persons 0…; the standing committee's are its
+        # first ones; any other committee (inspection) takes the next ones.
+        persons = 0
+        after_standing = committees[1][2] if len(committees) > 1 else 0
+        for number, (plan, position, count) in enumerate(committees):
+            first = after_standing if number >= 2 else 0
+            rows += [(plan, position, first + n) for n in range(count)]
+            if number >= 2:
+                after_standing += count
+            persons = max(persons, first + count)
+        # Titles go to committee candidates, one title each so that nobody holds more than
+        # three entries, until 80% of them have one; then to candidates from outside.
+        inside = int(persons * TITLES_FROM_COMMITTEE)
+        title_number = 0
+        for plan, position, count in titles:
+            for _ in range(count):
+                slot = title_number if title_number < inside else persons + title_number - inside
+                rows.append((plan, position, slot))
+                title_number += 1
+        return rows, max(persons, persons + title_number - inside)
+
+    def _entry(self, plan: Plan, position: PositionRow, person_id: int) -> tuple[object, ...]:
+        rng = self.rng
+        if plan.status != "APPROVED":
+            status, votes, reason = "PROPOSED", rng.randint(6, 11), None
+        elif rng.random() < REFUSED_SHARE:
+            status, votes, reason = "NOT_APPROVED", rng.randint(3, 5), "Chưa đủ số phiếu"
+        else:
+            status, votes, reason = "ACTIVE", rng.randint(6, 11), None
+        tier = "T1" if rng.random() < 0.7 else "T2"
+        return (
+            plan.id,
+            person_id,
+            position.id,
+            tier,
+            "LOCAL",
+            status,
+            "ADD",
+            BALLOTS[votes],
+            reason,
+        )
+
+    def _person(self, person_id: int, unit: UnitRow) -> tuple[object, ...]:
+        rng = self.rng
+        sex = "FEMALE" if rng.random() < WOMEN_SHARE else "MALE"
+        age = round(rng.triangular(*AGES))
+        province = unit.ancestors[1]
+        ethnicity = (
+            rng.choice(MINORITIES[province % 4 : province % 4 + 4])
+            if rng.random() < self.minorities[province]
+            else "Kinh"
+        )
+        return (
+            person_id,
+            f"{NATIONAL_ID_PREFIX}{person_id:010d}",
+            f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}",
+            sex,
+            self.reference_year - age,
+            rng.randint(1, 12),
+            ethnicity,
+            self._hometown(unit, province),
+            unit.id,
+            rng.choice(EDUCATION),
+            rng.choice(THEORY),
+            rng.choice(GRADES),
+            rng.choice(("Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên")),
+            rng.choice((9, 10, 11)),
+            True,
+        )
+
+    def _hometown(self, unit: UnitRow, province: int) -> int | None:
+        """Mostly local (the unit or a commune of it), some from the province, a few from
+        elsewhere, and a few unrecorded."""
+        draw = self.rng.random()
+        if draw < 0.70:
+            return self.rng.choice(self.communes_under[unit.id] or [unit.id])
+        if draw < 0.90:
+            return self.rng.choice(self.communes_under[province] or [province])
+        if draw < 0.97:
+            return self.rng.choice(self.all_communes)
+        return None
+
+    def _plan_rows(self, plan: Plan, out: Generated) -> None:
+        """The plan, walked along the workflow to its status, and its history."""
+        rng = self.rng
+        created = day = date(2022, 3, 1) + timedelta(days=rng.randint(0, 60))
+        out.events.append((plan.id, _stamp(created), "CREATE", None, None, None))
+        at: dict[str, date] = {}
+        before = "DRAFT"
+        for step in STEPS[plan.status]:
+            day += timedelta(days=rng.randint(3, 25))
+            at[step] = day
+            reason = "Thiếu biên bản kiểm phiếu" if step == "RETURNED" else None
+            out.events.append((plan.id, _stamp(day), step, before, step, reason))
+            before = step
+        received = at.get("UNDER_APPRAISAL")
+        due = (
+            add_working_days(received, self.sla_days, holidays=self.holidays) if received else None
+        )
+        decided = at.get("APPROVED")
+        prefix = {"DISTRICT": "HU", "PROVINCE": "TU", "CENTRAL": "TW"}[plan.managed_by]
+        out.plans.append(
+            (
+                plan.id,
+                plan.unit.id,
+                plan.approving_id,
+                self.cycle_id,
+                "NEXT_TERM",
+                plan.managed_by,
+                self.rule_set,
+                plan.status,
+                1 + len(at),
+                _stamp(created),
+                _stamp(at.get("SUBMITTED")),
+                _stamp(received),
+                due,
+                _stamp(decided),
+                f"{plan.id}-QĐ/{prefix}" if decided else None,
+                decided,
+                "Hồ sơ đầy đủ, đúng quy trình." if "APPRAISED" in at else None,
+            )
+        )
+
+
+def _stamp(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(9, 0), VIETNAM_TIME) if day else None

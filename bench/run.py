@@ -62,8 +62,9 @@ INDICATORS_QUERY = (
     " denominator suppressed } } }"
 )
 PROGRESS_QUERY = (
-    "query ($u: ID!, $c: String!) { progress(unit: $u, cycle: $c) { totals { status count }"
-    " overdueDecisions lateChildren children { unit { code name } counts { status count }"
+    "query ($u: ID!, $c: String!) { progress(input: {unit: $u, cycle: $c})"
+    " { totals { status count } overdueDecisions lateChildren"
+    " children { unit { code name } counts { status count }"
     " overdueDecisions deadline submissionOverdue plans { id status dueOn } } } }"
 )
 PICK_QUERY = """{

@@ -92,6 +92,12 @@ def _counts(by_status: dict[str, int]) -> list[StatusCount]:
     return [StatusCount(status=PlanStatus(s), count=n) for s, n in sorted(by_status.items())]
 
 
+@strawberry.input(description="Whose progress (tiến độ), for which cycle.")
+class ProgressInput:
+    unit: strawberry.ID = strawberry.field(description="The unit whose children to follow.")
+    cycle: str = strawberry.field(description="The cycle, e.g. `2030-2035`.")
+
+
 @strawberry.type
 class ProgressQuery:
     @strawberry.field(
@@ -100,9 +106,10 @@ class ProgressQuery:
         extensions=logged_in(),
     )
     async def progress(
-        self, info: strawberry.Info[Context, None], unit: strawberry.ID, cycle: str
+        self, info: strawberry.Info[Context, None], input: ProgressInput
     ) -> Progress:
         ctx = info.context
+        unit, cycle = input.unit, input.cycle
         row = await ctx.loaders.unit.load(row_id_of(unit, "Unit"))
         if row is None:
             raise ClientError("INVALID_ID", id=unit, expected="Unit")

@@ -14,7 +14,7 @@ from tests.factories import make_user, unit
 
 PROGRESS = """
 query ($unit: ID!) {
-  progress(unit: $unit, cycle: "2030-2035") {
+  progress(input: {unit: $unit, cycle: "2030-2035"}) {
     totals { status count }
     overdueDecisions lateChildren
     children { unit { code } counts { status count } deadline submissionOverdue plans { status } }

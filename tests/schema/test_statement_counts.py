@@ -34,7 +34,7 @@ query ($unit: ID!) {
 """
 PROGRESS = """
 query ($unit: ID!) {
-  progress(unit: $unit, cycle: "2030-2035") {
+  progress(input: {unit: $unit, cycle: "2030-2035"}) {
     totals { status count }
     children { unit { code name } counts { status count } deadline plans { status } }
   }

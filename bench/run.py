@@ -52,7 +52,8 @@ UNITS_QUERY = (
 # The cycle and tree bench.seed fills: the province is Hà Nội of the three-tier tree.
 SEEDED_CYCLE = "2025-2030"
 STATISTICS_QUERY = (
-    "query ($u: ID!, $c: String!) { statistics(input: {unit: $u, cycle: $c, groupBy: [GENDER]})"
+    "query ($u: ID!, $c: String!, $at: Date) {"
+    " statistics(input: {unit: $u, cycle: $c, groupBy: [GENDER], at: $at})"
     " { exact total { entries persons averageAge } rows { group { value label } entries persons"
     " personsShare averageAge suppressed } } }"
 )
@@ -80,7 +81,11 @@ SCENARIO_NAMES = (
     "indicators-province",
     "indicators-national",
     "progress-province",
+    "statistics-province-past",
+    "statistics-national-past",
 )
+# A past day is read from the history of facts, not the rollups: a scan of the subtree's facts.
+PAST_DAY = "2026-11-01"
 
 
 class BenchError(Exception):
@@ -266,6 +271,20 @@ def scenarios(url: str, keys: Sequence[str]) -> list[Scenario]:
             seeded=True,
         ),
         Scenario("progress-province", "progress, province", PROGRESS_QUERY, province, seeded=True),
+        Scenario(
+            "statistics-province-past",
+            f"statistics by GENDER, province, at {PAST_DAY}",
+            STATISTICS_QUERY,
+            {**province, "at": PAST_DAY},
+            seeded=True,
+        ),
+        Scenario(
+            "statistics-national-past",
+            f"statistics by GENDER, national root, at {PAST_DAY}",
+            STATISTICS_QUERY,
+            {**national, "at": PAST_DAY},
+            seeded=True,
+        ),
     ]
     chosen = [s for s in every if s.key in keys]
     if any(s.seeded for s in chosen):

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.rollup_sql import (
     ENTRY_ROLLUPS,
     MEMBER_COLUMNS,
+    PERSON_KEY,
     PERSON_ROLLUPS,
     RECOMPUTED,
     RECOMPUTED_MEMBERS,
@@ -40,14 +41,7 @@ FACT_COLUMNS = (
     "managed_by",
     "head",
     "age_months",
-    "sex",
-    "age_band",
-    "education",
-    "theory",
-    "grade",
-    "ethnicity",
-    "minority",
-    "non_local",
+    *PERSON_KEY,
 )
 INSERT_FACT = text(
     f"INSERT INTO entry_fact ({', '.join(FACT_COLUMNS)}, unit_path) "

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import access as access_db, units as units_db
 from db.models import AppUser, Unit
-from planning.access import Principal, Role
+from planning.access import Grant, Principal, Role
 from schema.access.services import AccessServices
 from tests.conftest import NOW
 
@@ -55,3 +55,9 @@ async def make_user(
     principal = await access_db.principal_of_user(session, user_id=user.id)
     assert principal is not None
     return user, principal
+
+
+def api_key_on(row: Unit) -> Principal:
+    """The principal an integrator's API key on ``row`` authenticates as."""
+    grant = Grant(grant_id=0, role=Role.INTEGRATOR, unit_id=row.id, unit_path=row.path)
+    return Principal(user_id=None, api_key_id=1, name="dashboard", grants=(grant,))

@@ -15,6 +15,7 @@ import strawberry
 
 from db import fact_statistics as fact_stats, plans as plans_db, statistics as stats_db
 from db.models import Unit as UnitRow
+from db.plan_models import Cycle
 from planning.workflow import EntryStatus, PlanStatus
 from schema.context import Context
 from schema.errors import ClientError
@@ -76,6 +77,23 @@ class Counts:
         return replace(self.facts, filters=self.filters)
 
 
+async def subtree_and_cycle(
+    ctx: Context, unit_id: strawberry.ID, cycle: str
+) -> tuple[UnitRow, Cycle]:
+    """The unit whose subtree the caller may read aggregates of, and the cycle named.
+
+    :raises ClientError: INVALID_ID, NOT_ALLOWED, BAD_ARGUMENTS (unknown cycle)
+    """
+    unit = await ctx.loaders.unit.load(row_id_of(unit_id, "Unit"))
+    if unit is None:
+        raise ClientError("INVALID_ID", id=unit_id, expected="Unit")
+    ctx.authorize("read", "statistics", unit.path)
+    found = await ctx.read(plans_db.cycle_by_code, code=cycle)
+    if found is None:
+        raise ClientError("BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}")
+    return unit, found
+
+
 async def counts_for(
     ctx: Context,
     unit_id: strawberry.ID,
@@ -88,13 +106,7 @@ async def counts_for(
 
     :raises ClientError: INVALID_ID, NOT_ALLOWED, OFFICIALS_ONLY, BAD_ARGUMENTS
     """
-    unit = await ctx.loaders.unit.load(row_id_of(unit_id, "Unit"))
-    if unit is None:
-        raise ClientError("INVALID_ID", id=unit_id, expected="Unit")
-    ctx.authorize("read", "statistics", unit.path)
-    found = await ctx.read(plans_db.cycle_by_code, code=cycle)
-    if found is None:
-        raise ClientError("BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}")
+    unit, found = await subtree_and_cycle(ctx, unit_id, cycle)
     # Officials who may read the persons of the unit see exact numbers; integrators do not.
     official = ctx.principal is not None and ctx.principal.is_official
     exact = official and ctx.allows("read", "person", unit.path)

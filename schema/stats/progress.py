@@ -15,8 +15,6 @@ from planning.units import UnitKind
 from planning.workflow import PlanStatus
 from schema.access.admin import actor, row_id
 from schema.context import Context
-from schema.errors import ClientError
-from schema.node import row_id_of
 from schema.outcomes import (
     NotAllowed,
     NotFound,
@@ -27,6 +25,7 @@ from schema.outcomes import (
 )
 from schema.permissions import logged_in, official
 from schema.plans.types import Plan
+from schema.stats.counts import subtree_and_cycle
 from schema.units.types import Unit, tree_date
 
 NOT_YET_SUBMITTED = {PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.WITHDRAWN}
@@ -109,16 +108,7 @@ class ProgressQuery:
         self, info: strawberry.Info[Context, None], input: ProgressInput
     ) -> Progress:
         ctx = info.context
-        unit, cycle = input.unit, input.cycle
-        row = await ctx.loaders.unit.load(row_id_of(unit, "Unit"))
-        if row is None:
-            raise ClientError("INVALID_ID", id=unit, expected="Unit")
-        ctx.authorize("read", "statistics", row.path)
-        found = await ctx.read(plans_db.cycle_by_code, code=cycle)
-        if found is None:
-            raise ClientError(
-                "BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}"
-            )
+        row, found = await subtree_and_cycle(ctx, input.unit, input.cycle)
         day = tree_date(row, None, ctx.today)
         children = await ctx.read(
             units_db.page,

@@ -10,11 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.demo_plans import load_demo_plans
-from planning.access import Grant, Principal, Role
+from planning.access import Role
 from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import NOW, Runner
-from tests.factories import make_user, unit
+from tests.factories import api_key_on, make_user, unit
 
 STATISTICS = """
 query ($unit: ID!, $groupBy: [Dimension!]!) {
@@ -67,12 +67,7 @@ async def test_integrators_see_provinces_of_four_persons_suppressed(
     demo: None, run: Runner, session: AsyncSession
 ) -> None:
     root = await unit(session, "VN")
-    integrator = Principal(
-        user_id=None,
-        api_key_id=1,
-        name="dashboard",
-        grants=(Grant(grant_id=0, role=Role.INTEGRATOR, unit_id=root.id, unit_path=root.path),),
-    )
+    integrator = api_key_on(root)
 
     result = await run.as_(integrator).data(
         STATISTICS, {"unit": await root_id(session), "groupBy": ["CHILD_UNIT"]}
@@ -130,14 +125,7 @@ async def test_integrators_cannot_read_small_groups_out_of_the_indicators(
     demo: None, run: Runner, session: AsyncSession
 ) -> None:
     province = await unit(session, "22")
-    integrator = Principal(
-        user_id=None,
-        api_key_id=1,
-        name="dashboard",
-        grants=(
-            Grant(grant_id=0, role=Role.INTEGRATOR, unit_id=province.id, unit_path=province.path),
-        ),
-    )
+    integrator = api_key_on(province)
 
     result = await run.as_(integrator).data(INDICATORS, {"unit": to_global_id("Unit", province.id)})
 

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planning.access import Grant, Principal, Role
+from planning.access import Principal, Role
 from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import Runner
-from tests.factories import make_user, unit
+from tests.factories import api_key_on, make_user, unit
 from tests.schema.plan_helpers import officials, person, position
 from tests.schema.test_plan_workflow import Flow
 
@@ -147,14 +147,7 @@ async def test_integrators_and_other_provinces_may_not_count_submitted_plans(
     pending: dict[str, Flow], run: Runner, session: AsyncSession, access: AccessServices
 ) -> None:
     province = await unit(session, "22")
-    integrator = Principal(
-        user_id=None,
-        api_key_id=1,
-        name="dashboard",
-        grants=(
-            Grant(grant_id=0, role=Role.INTEGRATOR, unit_id=province.id, unit_path=province.path),
-        ),
-    )
+    integrator = api_key_on(province)
     _, hanoi = await make_user(
         session, access, "viewer.hn.sub", unit_code="01", roles=[Role.VIEWER]
     )

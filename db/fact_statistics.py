@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
 from db.plan_models import Plan
-from db.statistics import DIMENSIONS
+from db.statistics import DIMENSIONS, filter_clauses
 from planning.workflow import PlanStatus
 
 PENDING_STATUSES = (PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
@@ -117,25 +117,17 @@ async def submitted_plans(session: AsyncSession, *, unit_path: str, cycle_id: in
     return list(rows)
 
 
-def _filtered(scope: FactCells) -> tuple[str, dict[str, Any]]:
-    clauses, values = [], {}
-    for number, (dimension, allowed) in enumerate(sorted(scope.filters.items())):
-        clauses.append(f"{DIMENSIONS[dimension][0]} = ANY(:f{number})")
-        values[f"f{number}"] = list(allowed)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", values
-
-
 async def entry_cells(
     session: AsyncSession, *, scope: FactCells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, entries, sum of ages in months) per group."""
     columns = [DIMENSIONS[d][0] for d in group_by]
-    where, values = _filtered(scope)
+    where, values = filter_clauses(scope.filters)
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
         text(
             f"{scope.facts()} SELECT {', '.join([*columns, 'count(*)', 'sum(age_months)'])} "
-            f"FROM facts{where}{group}"
+            f"FROM facts WHERE TRUE{where}{group}"
         ),
         {**scope.values(), **values},
     )
@@ -148,14 +140,14 @@ async def person_cells(
     """(group values, distinct persons, sum of their ages) per group: each person in the cell
     of their earliest fact, as the rollups count them."""
     columns = [DIMENSIONS[d][0] for d in group_by]
-    where, values = _filtered(scope)
+    where, values = filter_clauses(scope.filters)
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
         text(
             f"{scope.facts()}, persons AS (SELECT DISTINCT ON (person_id) * FROM facts "
             "ORDER BY person_id, entry_id) "
             f"SELECT {', '.join([*columns, 'count(*)', 'sum(age_months)'])} "
-            f"FROM persons{where}{group}"
+            f"FROM persons WHERE TRUE{where}{group}"
         ),
         {**scope.values(), **values},
     )

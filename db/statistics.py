@@ -34,7 +34,8 @@ DIMENSIONS: Mapping[str, tuple[str, bool]] = {
 }
 
 
-def _where(filters: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, Any]]:
+def filter_clauses(filters: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, Any]]:
+    """`` AND column = ANY(…)`` for each filtered dimension, and the values they bind."""
     clauses, values = [], {}
     for number, (dimension, allowed) in enumerate(sorted(filters.items())):
         clauses.append(f"{DIMENSIONS[dimension][0]} = ANY(:f{number})")
@@ -62,7 +63,7 @@ async def entry_cells(
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, entries, sum of ages in months) per group."""
     columns = [DIMENSIONS[d][0] for d in group_by]
-    where, values = _where(scope.filters)
+    where, values = filter_clauses(scope.filters)
     unit_id, cycle_id = scope.unit_id, scope.cycle_id
     select_list = ", ".join([*columns, "sum(entries)", "sum(age_months_sum)"])
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
@@ -81,7 +82,7 @@ async def person_cells(
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, distinct persons, sum of their ages in months) per group."""
     columns = [DIMENSIONS[d][0] for d in group_by]
-    where, values = _where(scope.filters)
+    where, values = filter_clauses(scope.filters)
     unit_id, cycle_id = scope.unit_id, scope.cycle_id
     select_list = ", ".join([*columns, "sum(persons)", "sum(age_months_sum)"])
     group = f" GROUP BY {', '.join(columns)}" if columns else ""

@@ -18,9 +18,10 @@ from tests.schema.plan_helpers import officials, person, position
 from tests.schema.test_plan_workflow import Flow
 
 STATISTICS = """
-query ($unit: ID!, $groupBy: [Dimension!]!, $submitted: Boolean!) {
+query ($unit: ID!, $groupBy: [Dimension!]!, $submitted: Boolean!,
+       $filter: [DimensionFilter!] = []) {
   statistics(input: {unit: $unit, cycle: "2030-2035", groupBy: $groupBy,
-                     includeSubmitted: $submitted}) {
+                     includeSubmitted: $submitted, filter: $filter}) {
     approvedOnly countedStatuses exact
     total { entries persons averageAge }
     rows { group { value } entries persons averageAge }
@@ -61,6 +62,16 @@ async def figures(run: Runner, viewer: Principal, province: str, *, submitted: b
             STATISTICS, {"unit": province, "groupBy": group_by, "submitted": submitted}
         )
         answers.append({k: v for k, v in stats["statistics"].items() if k in ("total", "rows")})
+    women = await run.as_(viewer).data(
+        STATISTICS,
+        {
+            "unit": province,
+            "groupBy": ["CHILD_UNIT"],
+            "submitted": submitted,
+            "filter": [{"dimension": "GENDER", "values": ["FEMALE"]}],
+        },
+    )
+    answers.append(women["statistics"]["rows"])
     indicators = await run.as_(viewer).data(INDICATORS, {"unit": province, "submitted": submitted})
     answers.append(indicators["indicators"]["values"])
     return answers

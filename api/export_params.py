@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from starlette.datastructures import QueryParams
 
@@ -48,6 +49,20 @@ class ExportParams:
         if len(values) == 1 and values[0].lower() in ("true", "false"):
             return values[0].lower() == "true"
         raise _bad(f"`{name}` phải là true hoặc false", f"`{name}` must be true or false")
+
+    def day(self, name: str) -> str | None:
+        """An optional date, ``YYYY-MM-DD``, passed on as the GraphQL ``Date`` it mirrors."""
+        values = self.params.getlist(name)
+        if not values:
+            return None
+        try:
+            if len(values) != 1:
+                raise ValueError(name)
+            return date.fromisoformat(values[0]).isoformat()
+        except ValueError:
+            raise _bad(
+                f"`{name}` là một ngày dạng YYYY-MM-DD", f"`{name}` is one date, YYYY-MM-DD"
+            ) from None
 
     def dimensions(self, name: str) -> list[str]:
         """Repeatable dimension names, in order, each once."""

@@ -212,7 +212,8 @@ class Exports:
 
     async def _statistics(self, request: Request, ctx: Context, format: str) -> Response:
         params = ExportParams(
-            request.query_params, allowed=("unit", "cycle", "groupBy", "filter", "includeSubmitted")
+            request.query_params,
+            allowed=("unit", "cycle", "groupBy", "filter", "includeSubmitted", "at"),
         )
         group_by = params.dimensions("groupBy")
         input: dict[str, object] = {
@@ -223,6 +224,8 @@ class Exports:
         }
         if params.flag("includeSubmitted"):
             input["includeSubmitted"] = True
+        if (at := params.day("at")) is not None:
+            input["at"] = at
         return await self._flattened(
             ctx,
             STATISTICS,
@@ -233,10 +236,14 @@ class Exports:
         )
 
     async def _indicators(self, request: Request, ctx: Context, format: str) -> Response:
-        params = ExportParams(request.query_params, allowed=("unit", "cycle", "includeSubmitted"))
+        params = ExportParams(
+            request.query_params, allowed=("unit", "cycle", "includeSubmitted", "at")
+        )
         input: dict[str, object] = {"unit": params.one("unit"), "cycle": params.one("cycle")}
         if params.flag("includeSubmitted"):
             input["includeSubmitted"] = True
+        if (at := params.day("at")) is not None:
+            input["at"] = at
         return await self._flattened(
             ctx, INDICATORS, format, INDICATORS_QUERY, input, indicator_table
         )

@@ -46,15 +46,16 @@ class ExportLinks:
     )
     statistics_csv: str | None = strawberry.field(
         description="Statistics (thống kê) as CSV: the rows and total `statistics` answers; add "
-        "`groupBy` (repeatable), `filter=DIMENSION:value1,value2` or `includeSubmitted=true` to "
-        "the URL. Small cells are suppressed for integrators exactly as in `statistics`."
+        "`groupBy` (repeatable), `filter=DIMENSION:value1,value2`, `at=YYYY-MM-DD` or "
+        "`includeSubmitted=true` to the URL. Small cells are suppressed for integrators "
+        "exactly as in `statistics`."
     )
     statistics_xlsx: str | None = strawberry.field(
         description="Statistics as XLSX (see `statisticsCsv`)."
     )
     indicators_csv: str | None = strawberry.field(
         description="The indicators and their targets (chỉ tiêu cơ cấu) as CSV, as "
-        "`indicators` answers; `includeSubmitted=true` may be added."
+        "`indicators` answers; `at=YYYY-MM-DD` or `includeSubmitted=true` may be added."
     )
     indicators_xlsx: str | None = strawberry.field(
         description="The indicators as XLSX (see `indicatorsCsv`)."

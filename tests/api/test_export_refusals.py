@@ -87,6 +87,8 @@ BAD_PARAMETERS: list[tuple[str, str, dict[str, str], str]] = [
         "BAD_ARGUMENTS",
     ),
     ("indicators", "json", {"unit": "{22}", "cycle": CYCLE}, "UNSUPPORTED_FORMAT"),
+    ("indicators", "csv", {"unit": "{22}", "cycle": CYCLE, "at": "21/11/2026"}, "BAD_ARGUMENTS"),
+    ("statistics", "csv", {"unit": "{22}", "cycle": CYCLE, "at": "2026-02-30"}, "BAD_ARGUMENTS"),
 ]
 
 

@@ -227,10 +227,16 @@ class TestStatistics:
         as_csv = await anonymous.get("/exports/statistics.csv", params=params, headers=viewer)
         as_xlsx = await anonymous.get("/exports/statistics.xlsx", params=params, headers=viewer)
 
+        before_any = await anonymous.get(
+            "/exports/statistics.csv", params=params.add("at", "2020-01-01"), headers=viewer
+        )
+
         expected = statistics_csv(answer, ["CHILD_UNIT"])
         assert csv_rows(as_csv) == expected
         assert sheet_rows(as_xlsx.content) == expected
         assert expected[-1][:1] + expected[-1][3:5] == ["total", "12", "12"]
+        # `at` reaches the query: nothing was approved on 1 January 2020.
+        assert csv_rows(before_any)[-1][:1] + csv_rows(before_any)[-1][3:5] == ["total", "0", "0"]
 
     async def test_submitted_plans_are_counted_when_asked_and_labelled(
         self, demo: None, anonymous: Client, session: AsyncSession, access: AccessServices

@@ -7,11 +7,20 @@ import strawberry
 from db.statistics import DIMENSIONS
 from planning.indicators import suppressed
 from schema.context import Context
+from schema.errors import Language
 from schema.permissions import logged_in
 from schema.stats.counts import counts_for
 from schema.stats.types import Dimension, GroupValue, Statistics, StatisticsInput, StatisticsRow
 
-BAND_LABELS = ("young", "next five years", "older")
+# Readable labels of coded values, (Vietnamese, English), in the caller's language.
+BAND_LABELS = (("trẻ", "young"), ("5 năm tiếp theo", "next five years"), ("lớn tuổi hơn", "older"))
+CODE_LABELS = {
+    "MALE": ("Nam", "male"),
+    "FEMALE": ("Nữ", "female"),
+    "true": ("có", "yes"),
+    "false": ("không", "no"),
+    "": ("(chưa ghi)", "(not recorded)"),
+}
 
 
 def _row(
@@ -49,9 +58,10 @@ async def _labels(ctx: Context, dimension: Dimension, value: str) -> str:
     if dimension is Dimension.POSITION:
         position = await ctx.loaders.position.load(int(value))
         return position.title if position else value
+    pick = 0 if ctx.language is Language.VI else 1
     if dimension is Dimension.AGE_BAND:
-        return BAND_LABELS[int(value)]
-    return value or "(not recorded)"
+        return BAND_LABELS[int(value)][pick]
+    return CODE_LABELS[value][pick] if value in CODE_LABELS else value
 
 
 @strawberry.type

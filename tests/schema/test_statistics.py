@@ -60,6 +60,7 @@ async def test_national_statistics_by_gender_add_up_for_an_official(
     assert stats["total"]["persons"] == 12
     assert sum(row["entries"] for row in stats["rows"]) == 12
     assert {row["group"][0]["value"] for row in stats["rows"]} <= {"MALE", "FEMALE"}
+    assert {row["group"][0]["label"] for row in stats["rows"]} <= {"male", "female"}
     assert sum(row["personsShare"] for row in stats["rows"]) == pytest.approx(1.0)
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal_column, or_, select, text
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
@@ -20,7 +18,6 @@ from db.plan_models import (
     PlanEvent,
     Position,
     PositionOverride,
-    TargetOverride,
 )
 from db.reach import within
 from db.units import valid_at
@@ -320,57 +317,6 @@ async def effective_positions(
             political_theory_required=base.political_theory_required,
         )
     return result
-
-
-async def set_override(session: AsyncSession, /, **values: Any) -> None:
-    await session.execute(
-        insert(PositionOverride)
-        .values(**values)
-        .on_conflict_do_update(
-            index_elements=["position_id", "province_id"],
-            set_={k: v for k, v in values.items() if k not in ("position_id", "province_id")},
-        )
-    )
-
-
-async def set_holiday(session: AsyncSession, *, day: date, name: str) -> None:
-    await session.execute(
-        insert(Holiday)
-        .values(day=day, name=name)
-        .on_conflict_do_update(index_elements=["day"], set_={"name": name})
-    )
-
-
-async def province_targets(
-    session: AsyncSession, *, province_id: int, rule_set: str
-) -> dict[str, tuple[Decimal, int | None]]:
-    rows = await session.scalars(
-        select(TargetOverride).where(
-            TargetOverride.province_id == province_id, TargetOverride.rule_set == rule_set
-        )
-    )
-    return {row.indicator: (row.at_least, row.young_under) for row in rows}
-
-
-async def set_target(session: AsyncSession, /, **values: Any) -> None:
-    keys = ("province_id", "rule_set", "indicator")
-    await session.execute(
-        insert(TargetOverride)
-        .values(**values)
-        .on_conflict_do_update(
-            index_elements=list(keys), set_={k: v for k, v in values.items() if k not in keys}
-        )
-    )
-
-
-async def set_cycle(session: AsyncSession, /, **values: Any) -> None:
-    await session.execute(
-        insert(Cycle)
-        .values(**values)
-        .on_conflict_do_update(
-            index_elements=["code"], set_={k: v for k, v in values.items() if k != "code"}
-        )
-    )
 
 
 async def event_feed(

@@ -1,16 +1,18 @@
-"""Reference data of plans (positions, cycles, holidays): loaded idempotently from data files."""
+"""Reference data of plans (positions, cycles, holidays, province targets and overrides):
+loaded idempotently from data files, and edited by admins."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.plan_models import Cycle, Holiday, Position
+from db.plan_models import Cycle, Holiday, Position, PositionOverride, TargetOverride
 from planning.units import UnitKind
 
 
@@ -80,3 +82,54 @@ async def load_reference(
         added += result.rowcount or 0  # type: ignore[attr-defined]
     await session.flush()
     return added
+
+
+async def set_override(session: AsyncSession, /, **values: Any) -> None:
+    await session.execute(
+        insert(PositionOverride)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["position_id", "province_id"],
+            set_={k: v for k, v in values.items() if k not in ("position_id", "province_id")},
+        )
+    )
+
+
+async def set_holiday(session: AsyncSession, *, day: date, name: str) -> None:
+    await session.execute(
+        insert(Holiday)
+        .values(day=day, name=name)
+        .on_conflict_do_update(index_elements=["day"], set_={"name": name})
+    )
+
+
+async def province_targets(
+    session: AsyncSession, *, province_id: int, rule_set: str
+) -> dict[str, tuple[Decimal, int | None]]:
+    rows = await session.scalars(
+        select(TargetOverride).where(
+            TargetOverride.province_id == province_id, TargetOverride.rule_set == rule_set
+        )
+    )
+    return {row.indicator: (row.at_least, row.young_under) for row in rows}
+
+
+async def set_target(session: AsyncSession, /, **values: Any) -> None:
+    keys = ("province_id", "rule_set", "indicator")
+    await session.execute(
+        insert(TargetOverride)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=list(keys), set_={k: v for k, v in values.items() if k not in keys}
+        )
+    )
+
+
+async def set_cycle(session: AsyncSession, /, **values: Any) -> None:
+    await session.execute(
+        insert(Cycle)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["code"], set_={k: v for k, v in values.items() if k != "code"}
+        )
+    )

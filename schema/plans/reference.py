@@ -9,7 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from db import audit, plans as plans_db, units as units_db
+from db import audit, plans as plans_db, reference as reference_db, units as units_db
 from planning.access import InputProblem
 from planning.rulesets import Indicator
 from planning.units import UnitKind
@@ -144,7 +144,7 @@ class ReferenceMutation:
                 ],
             )
         await ctx.read(
-            plans_db.set_override,
+            reference_db.set_override,
             position_id=position_id,
             province_id=province.id,
             seats=input.seats,
@@ -186,7 +186,7 @@ class ReferenceMutation:
                 ctx,
                 [InputProblem("MISSING_NAME", "name", "thiếu tên ngày lễ", "the name is empty")],
             )
-        await ctx.read(plans_db.set_holiday, day=input.day, name=input.name.strip())
+        await ctx.read(reference_db.set_holiday, day=input.day, name=input.name.strip())
         await ctx.session.commit()
         return HolidayPayload(day=input.day, name=input.name.strip())
 
@@ -221,7 +221,7 @@ class ReferenceMutation:
         if problems:
             return validation_failed(ctx, problems)
         await ctx.read(
-            plans_db.set_target,
+            reference_db.set_target,
             province_id=province.id,
             rule_set=input.rule_set,
             indicator=input.indicator.value,
@@ -269,7 +269,7 @@ class ReferenceMutation:
                 ],
             )
         await ctx.read(
-            plans_db.set_cycle,
+            reference_db.set_cycle,
             code=input.code.strip(),
             party_term_start=input.party_term_start,
             party_term_end=input.party_term_end,

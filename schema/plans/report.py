@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from db import persons as persons_db, plans as plans_db
+from db import persons as persons_db, plans as plans_db, reference as reference_db
 from db.models import Unit
 from db.plan_models import Plan as PlanRow
 from planning.cycles import PlanKind, age_reference_month
@@ -35,7 +35,9 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
     assert unit is not None
     province = await ctx.read(plans_db.province_of, unit_path=unit.path)
     own = (
-        await ctx.read(plans_db.province_targets, province_id=province.id, rule_set=plan.rule_set)
+        await ctx.read(
+            reference_db.province_targets, province_id=province.id, rule_set=plan.rule_set
+        )
         if province
         else {}
     )

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import strawberry
 
-from db import plans as plans_db
+from db import plans as plans_db, reference as reference_db
 from planning.indicators import suppressed
 from planning.quotas import committee_maximum, committee_minimum, title_maximum
 from planning.rulesets import Indicator, RuleSet, in_force, with_province_targets
@@ -36,7 +36,7 @@ class IndicatorQuery:
         province = await ctx.read(plans_db.province_of, unit_path=row.path)
         if province is not None:
             own = await ctx.read(
-                plans_db.province_targets, province_id=province.id, rule_set=rules.code
+                reference_db.province_targets, province_id=province.id, rule_set=rules.code
             )
             rules = with_province_targets(
                 rules, {Indicator(k): (Fraction(str(v)), y) for k, (v, y) in own.items()}

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from db import access as access_db, persons as persons_db, plans as plans_db
+from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
 from planning.access import InputProblem
 from planning.cycles import PlanKind
 from planning.rulesets import in_force
@@ -35,7 +36,7 @@ from schema.plans.entry_checks import (
     cap_problems,
     source_problems,
 )
-from schema.plans.guard import PlanPayload, check, load, record, remember, replay
+from schema.plans.guard import PlanPayload, Refusal, check, load, record, remember, replay
 from schema.plans.types import Plan
 
 PlanResult = Annotated[
@@ -238,16 +239,10 @@ class DraftingMutation:
         self, info: strawberry.Info[Context, None], input: UpdatePlanEntryInput
     ) -> PlanResult:
         ctx = info.context
-        entry_id = row_id(input.entry, "PlanEntry")
-        entry = await ctx.read(plans_db.entry_for_update, entry_id=entry_id) if entry_id else None
-        if entry is None:
-            return not_found(ctx, input.entry)
-        plan = await load(ctx, to_plan_id(entry.plan_id))
-        if isinstance(plan, NotFound):
-            return not_found(ctx, input.entry)
-        verdict = await check(ctx, plan, PlanAction.EDIT, version=input.version)
-        if not isinstance(verdict, PlanStatus):
-            return verdict
+        found = await _editable_entry(ctx, input.entry, version=input.version)
+        if not isinstance(found, tuple):
+            return found
+        entry, plan = found
         problems = ballot_problems(input.ballots or []) + source_problems(input.source)
         if problems:
             return validation_failed(ctx, problems)
@@ -277,18 +272,10 @@ class DraftingMutation:
         self, info: strawberry.Info[Context, None], input: RemovePlanEntryInput
     ) -> PlanResult:
         ctx = info.context
-        entry_id = row_id(input.entry, "PlanEntry")
-        entry = await ctx.read(plans_db.entry_for_update, entry_id=entry_id) if entry_id else None
-        if entry is None:
-            return not_found(ctx, input.entry)
-        plan = await load(ctx, to_plan_id(entry.plan_id))
-        if isinstance(plan, NotFound):
-            return not_found(ctx, input.entry)
-        verdict = await check(
-            ctx, plan, PlanAction.EDIT, version=input.version, reason=input.reason
-        )
-        if not isinstance(verdict, PlanStatus):
-            return verdict
+        found = await _editable_entry(ctx, input.entry, version=input.version, reason=input.reason)
+        if not isinstance(found, tuple):
+            return found
+        entry, plan = found
         if not input.reason.strip():
             return validation_failed(
                 ctx,
@@ -316,5 +303,19 @@ class DraftingMutation:
         return PlanPayload(plan=Plan.from_row(plan))
 
 
-def to_plan_id(row: int) -> str:
-    return to_global_id("Plan", row)
+async def _editable_entry(
+    ctx: Context, entry_gid: strawberry.ID, *, version: int, reason: str | None = None
+) -> tuple[PlanEntryRow, PlanRow] | Refusal:
+    """The entry and its plan, both locked, if the caller may edit that plan now; an entry
+    of a plan the caller may not see is not found, like the plan itself."""
+    entry_id = row_id(entry_gid, "PlanEntry")
+    entry = await ctx.read(plans_db.entry_for_update, entry_id=entry_id) if entry_id else None
+    if entry is None:
+        return not_found(ctx, entry_gid)
+    plan = await load(ctx, to_global_id("Plan", entry.plan_id))
+    if isinstance(plan, NotFound):
+        return not_found(ctx, entry_gid)
+    verdict = await check(ctx, plan, PlanAction.EDIT, version=version, reason=reason)
+    if not isinstance(verdict, PlanStatus):
+        return verdict
+    return entry, plan

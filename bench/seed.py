@@ -61,7 +61,7 @@ INSERT_FACTS = f"""
     SELECT e.id, p.id, p.cycle_id, pe.id, u.id, u.kind, po.id, po.body, po.managed_by,
            po.code = ANY(:heads), age.months, pe.sex,
            CASE WHEN age.months < 12 * r.young THEN 0
-                WHEN age.months < 12 * r.young + 60 THEN 1 ELSE 2 END,
+                WHEN age.months < 12 * (r.young + :band_years) THEN 1 ELSE 2 END,
            coalesce(pe.education, ''), coalesce(pe.political_theory, ''),
            coalesce(pe.civil_service_grade, ''), coalesce(pe.ethnicity, ''),
            coalesce(pe.ethnicity, '') NOT IN ('', :majority),
@@ -206,6 +206,7 @@ async def insert_facts(session: AsyncSession, cycle_id: int, plan_ids: tuple[int
             "kinds": [k.value for k in kinds],
             "months": months,
             "young": [young_under(rules, k) for k in kinds],
+            "band_years": rules.age_band_years,
             "first": plan_ids[0],
             "last": plan_ids[1],
         },

@@ -9,8 +9,6 @@ from planning.units import UnitKind
 HEAD_CODES = frozenset({"BI_THU", "CT_UBND"})
 # Dân tộc Kinh is the majority; any other recorded ethnicity counts as an ethnic minority.
 MAJORITY_ETHNICITY = "Kinh"
-# Used when a rule set names no age-band threshold for a level (the QĐ 50 value for provinces).
-DEFAULT_YOUNG_UNDER = 40
 
 
 def young_under(rules: RuleSet, level: UnitKind) -> int:
@@ -18,13 +16,13 @@ def young_under(rules: RuleSet, level: UnitKind) -> int:
     for target in rules.targets_for(level):
         if target.indicator in (Indicator.YOUNG, Indicator.AGE_BANDS) and target.young_under:
             return target.young_under
-    return DEFAULT_YOUNG_UNDER
+    return rules.young_under
 
 
-def age_band(age_months: int, *, young_under_years: int) -> int:
-    """0: young; 1: the next five years; 2: older (three bands five years apart, S3e)."""
+def age_band(age_months: int, *, young_under_years: int, band_years: int) -> int:
+    """0: young; 1: the next ``band_years``; 2: older (the three bands of S3e)."""
     young = 12 * young_under_years
-    return 0 if age_months < young else 1 if age_months < young + 60 else 2
+    return 0 if age_months < young else 1 if age_months < young + 12 * band_years else 2
 
 
 def is_minority(ethnicity: str | None) -> bool:

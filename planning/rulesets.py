@@ -79,6 +79,8 @@ class RuleSet:
     vote_base: VoteBase
     targets: tuple[Target, ...]
     approval_working_days: int  # SLA from a complete dossier to the decision
+    young_under: int  # years: the young threshold where no target of the level names one
+    age_band_years: int  # width of the middle age band (S3e)
 
     def targets_for(self, level: UnitKind) -> tuple[Target, ...]:
         return tuple(target for target in self.targets if level in target.levels)
@@ -126,6 +128,8 @@ def parse(code: str, data: Mapping[str, Any]) -> RuleSet:
                 for target in data["targets"]
             ),
             approval_working_days=int(data["approval_working_days"]),
+            young_under=int(data["age_bands"]["young_under"]),
+            age_band_years=int(data["age_bands"]["band_years"]),
         )
     except (KeyError, ValueError, TypeError) as error:
         raise RuleSetInvalid(f"rule set {code}: {type(error).__name__}: {error}") from None

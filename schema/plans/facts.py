@@ -65,7 +65,9 @@ async def facts_of_plans(
                     "head": position.code in HEAD_CODES,
                     "age_months": age,
                     "sex": person.sex,
-                    "age_band": age_band(age, young_under_years=threshold),
+                    "age_band": age_band(
+                        age, young_under_years=threshold, band_years=rules.age_band_years
+                    ),
                     "education": person.education or "",
                     "theory": person.political_theory or "",
                     "grade": person.civil_service_grade or "",

@@ -6,6 +6,7 @@ import strawberry
 
 from db.statistics import DIMENSIONS
 from planning.indicators import suppressed
+from planning.rulesets import in_force
 from schema.context import Context
 from schema.errors import Language
 from schema.permissions import logged_in
@@ -13,7 +14,7 @@ from schema.stats.counts import counts_for
 from schema.stats.types import Dimension, GroupValue, Statistics, StatisticsInput, StatisticsRow
 
 # Readable labels of coded values, (Vietnamese, English), in the caller's language.
-BAND_LABELS = (("trẻ", "young"), ("5 năm tiếp theo", "next five years"), ("lớn tuổi hơn", "older"))
+BAND_LABELS = (("trẻ", "young"), ("{n} năm tiếp theo", "next {n} years"), ("lớn tuổi hơn", "older"))
 CODE_LABELS = {
     "MALE": ("Nam", "male"),
     "FEMALE": ("Nữ", "female"),
@@ -60,7 +61,8 @@ async def _labels(ctx: Context, dimension: Dimension, value: str) -> str:
         return position.title if position else value
     pick = 0 if ctx.language is Language.VI else 1
     if dimension is Dimension.AGE_BAND:
-        return BAND_LABELS[int(value)][pick]
+        width = in_force(ctx.rule_sets, on=ctx.today).age_band_years
+        return BAND_LABELS[int(value)][pick].format(n=width)
     return CODE_LABELS[value][pick] if value in CODE_LABELS else value
 
 

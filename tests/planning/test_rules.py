@@ -10,6 +10,7 @@ import pytest
 
 from planning.calendar import add_working_days
 from planning.eligibility import Candidate, Discipline, entry_findings
+from planning.indicators import age_band, young_under
 from planning.quotas import Ballot, committee_maximum, passes, title_maximum
 from planning.retirement import Month, Sex
 from planning.rulesets import (
@@ -273,3 +274,19 @@ class TestPoliticalTheory:
         assert self.findings("Sơ cấp", T1) == [("E8", True)]
         assert self.findings("Sơ cấp", T2) == [("E8", False)]
         assert self.findings("Cử nhân", T1) == []
+
+
+@pytest.mark.parametrize(
+    ("years", "band_years", "band"),
+    [(39, 5, 0), (40, 5, 1), (44, 5, 1), (45, 5, 2), (44, 3, 2), (42, 3, 1)],
+)
+def test_age_bands_follow_the_rule_sets_threshold_and_width(
+    years: int, band_years: int, band: int
+) -> None:
+    assert age_band(12 * years, young_under_years=40, band_years=band_years) == band
+
+
+def test_a_level_without_its_own_threshold_takes_the_rule_sets() -> None:
+    rules = RULE_SETS["OLD_2012"]  # no targets at all
+
+    assert young_under(rules, UnitKind.COMMUNE) == rules.young_under

@@ -13,15 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import reference_data
-from db import persons as persons_db, plans as plans_db, rollups, units as units_db
+from db import (
+    facts as facts_db,
+    persons as persons_db,
+    plans as plans_db,
+    rollups,
+    units as units_db,
+)
 from db.models import Unit
 from db.plan_models import Plan, Position
 from planning.calendar import add_working_days
 from planning.units import UnitKind
 from planning.workflow import EntryStatus, PlanAction, PlanStatus
 from schema.access.services import AccessServices
-from schema.context import Context
-from schema.plans.facts import facts_of
 
 SURNAMES = [
     "Nguyễn",
@@ -137,14 +141,12 @@ async def load_demo_plans(session: AsyncSession, access: AccessServices, *, now:
             )
             if plan.status is PlanStatus.APPROVED:
                 # Approved data is what statistics count: the same facts an approval records.
-                context = Context(
-                    session=session, now=now, access=access, rule_sets=reference_data.rule_sets()
-                )
                 entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
                 assert plan.decided_at is not None
-                await rollups.add(
-                    session, await facts_of(context, plan, entries), at=plan.decided_at
+                facts = await facts_db.facts_of(
+                    session, [(plan, entries)], rule_sets=reference_data.rule_sets(), today=today
                 )
+                await rollups.add(session, facts, at=plan.decided_at)
             created += 1
     return created
 

@@ -29,26 +29,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import db
 from api import reference_data
-from api.auth import build_access
 from api.cli import open_database
 from api.graphql import vietnam_now
 from api.settings import Settings
 from bench import seed_data
 from bench.authz import migrate_and_demo
 from bench.seed_data import Generated, Generator, PositionRow, UnitRow
-from db import plans as plans_db, rollups
+from db import facts as facts_db, plans as plans_db, rollups
 from planning.cycles import PlanKind, age_reference_month
-from planning.indicators import HEAD_CODES, MAJORITY_ETHNICITY, young_under
+from planning.indicators import MAJORITY_ETHNICITY, young_under
+from planning.positions import HEAD_CODES, PositionBody
 from planning.units import UnitKind
-from schema.context import Context
-from schema.plans.facts import facts_of
 
 BENCH_DIR = Path(__file__).resolve().parent
 TREE_DAY = date(2025, 6, 30)  # the last day of the three-tier tree
 CYCLE = "2025-2030"
 RULE_SET = "QD50_2021"
 DEADLINES = {"COMMUNE": date(2022, 4, 30), "DISTRICT": date(2022, 5, 31)}
-CHECKED_PLANS = 40  # plans whose facts are compared with schema/plans/facts.py's
+CHECKED_PLANS = 40  # plans whose facts are compared with those db/facts.py builds
 
 _VALID_ON = "(valid_from IS NULL OR valid_from <= :d) AND (valid_to IS NULL OR valid_to >= :d)"
 
@@ -193,7 +191,7 @@ async def insert_facts(session: AsyncSession, cycle_id: int, plan_ids: tuple[int
             kind=PlanKind.NEXT_TERM,
             reference_months=cycle.reference_months,
             planning_level=kind,
-            body="PARTY",  # as facts_of(): every fact's age is taken at the party month
+            body=PositionBody.PARTY,  # as facts_of(): every fact's age is taken at the party month
             today=TREE_DAY,
         ).index
         for kind in kinds
@@ -223,12 +221,6 @@ async def check_facts(session: AsyncSession, plan_ids: tuple[int, int]) -> int:
         )
     )
     sample = random.Random(7).sample(ids, min(CHECKED_PLANS, len(ids)))
-    ctx = Context(
-        session=session,
-        now=vietnam_now(),
-        access=build_access(Settings()),
-        rule_sets=reference_data.rule_sets(),
-    )
     plans = await plans_db.by_ids(session, sample)
     entries = await plans_db.entries_of(session, sample)
     checked = 0
@@ -237,7 +229,13 @@ async def check_facts(session: AsyncSession, plan_ids: tuple[int, int]) -> int:
     )
     for plan_id in sample:
         active = [e for e in entries[plan_id] if e.status.value == "ACTIVE"]
-        expected = sorted(tuple(f.values()) for f in await facts_of(ctx, plans[plan_id], active))
+        facts = await facts_db.facts_of(
+            session,
+            [(plans[plan_id], active)],
+            rule_sets=reference_data.rule_sets(),
+            today=vietnam_now().date(),
+        )
+        expected = sorted(tuple(getattr(f, c) for c in rollups.FACT_COLUMNS) for f in facts)
         stored = sorted(
             tuple(row)
             for row in await session.execute(

@@ -22,9 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Unit
 from db.plan_models import Plan
 from db.statistics import DIMENSIONS, filter_clauses
-from planning.workflow import PlanStatus
-
-PENDING_STATUSES = (PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
+from planning.facts import Fact
+from planning.workflow import PENDING_PLAN_STATUSES
 
 _FACT_TYPES = (
     "entry_id bigint, plan_id bigint, person_id bigint, unit_id bigint, unit_kind unit_kind, "
@@ -66,7 +65,7 @@ _FACTS = f"""
 class Pending:
     """What the submitted plans of a subtree would change: facts added, plans replaced."""
 
-    facts: Sequence[Mapping[str, Any]] = ()
+    facts: Sequence[Fact] = ()
     replaced_plans: Sequence[int] = ()
 
 
@@ -98,8 +97,8 @@ class FactCells:
         return {**values, "as_of": self.as_of}
 
 
-def _plain(fact: Mapping[str, Any]) -> dict[str, Any]:
-    return {column: fact[column] for column in _FACT_COLUMNS.split(", ")}
+def _plain(fact: Fact) -> dict[str, Any]:
+    return {column: getattr(fact, column) for column in _FACT_COLUMNS.split(", ")}
 
 
 async def submitted_plans(session: AsyncSession, *, unit_path: str, cycle_id: int) -> list[Plan]:
@@ -110,7 +109,7 @@ async def submitted_plans(session: AsyncSession, *, unit_path: str, cycle_id: in
         .where(
             Unit.path.bool_op("<@")(func.text2ltree(unit_path)),
             Plan.cycle_id == cycle_id,
-            Plan.status.in_(PENDING_STATUSES),
+            Plan.status.in_(PENDING_PLAN_STATUSES),
         )
         .order_by(Plan.id)
     )

@@ -20,16 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PERSON_KEY = (
-    "sex",
-    "age_band",
-    "education",
-    "theory",
-    "grade",
-    "ethnicity",
-    "minority",
-    "non_local",
-)
+from planning.facts import PERSON_KEY
+
 ENTRY_CELL = ("unit_kind", "position_id", "body", "managed_by", "head", *PERSON_KEY)
 PERSON_CELL = ("unit_kind", *PERSON_KEY)
 

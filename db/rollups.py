@@ -8,9 +8,8 @@ national statistics then sums a few thousand cells instead of scanning every ent
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.rollup_sql import (
     ENTRY_ROLLUPS,
     MEMBER_COLUMNS,
-    PERSON_KEY,
     PERSON_ROLLUPS,
     RECOMPUTED,
     RECOMPUTED_MEMBERS,
@@ -28,21 +26,9 @@ from db.rollup_sql import (
     member_rows,
     title_cells,
 )
+from planning.facts import FACT_FIELDS, Fact
 
-FACT_COLUMNS = (
-    "entry_id",
-    "plan_id",
-    "cycle_id",
-    "person_id",
-    "unit_id",
-    "unit_kind",
-    "position_id",
-    "body",
-    "managed_by",
-    "head",
-    "age_months",
-    *PERSON_KEY,
-)
+FACT_COLUMNS = FACT_FIELDS
 INSERT_FACT = text(
     f"INSERT INTO entry_fact ({', '.join(FACT_COLUMNS)}, unit_path) "
     f"VALUES ({', '.join(':' + c for c in FACT_COLUMNS)}, "
@@ -68,16 +54,18 @@ _CLOSE_HISTORY = text(
 )
 
 
-async def add(session: AsyncSession, facts: Sequence[Mapping[str, Any]], *, at: datetime) -> None:
+async def add(session: AsyncSession, facts: Sequence[Fact], *, at: datetime) -> None:
     """Count newly approved entries (facts built by the caller) in every rollup, from ``at``."""
     if not facts:
         return
-    ids = [fact["entry_id"] for fact in facts]
-    titles = _titles(facts)
+    ids = [fact.entry_id for fact in facts]
+    titles = _titles((f.unit_id, f.cycle_id, f.position_id) for f in facts)
     # A unit's count for a title moves from one histogram row to another: take the unit out of
     # the row it is in before the facts change, and put it in its new row after.
     await session.execute(text(TITLES.subtract(title_cells(_THESE_TITLES))), titles)
-    await session.execute(INSERT_FACT, [dict(fact) for fact in facts])
+    await session.execute(
+        INSERT_FACT, [{c: getattr(fact, c) for c in FACT_COLUMNS} for fact in facts]
+    )
     await session.execute(
         text(_OPEN_HISTORY.format(since=":at", where=_THESE_ENTRIES)), {"ids": ids, "at": at}
     )
@@ -87,8 +75,8 @@ async def add(session: AsyncSession, facts: Sequence[Mapping[str, Any]], *, at: 
     await session.execute(text(TITLES.prune()), {"ancestors": await _ancestors(session, ids)})
     await _recount_persons(
         session,
-        persons=sorted({fact["person_id"] for fact in facts}),
-        cycles=sorted({fact["cycle_id"] for fact in facts}),
+        persons=sorted({fact.person_id for fact in facts}),
+        cycles=sorted({fact.cycle_id for fact in facts}),
     )
 
 
@@ -108,7 +96,7 @@ async def remove(session: AsyncSession, *, plan_id: int, at: datetime) -> None:
         return
     ids = [row.entry_id for row in rows]
     ancestors = {"ancestors": await _ancestors(session, ids)}
-    titles = _titles(dict(row._mapping) for row in rows)
+    titles = _titles((row.unit_id, row.cycle_id, row.position_id) for row in rows)
     for rollup in ENTRY_ROLLUPS:
         await session.execute(
             text(rollup.subtract(fact_cells(rollup, _THESE_ENTRIES))), {"ids": ids}
@@ -125,8 +113,9 @@ async def remove(session: AsyncSession, *, plan_id: int, at: datetime) -> None:
     )
 
 
-def _titles(facts: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
-    triples = sorted({(f["unit_id"], f["cycle_id"], f["position_id"]) for f in facts})
+def _titles(triples_given: Iterable[tuple[int, int, int]]) -> dict[str, list[int]]:
+    """The (planning unit, cycle, position) triples as the array parameters of the SQL."""
+    triples = sorted(set(triples_given))
     return {
         "units": [t[0] for t in triples],
         "cycles": [t[1] for t in triples],

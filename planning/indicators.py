@@ -5,8 +5,6 @@ from __future__ import annotations
 from planning.rulesets import Indicator, RuleSet
 from planning.units import UnitKind
 
-# Heads of a unit for the non-local indicator: the party secretary and the committee chair.
-HEAD_CODES = frozenset({"BI_THU", "CT_UBND"})
 # Dân tộc Kinh is the majority; any other recorded ethnicity counts as an ethnic minority.
 MAJORITY_ETHNICITY = "Kinh"
 

@@ -9,19 +9,26 @@ from fractions import Fraction
 from planning.rulesets import RuleSet
 
 
-def committee_maximum(*, seats: int, rules: RuleSet) -> int:
-    """Q1: at most ⌈coefficient × seats⌉ people planned for a committee (15 → 23, 9 → 14)."""
-    return math.ceil(rules.coefficient_max * seats)
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """How many people a plan may hold for one title or committee."""
+
+    least: int  # below it is a TARGET warning (Q1's lower coefficient); 0 for titles
+    most: int  # above it is a HARD error (Q1, Q2)
+    rule: str  # "Q1" for committee seats, "Q2" for titles
 
 
-def committee_minimum(*, seats: int, rules: RuleSet) -> int:
-    """Q1's lower bound, a TARGET: at least ⌈min coefficient × seats⌉."""
-    return math.ceil(rules.coefficient_min * seats)
-
-
-def title_maximum(*, seats: int, rules: RuleSet) -> int:
-    """Q2: at most ``people_per_seat`` per seat of a title (3 vice-chairs → 9 planned)."""
-    return rules.people_per_seat * seats
+def bounds(*, seats: int, committee_seat: bool, rules: RuleSet) -> Bounds:
+    """Q1 for committee seats (BCH, BTV, UBKT): ⌈min × seats⌉ … ⌈max × seats⌉ (15 → 23, 9 → 14),
+    the lower bound a TARGET; Q2 for titles: at most ``people_per_seat`` per seat (3 vice-chairs
+    → 9), with no lower bound (DOMAIN.md §6.1)."""
+    if committee_seat:
+        return Bounds(
+            least=math.ceil(rules.coefficient_min * seats),
+            most=math.ceil(rules.coefficient_max * seats),
+            rule="Q1",
+        )
+    return Bounds(least=0, most=rules.people_per_seat * seats, rule="Q2")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,8 @@ from fractions import Fraction
 
 from planning.eligibility import Candidate, entry_findings
 from planning.findings import Finding, Severity
-from planning.quotas import Ballot, committee_maximum, committee_minimum, passes, title_maximum
+from planning.indicators import age_band
+from planning.quotas import Ballot, bounds, passes
 from planning.retirement import Month, Sex, age_months
 from planning.rulesets import CandidateTier, Indicator, RuleSet, Target
 from planning.units import UnitKind
@@ -113,12 +114,8 @@ def _quantities(
     planned = Counter(entry.position_id for entry in entries)
     for position_id, count in sorted(planned.items()):
         position = positions[position_id]
-        if position.committee_seat:
-            most = committee_maximum(seats=position.seats, rules=rules)
-            least = committee_minimum(seats=position.seats, rules=rules)
-            rule = "Q1"
-        else:
-            most, least, rule = title_maximum(seats=position.seats, rules=rules), 0, "Q2"
+        allowed = bounds(seats=position.seats, committee_seat=position.committee_seat, rules=rules)
+        most, least, rule = allowed.most, allowed.least, allowed.rule
         numbers = (("planned", count), ("seats", position.seats), ("maximum", most))
         if count > most:
             findings.append(
@@ -183,7 +180,7 @@ def _targets(
         return []
     findings = []
     for target in rules.targets_for(level):
-        value = _indicator(target, list(people.values()), age_at)
+        value = _indicator(target, list(people.values()), age_at, rules)
         if value is not None and value < target.at_least:
             shown = (
                 f"{float(value):.0%}" if target.indicator is not Indicator.AGE_BANDS else str(value)
@@ -205,15 +202,22 @@ def _targets(
     return findings
 
 
-def _indicator(target: Target, candidates: Sequence[Candidate], age_at: Month) -> Fraction | None:
+def _indicator(
+    target: Target, candidates: Sequence[Candidate], age_at: Month, rules: RuleSet
+) -> Fraction | None:
     """The indicator's value over distinct persons; None when the records do not carry it."""
     if target.indicator is Indicator.WOMEN:
         return Fraction(sum(c.sex is Sex.FEMALE for c in candidates), len(candidates))
     if target.young_under is None or target.indicator not in (Indicator.YOUNG, Indicator.AGE_BANDS):
         return None  # S&T and ethnicity come with the person record's later fields
-    young = 12 * target.young_under
-    ages = [age_months(birth=c.birth, at=age_at) for c in candidates]
+    bands = [
+        age_band(
+            age_months(birth=c.birth, at=age_at),
+            young_under_years=target.young_under,
+            band_years=rules.age_band_years,
+        )
+        for c in candidates
+    ]
     if target.indicator is Indicator.YOUNG:
-        return Fraction(sum(age < young for age in ages), len(candidates))
-    # Three age bands five years apart: under the young threshold, the next five years, older.
-    return Fraction(len({0 if age < young else 1 if age < young + 60 else 2 for age in ages}))
+        return Fraction(sum(band == 0 for band in bands), len(candidates))
+    return Fraction(len(set(bands)))

@@ -34,6 +34,44 @@ class EntryStatus(StrEnum):
     EXPIRED = "EXPIRED"  # the cycle ended without use
 
 
+class EntryChange(StrEnum):
+    """What an entry does to the approved set it is decided against (an annual review's rows)."""
+
+    ADD = "ADD"  # bổ sung: a new entry
+    KEEP = "KEEP"  # carried over from the approved plan under review
+    REMOVE = "REMOVE"  # đưa ra: a carried-over entry to take out when the review is approved
+
+
+class EntrySource(StrEnum):
+    """Where the planned person comes from (nguồn)."""
+
+    LOCAL = "LOCAL"  # nguồn tại chỗ
+    EXTERNAL = "EXTERNAL"  # nguồn từ nơi khác
+
+
+# Plans that hold their unit's place for a cycle and approving body (one at a time).
+LIVE_PLAN_STATUSES = frozenset(
+    {
+        PlanStatus.DRAFT,
+        PlanStatus.SUBMITTED,
+        PlanStatus.UNDER_APPRAISAL,
+        PlanStatus.RETURNED,
+        PlanStatus.APPRAISED,
+        PlanStatus.APPROVED,
+    }
+)
+# Plans submitted and not yet decided: what "counting the submitted plans" adds.
+PENDING_PLAN_STATUSES = frozenset(
+    {PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED}
+)
+
+
+def is_live(status: EntryStatus, change: EntryChange | str) -> bool:
+    """Whether an entry of an undecided plan would be in force if the plan were approved as it
+    stands: proposed, and not marked for removal from the approved set."""
+    return status is EntryStatus.PROPOSED and change != EntryChange.REMOVE
+
+
 class PlanAction(StrEnum):
     EDIT = "EDIT"
     SUBMIT = "SUBMIT"

@@ -12,7 +12,7 @@ from db import plans as plans_db
 from db.plan_models import Plan as PlanRow
 from planning.access import InputProblem
 from planning.cycles import PlanKind
-from planning.quotas import committee_maximum, title_maximum
+from planning.quotas import bounds
 from planning.rulesets import CandidateTier
 from planning.units import UnitKind
 from planning.workflow import EntryStatus
@@ -99,11 +99,7 @@ async def cap_problems(
     entries = (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
     live = [e for e in entries if e.status is EntryStatus.PROPOSED and e.change != "REMOVE"]
     planned = sum(e.position_id == position_id for e in live)
-    most = (
-        committee_maximum(seats=position.seats, rules=rules)
-        if position.committee_seat
-        else title_maximum(seats=position.seats, rules=rules)
-    )
+    most = bounds(seats=position.seats, committee_seat=position.committee_seat, rules=rules).most
     problems = []
     if planned >= most:
         problems.append(

@@ -8,7 +8,7 @@ from datetime import date
 
 import strawberry
 
-from db import plans as plans_db, rollups
+from db import facts as facts_db, plans as plans_db, rollups
 from db.plan_models import Plan as PlanRow
 from planning.access import InputProblem
 from planning.calendar import add_working_days
@@ -18,7 +18,6 @@ from schema.context import Context
 from schema.outcomes import NotFound, not_found, validation_failed
 from schema.permissions import official
 from schema.plans.drafting import PlanResult
-from schema.plans.facts import facts_of
 from schema.plans.guard import PlanPayload, check, load, record, remember, replay
 from schema.plans.report import report_for
 from schema.plans.types import Plan
@@ -245,7 +244,10 @@ class WorkflowMutation:
                 else:
                     entry.status = EntryStatus.ACTIVE
             active = [e for e in by_id.values() if e.status is EntryStatus.ACTIVE]
-            await ctx.read(rollups.add, await facts_of(ctx, plan, active), at=ctx.now)
+            facts = await ctx.read(
+                facts_db.facts_of, [(plan, active)], rule_sets=ctx.rule_sets, today=ctx.today
+            )
+            await ctx.read(rollups.add, facts, at=ctx.now)
             if plan.base_plan_id is not None:
                 base = await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
                 if base is not None:

@@ -13,14 +13,18 @@ from datetime import date, datetime, time, timedelta
 
 import strawberry
 
-from db import fact_statistics as fact_stats, plans as plans_db, statistics as stats_db
+from db import (
+    fact_statistics as fact_stats,
+    facts as facts_db,
+    plans as plans_db,
+    statistics as stats_db,
+)
 from db.models import Unit as UnitRow
 from db.plan_models import Cycle
-from planning.workflow import EntryStatus, PlanStatus
+from planning.workflow import PENDING_PLAN_STATUSES, PlanStatus, is_live
 from schema.context import Context
 from schema.errors import ClientError
 from schema.node import row_id_of
-from schema.plans.facts import facts_of_plans
 
 Cell = tuple[tuple[str, ...], int, int]
 
@@ -39,8 +43,8 @@ class Counts:
     @property
     def counted(self) -> list[PlanStatus]:
         """The plan statuses whose entries count."""
-        extra = list(fact_stats.PENDING_STATUSES) if self.includes_submitted else []
-        return [PlanStatus.APPROVED, *extra]
+        pending = [s for s in PlanStatus if s in PENDING_PLAN_STATUSES]
+        return [PlanStatus.APPROVED, *(pending if self.includes_submitted else [])]
 
     @property
     def includes_submitted(self) -> bool:
@@ -136,18 +140,8 @@ async def _pending(ctx: Context, unit_path: str, cycle_id: int) -> fact_stats.Pe
     plans = await ctx.read(fact_stats.submitted_plans, unit_path=unit_path, cycle_id=cycle_id)
     entries = await ctx.read(plans_db.entries_of, [plan.id for plan in plans])
     # What approval as submitted would make active: every proposed entry not marked for removal.
-    kept = [
-        (
-            plan,
-            [
-                e
-                for e in entries[plan.id]
-                if e.status is EntryStatus.PROPOSED and e.change != "REMOVE"
-            ],
-        )
-        for plan in plans
-    ]
+    kept = [(plan, [e for e in entries[plan.id] if is_live(e.status, e.change)]) for plan in plans]
     return fact_stats.Pending(
-        facts=await facts_of_plans(ctx, kept),
+        facts=await ctx.read(facts_db.facts_of, kept, rule_sets=ctx.rule_sets, today=ctx.today),
         replaced_plans=[plan.base_plan_id for plan in plans if plan.base_plan_id is not None],
     )

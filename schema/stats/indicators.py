@@ -9,7 +9,7 @@ import strawberry
 
 from db import plans as plans_db, reference as reference_db
 from planning.indicators import suppressed
-from planning.quotas import committee_maximum, committee_minimum, title_maximum
+from planning.quotas import bounds
 from planning.rulesets import Indicator, RuleSet, in_force, with_province_targets
 from schema.context import Context
 from schema.permissions import logged_in
@@ -141,12 +141,9 @@ async def _titles(ctx: Context, counts: Counts, rules: RuleSet) -> list[Indicato
         if position.committee_seat:
             committees += units
             per_seat += units * Fraction(entries, position.seats)
-            most = committee_maximum(seats=position.seats, rules=rules)
-            least = committee_minimum(seats=position.seats, rules=rules)
-        else:
-            most, least = title_maximum(seats=position.seats, rules=rules), 1
-        under += units * (entries < least)
-        over += units * (entries > most)
+        allowed = bounds(seats=position.seats, committee_seat=position.committee_seat, rules=rules)
+        under += units * (entries < allowed.least)
+        over += units * (entries > allowed.most)
     mean = float(per_seat / committees) if committees else None
     return [
         IndicatorValue(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from planning.calendar import add_working_days
 from planning.eligibility import Candidate, Discipline, entry_findings
 from planning.indicators import age_band, young_under
-from planning.quotas import Ballot, committee_maximum, passes, title_maximum
+from planning.quotas import Ballot, Bounds, bounds, passes
 from planning.retirement import Month, Sex
 from planning.rulesets import (
     CandidateTier,
@@ -69,14 +70,17 @@ class TestRuleSets:
 class TestQuantities:
     @pytest.mark.parametrize(("seats", "most"), [(15, 23), (9, 14), (50, 75)])
     def test_q1_rounds_one_and_a_half_times_up(self, seats: int, most: int) -> None:
-        assert committee_maximum(seats=seats, rules=QD377) == most
+        assert bounds(seats=seats, committee_seat=True, rules=QD377).most == most
+
+    def test_q1_lower_bound_is_the_minimum_coefficient(self) -> None:
+        assert bounds(seats=15, committee_seat=True, rules=QD377).least == 15
 
     def test_q1_old_regime_allowed_twice_the_seats(self) -> None:
-        assert committee_maximum(seats=15, rules=OLD) == 30
+        assert bounds(seats=15, committee_seat=True, rules=OLD).most == 30
 
-    def test_q2_three_vice_chairs_allow_nine(self) -> None:
-        assert title_maximum(seats=3, rules=QD377) == 9
-        assert title_maximum(seats=3, rules=OLD) == 12
+    def test_q2_three_vice_chairs_allow_nine_and_need_no_minimum(self) -> None:
+        assert bounds(seats=3, committee_seat=False, rules=QD377) == Bounds(0, 9, "Q2")
+        assert bounds(seats=3, committee_seat=False, rules=OLD).most == 12
 
     @pytest.mark.parametrize(("votes", "passed"), [(51, True), (50, False), (0, False)])
     def test_a_ballot_needs_more_than_half_of_those_summoned(
@@ -214,6 +218,29 @@ class TestValidation:
 
         assert not result.blocks_submission
         assert {f.rule for f in result.warnings} == {"T-WOMEN", "T-YOUNG", "T-AGE_BANDS"}
+
+    def test_the_age_bands_of_the_report_take_their_width_from_the_rule_set(self) -> None:
+        # Aged 41, 44 and 48 in 07/2030 (young under 42 at communes): three bands 5 years wide,
+        # two when the rule set makes the middle band 10 years wide (it was fixed at 5 in code).
+        entries = [
+            EntryToCheck(n, n, 1, T1, candidate(birth=Month(year, 6)), None, Month(2030, 7))
+            for n, year in enumerate((1989, 1986, 1982))
+        ]
+
+        def warned(rules: RuleSet) -> bool:
+            result = validate(
+                entries=entries,
+                positions=VICE_CHAIR,
+                elsewhere={},
+                level=UnitKind.COMMUNE,
+                age_at=Month(2030, 7),
+                on=date(2026, 11, 21),
+                rules=rules,
+            )
+            return "T-AGE_BANDS" in {f.rule for f in result.warnings}
+
+        assert not warned(QD377)
+        assert warned(replace(QD377, age_band_years=10))
 
 
 class TestWorkflow:

@@ -1,0 +1,74 @@
+"""The facts of approved (or to-be-approved) entries: load what ``planning.facts.fact_of``
+needs, in one statement per kind of row, and let it decide."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import persons as persons_db, plans as plans_db, units as units_db
+from db.plan_models import Plan, PlanEntry
+from planning.cycles import PlanKind, age_reference_month
+from planning.facts import Fact, PersonAttributes, PlanningUnit, PositionAttributes, fact_of
+from planning.persons import BirthDate
+from planning.positions import PositionBody
+from planning.rulesets import RuleSet
+
+
+async def facts_of(
+    session: AsyncSession,
+    plans: Sequence[tuple[Plan, Sequence[PlanEntry]]],
+    *,
+    rule_sets: Mapping[str, RuleSet],
+    today: date,
+) -> list[Fact]:
+    """One fact per entry given, each plan's under its own rule set."""
+    entries = [entry for _, some in plans for entry in some]
+    if not entries:
+        return []
+    units = await units_db.by_ids(session, sorted({p.planning_unit_id for p, _ in plans}))
+    cycles = await plans_db.cycles_by_ids(session, sorted({p.cycle_id for p, _ in plans}))
+    persons = await persons_db.by_ids(session, sorted({e.person_id for e in entries}))
+    positions = await plans_db.positions_by_ids(session, sorted({e.position_id for e in entries}))
+    hometown_ids = sorted({p.hometown_unit_id for p in persons.values() if p.hometown_unit_id})
+    hometowns = {u.id: u.path for u in (await units_db.by_ids(session, hometown_ids)).values()}
+    facts = []
+    for plan, some in plans:
+        rules, unit = rule_sets[plan.rule_set], units[plan.planning_unit_id]
+        # Every fact's age is taken at the party month, whichever body the title belongs to.
+        age_at = age_reference_month(
+            rules=rules,
+            kind=PlanKind(plan.kind),
+            reference_months=cycles[plan.cycle_id].reference_months,
+            planning_level=unit.kind,
+            body=PositionBody.PARTY,
+            today=today,
+        )
+        for entry in some:
+            person, position = persons[entry.person_id], positions[entry.position_id]
+            facts.append(
+                fact_of(
+                    entry_id=entry.id,
+                    plan_id=plan.id,
+                    cycle_id=plan.cycle_id,
+                    unit=PlanningUnit(unit.id, unit.kind, unit.path),
+                    person=PersonAttributes(
+                        id=person.id,
+                        sex=person.sex,
+                        birth=BirthDate(person.birth_year, person.birth_month).month_for_rules(),
+                        education=person.education,
+                        theory=person.political_theory,
+                        grade=person.civil_service_grade,
+                        ethnicity=person.ethnicity,
+                        hometown_path=hometowns.get(person.hometown_unit_id or 0),
+                    ),
+                    position=PositionAttributes(
+                        position.id, position.code, PositionBody(position.body), position.managed_by
+                    ),
+                    age_at=age_at,
+                    rules=rules,
+                )
+            )
+    return facts

@@ -172,7 +172,7 @@ class Exports:
             raise ClientError("INVALID_ID", id=unit_id, expected="Unit")
         ctx.authorize("read", "plan", unit.path)
         ctx.authorize("read", "person", unit.path)
-        cycle = await ctx.read(plans_db.cycle_by_code, code=cycle_code)
+        cycle = await ctx.db(plans_db.cycle_by_code, code=cycle_code)
         if cycle is None:
             raise ClientError(
                 "BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle_code}", en=f"no cycle {cycle_code}"

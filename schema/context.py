@@ -58,12 +58,12 @@ class Context:
         """Where the caller may do ``action`` on ``resource``: the filter of list queries."""
         return self.access.policy.reaches(self.principal, action, resource)
 
-    async def read(
+    async def db(
         self,
         query: Callable[Concatenate[AsyncSession, P], Awaitable[T]],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """Run one ``db`` query function on the request's session, one at a time."""
+        """Run one ``db`` function (a read or a write) on the request's session, one at a time."""
         async with self.lock:
             return await query(self.session, *args, **kwargs)

@@ -82,7 +82,7 @@ class ExportQuery:
         row = await ctx.loaders.unit.load(row_id_of(unit, "Unit"))
         if row is None:
             raise ClientError("INVALID_ID", id=unit, expected="Unit")
-        if await ctx.read(plans_db.cycle_by_code, code=cycle) is None:
+        if await ctx.db(plans_db.cycle_by_code, code=cycle) is None:
             raise ClientError(
                 "BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}"
             )

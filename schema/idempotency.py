@@ -35,7 +35,7 @@ async def earlier_result(
     """
     if not key:
         return None
-    earlier = await ctx.read(
+    earlier = await ctx.db(
         idempotency.claim,
         principal=_principal(ctx),
         key=key,
@@ -57,4 +57,4 @@ async def earlier_result(
 
 async def remember(ctx: Context, key: str | None, response: dict[str, Any]) -> None:
     if key:
-        await ctx.read(idempotency.record, principal=_principal(ctx), key=key, response=response)
+        await ctx.db(idempotency.record, principal=_principal(ctx), key=key, response=response)

@@ -78,17 +78,17 @@ class Loaders:
     async def _by_ids(
         self, query: Callable[..., Awaitable[dict[int, V]]], ids: Sequence[int]
     ) -> list[V | None]:
-        found = await self._context.read(query, ids)
+        found = await self._context.db(query, ids)
         return [found.get(i) for i in ids]
 
     async def _grouped_by(
         self, query: Callable[..., Awaitable[dict[int, list[V]]]], ids: Sequence[int]
     ) -> list[list[V]]:
-        found = await self._context.read(query, ids)
+        found = await self._context.db(query, ids)
         return [found[i] for i in ids]
 
     async def _usernames(self, ids: Sequence[int]) -> list[str | None]:
-        found = await self._context.read(access_db.users_by_ids, ids)
+        found = await self._context.db(access_db.users_by_ids, ids)
         return [found[i].username if i in found else None for i in ids]
 
     async def _children(self, keys: Sequence[ChildrenKey]) -> list[list[Unit]]:
@@ -96,7 +96,7 @@ class Loaders:
         for (at, limit), group in _grouped(keys, lambda k: (k.at, k.limit)).items():
             assert isinstance(at, date)
             assert isinstance(limit, int)
-            found = await self._context.read(
+            found = await self._context.db(
                 units_db.children_pages,
                 at=at,
                 parents=[(k.parent_id, k.after) for k in group],
@@ -119,7 +119,7 @@ class Loaders:
     ) -> list[int]:
         counts: dict[DatedKey, int] = {}
         for (at,), group in _grouped(keys, lambda k: (k.at,)).items():
-            found = await self._context.read(
+            found = await self._context.db(
                 query, at=at, **{ids_argument: [k.unit_id for k in group]}
             )
             counts.update({k: found.get(k.unit_id, 0) for k in group})

@@ -40,3 +40,12 @@ def row_id_of(global_id: str, type_name: str) -> int:
     if found_type != type_name:
         raise ClientError("INVALID_ID", id=global_id, expected=type_name)
     return row_id
+
+
+def row_id(global_id: str, type_name: str) -> int | None:
+    """The row id of a global id naming a ``type_name``; None for any other id, so that a
+    malformed id and an id of the wrong type are answered like an unknown one."""
+    try:
+        return row_id_of(global_id, type_name)
+    except ClientError:
+        return None

@@ -66,10 +66,8 @@ class Query(
         guarded = _GUARDED.get(type_name)
         if guarded is None or ctx.principal is None or not ctx.principal.is_official:
             return None
-        found = (await ctx.read(guarded.load, [row_id])).get(row_id)
-        path = (
-            await ctx.read(access_db.unit_path, unit_id=guarded.unit_of(found)) if found else None
-        )
+        found = (await ctx.db(guarded.load, [row_id])).get(row_id)
+        path = await ctx.db(access_db.unit_path, unit_id=guarded.unit_of(found)) if found else None
         # Whatever the caller may not read is as absent as what does not exist.
         if found is None or path is None or not ctx.allows("read", guarded.resource, path):
             return None

@@ -5,11 +5,11 @@ Each mutation reads load → authorize → decide → write (with its audit even
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from db import access as access_db, audit
+from db import access as access_db
 from db.models import AppUser
 from planning.access import InputProblem, Role, account_problems, grant_refusal, password_problems
 from schema.access.types import (
@@ -18,9 +18,9 @@ from schema.access.types import (
     User,
     UserPayload,
 )
+from schema.audit import actor, audit_change, unit_path
 from schema.context import Context
-from schema.errors import ClientError
-from schema.node import row_id_of
+from schema.node import row_id
 from schema.outcomes import (
     NotAllowed,
     NotFound,
@@ -71,45 +71,10 @@ class RevokeRoleInput:
     reason: str | None = None
 
 
-def row_id(global_id: str, type_name: str) -> int | None:
-    """The row id of a global id naming a ``type_name``; None for any other id."""
-    try:
-        return row_id_of(global_id, type_name)
-    except ClientError:
-        return None
-
-
-def actor(ctx: Context) -> int:
-    principal = ctx.principal
-    assert principal is not None  # guaranteed by official()
-    assert principal.user_id is not None
-    return principal.user_id
-
-
-async def unit_path(ctx: Context, unit_id: int | None) -> str | None:
-    return await ctx.read(access_db.unit_path, unit_id=unit_id) if unit_id else None
-
-
-async def audit_change(
-    ctx: Context, action: str, subject_type: str, subject_id: int, unit_id: int, **details: Any
-) -> None:
-    """Record the change as an audit event by the caller, now (before, after, reason)."""
-    await ctx.read(
-        audit.record,
-        at=ctx.now,
-        actor_user_id=actor(ctx),
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        unit_id=unit_id,
-        **details,
-    )
-
-
 async def managed_user(ctx: Context, global_id: str) -> AppUser | NotFound | NotAllowed:
     """The account ``global_id`` names, locked, if the caller administers its unit."""
     user_id = row_id(global_id, "User")
-    user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
+    user = await ctx.db(access_db.user_for_update, user_id=user_id) if user_id else None
     if user is None:
         return not_found(ctx, global_id)
     path = await unit_path(ctx, user.unit_id)
@@ -142,14 +107,14 @@ class AdminMutation:
             common=ctx.access.common_passwords,
             rules=ctx.access.passwords,
         )
-        if not problems and await ctx.read(access_db.username_taken, username=username):
+        if not problems and await ctx.db(access_db.username_taken, username=username):
             problems.append(
                 InputProblem("USERNAME_TAKEN", "username", "tên đăng nhập đã được dùng", "taken")
             )
         if problems:
             return validation_failed(ctx, problems)
         password_hash = await ctx.access.credentials.hash_password(input.password)
-        user = await ctx.read(
+        user = await ctx.db(
             access_db.add_user,
             username=username,
             password_hash=password_hash,
@@ -184,7 +149,7 @@ class AdminMutation:
             return not_allowed(ctx, "manage", "user", code="SELF_DEACTIVATION")
         if user.active:
             user.active = False
-            await ctx.read(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
+            await ctx.db(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
             await audit_change(
                 ctx,
                 "deactivate_user",
@@ -219,7 +184,7 @@ class AdminMutation:
             return validation_failed(ctx, problems)
         user.password_hash = await ctx.access.credentials.hash_password(input.new_password)
         user.password_changed_at = ctx.now
-        await ctx.read(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
+        await ctx.db(access_db.revoke_tokens_of, user_id=user.id, now=ctx.now)
         await audit_change(ctx, "reset_password", "user", user.id, user.unit_id)
         await ctx.session.commit()
         return UserPayload(user=User.from_row(user))
@@ -234,7 +199,7 @@ class AdminMutation:
     ) -> GrantResult:
         ctx = info.context
         user_id, unit_id = row_id(input.user, "User"), row_id(input.unit, "Unit")
-        user = await ctx.read(access_db.user_for_update, user_id=user_id) if user_id else None
+        user = await ctx.db(access_db.user_for_update, user_id=user_id) if user_id else None
         if user is None or not user.active:
             return not_found(ctx, input.user)
         path = await unit_path(ctx, unit_id)
@@ -248,12 +213,12 @@ class AdminMutation:
         )
         if refusal is not None:
             return not_allowed(ctx, "grant", input.role.value, code=refusal)
-        existing = await ctx.read(
+        existing = await ctx.db(
             access_db.live_grant, user_id=user.id, role=input.role, unit_id=unit_id
         )
         if existing is not None:  # granting twice is answered with the grant, not duplicated
             return GrantPayload(grant=RoleGrant.from_row(existing))
-        grant = await ctx.read(
+        grant = await ctx.db(
             access_db.add_grant,
             user_id=user.id,
             role=input.role,
@@ -284,7 +249,7 @@ class AdminMutation:
     ) -> GrantResult:
         ctx = info.context
         grant_id = row_id(input.grant, "RoleGrant")
-        grant = await ctx.read(access_db.grant_for_update, grant_id=grant_id) if grant_id else None
+        grant = await ctx.db(access_db.grant_for_update, grant_id=grant_id) if grant_id else None
         if grant is None:
             return not_found(ctx, input.grant)
         path = await unit_path(ctx, grant.unit_id)

@@ -9,9 +9,10 @@ import strawberry
 
 from db import access as access_db
 from planning.access import InputProblem
-from schema.access.admin import actor, audit_change, row_id, unit_path
 from schema.access.types import ApiKey, ApiKeyCreated, ApiKeyPayload
+from schema.audit import actor, audit_change, unit_path
 from schema.context import Context
+from schema.node import row_id
 from schema.outcomes import (
     NotAllowed,
     NotFound,
@@ -69,7 +70,7 @@ class ApiKeyMutation:
             )
         if problems:
             return validation_failed(ctx, problems)
-        key = await ctx.read(
+        key = await ctx.db(
             access_db.add_api_key,
             name=name,
             unit_id=unit_id,
@@ -98,7 +99,7 @@ class ApiKeyMutation:
     ) -> ApiKeyResult:
         ctx = info.context
         key_id = row_id(input.api_key, "ApiKey")
-        key = await ctx.read(access_db.api_key_for_update, key_id=key_id) if key_id else None
+        key = await ctx.db(access_db.api_key_for_update, key_id=key_id) if key_id else None
         if key is None:
             return not_found(ctx, input.api_key)
         path = await unit_path(ctx, key.unit_id)

@@ -43,13 +43,13 @@ class AccessQuery:
         assert principal is not None  # logged_in()
         grants = []
         if principal.user_id is not None:
-            users = await ctx.read(access_db.users_by_ids, [principal.user_id])
+            users = await ctx.db(access_db.users_by_ids, [principal.user_id])
             user_row = users[principal.user_id]
             rows = await ctx.loaders.grants_of_user.load(principal.user_id)
             grants = [RoleGrant.from_row(row) for row in rows]
             return Viewer(user=User.from_row(user_row), api_key=None, grants=grants)
         assert principal.api_key_id is not None
-        key = await ctx.read(access_db.api_key, key_id=principal.api_key_id)
+        key = await ctx.db(access_db.api_key, key_id=principal.api_key_id)
         assert key is not None
         return Viewer(user=None, api_key=ApiKey.from_row(key), grants=[])
 
@@ -70,11 +70,11 @@ class AccessQuery:
         position = decode_cursor(after)
         unit_path = None
         if unit is not None:
-            unit_path = await ctx.read(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
+            unit_path = await ctx.db(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
         rows = (
             []
             if unit is not None and unit_path is None
-            else await ctx.read(
+            else await ctx.db(
                 access_db.users_page,
                 reaches=ctx.reaches("read", "user"),
                 unit_path=unit_path,

@@ -51,7 +51,7 @@ async def _issue(ctx: Context, *, user_id: int, family: uuid.UUID) -> AuthPayloa
     access_token, expires_at = credentials.access_token(user_id=user_id, now=ctx.now)
     refresh_token, token_hash = credentials.new_refresh_token()
     refresh_expires_at = ctx.now + credentials.refresh_ttl
-    await ctx.read(
+    await ctx.db(
         access_db.add_refresh_token,
         family=family,
         user_id=user_id,
@@ -78,12 +78,12 @@ class SessionMutation:
         username = input.username.strip()
         if not 0 < len(username) <= 64 or len(input.password) > ctx.access.passwords.max_length:
             return _invalid(ctx)
-        throttle = await ctx.read(access_db.throttle_for_update, username=username)
+        throttle = await ctx.db(access_db.throttle_for_update, username=username)
         state = LoginState(failures=throttle.failures, locked_until=throttle.locked_until)
         if is_locked(state, now=ctx.now):
             await ctx.session.rollback()
             return _locked(ctx, state)
-        user = await ctx.read(access_db.user_by_username, username=username)
+        user = await ctx.db(access_db.user_by_username, username=username)
         verified = await ctx.access.credentials.verify_password(
             user.password_hash if user is not None and user.active else None, input.password
         )
@@ -106,15 +106,15 @@ class SessionMutation:
     ) -> RefreshResult:
         ctx = info.context
         token_hash = ctx.access.credentials.hash_refresh_token(input.refresh_token)
-        row = await ctx.read(access_db.refresh_token_for_update, token_hash=token_hash)
+        row = await ctx.db(access_db.refresh_token_for_update, token_hash=token_hash)
         if row is None or row.revoked_at is not None or row.expires_at <= ctx.now:
             return _invalid(ctx)
         if row.used_at is not None:
-            await ctx.read(access_db.revoke_family, family=row.family, now=ctx.now)
+            await ctx.db(access_db.revoke_family, family=row.family, now=ctx.now)
             await ctx.session.commit()
             return _invalid(ctx)
         row.used_at = ctx.now
-        if await ctx.read(access_db.principal_of_user, user_id=row.user_id) is None:
+        if await ctx.db(access_db.principal_of_user, user_id=row.user_id) is None:
             await ctx.session.commit()
             return _invalid(ctx)  # deactivated since
         payload = await _issue(ctx, user_id=row.user_id, family=row.family)
@@ -127,8 +127,8 @@ class SessionMutation:
     ) -> LoggedOut:
         ctx = info.context
         token_hash = ctx.access.credentials.hash_refresh_token(input.refresh_token)
-        row = await ctx.read(access_db.refresh_token_for_update, token_hash=token_hash)
+        row = await ctx.db(access_db.refresh_token_for_update, token_hash=token_hash)
         if row is not None:
-            await ctx.read(access_db.revoke_family, family=row.family, now=ctx.now)
+            await ctx.db(access_db.revoke_family, family=row.family, now=ctx.now)
             await ctx.session.commit()
         return LoggedOut(ok=True)

@@ -14,8 +14,8 @@ from planning.persons import BirthDate, record_problems
 from planning.retirement import Sex
 from planning.rulesets import DisciplineForm
 from schema import idempotency
-from schema.access.admin import row_id
 from schema.context import Context
+from schema.node import row_id
 from schema.outcomes import (
     IdempotencyKeyReused,
     NotAllowed,
@@ -136,7 +136,7 @@ class PersonMutation:
     ) -> PersonResult:
         ctx = info.context
         unit_id = row_id(input.unit, "Unit")
-        path = await ctx.read(access_db.unit_path, unit_id=unit_id) if unit_id else None
+        path = await ctx.db(access_db.unit_path, unit_id=unit_id) if unit_id else None
         if unit_id is None or path is None:
             return not_found(ctx, input.unit)
         if not ctx.allows("edit", "person", path):
@@ -146,7 +146,7 @@ class PersonMutation:
             return replayed
         hometown_id = row_id(input.hometown_unit, "Unit") if input.hometown_unit else None
         if input.hometown_unit and (
-            hometown_id is None or await ctx.read(access_db.unit_path, unit_id=hometown_id) is None
+            hometown_id is None or await ctx.db(access_db.unit_path, unit_id=hometown_id) is None
         ):
             return not_found(ctx, input.hometown_unit)
         values: dict[str, Any] = {name: getattr(input, name) for name in _PLAIN_FIELDS}
@@ -158,7 +158,7 @@ class PersonMutation:
             hometown_unit_id=hometown_id,
         )
         problems = _problems(ctx, values)
-        existing = await ctx.read(persons_db.by_national_id, national_id=values["national_id"])
+        existing = await ctx.db(persons_db.by_national_id, national_id=values["national_id"])
         if not problems and existing is not None:
             problems.append(
                 InputProblem(
@@ -170,8 +170,8 @@ class PersonMutation:
             )
         if problems:
             return validation_failed(ctx, problems)
-        person = await ctx.read(persons_db.add, **values)
-        await ctx.read(
+        person = await ctx.db(persons_db.add, **values)
+        await ctx.db(
             persons_db.replace_disciplines,
             person_id=person.id,
             disciplines=[(d.form.value, d.decided_on) for d in input.disciplines],
@@ -189,8 +189,8 @@ class PersonMutation:
     ) -> PersonResult:
         ctx = info.context
         person_id = row_id(input.person, "Person")
-        person = await ctx.read(persons_db.for_update, person_id=person_id) if person_id else None
-        path = await ctx.read(access_db.unit_path, unit_id=person.unit_id) if person else None
+        person = await ctx.db(persons_db.for_update, person_id=person_id) if person_id else None
+        path = await ctx.db(access_db.unit_path, unit_id=person.unit_id) if person else None
         if person is None or path is None or not ctx.allows("read", "person", path):
             return not_found(ctx, input.person)
         if not ctx.allows("edit", "person", path):
@@ -214,7 +214,7 @@ class PersonMutation:
             return validation_failed(ctx, problems)
         _apply(person, changes)
         if input.disciplines is not strawberry.UNSET:
-            await ctx.read(
+            await ctx.db(
                 persons_db.replace_disciplines,
                 person_id=person.id,
                 disciplines=[(d.form.value, d.decided_on) for d in input.disciplines or []],
@@ -231,7 +231,7 @@ async def _replay(
     earlier = await idempotency.earlier_result(ctx, key, operation, given)
     if earlier is None or isinstance(earlier, IdempotencyKeyReused):
         return earlier
-    person = (await ctx.read(persons_db.by_ids, [earlier["person_id"]]))[earlier["person_id"]]
+    person = (await ctx.db(persons_db.by_ids, [earlier["person_id"]]))[earlier["person_id"]]
     return PersonPayload(person=Person.from_row(person))
 
 

@@ -54,10 +54,10 @@ class PersonQuery:
         words = search_words(search)
         unit_path = None
         if unit is not None:
-            unit_path = await ctx.read(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
+            unit_path = await ctx.db(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
         rows = []
         if unit is None or unit_path is not None:
-            rows = await ctx.read(
+            rows = await ctx.db(
                 persons_db.page,
                 reaches=ctx.reaches("read", "person"),
                 words=words,

@@ -12,9 +12,8 @@ from planning.access import InputProblem
 from planning.cycles import PlanKind
 from planning.rulesets import in_force
 from planning.workflow import EntryStatus, PlanAction, PlanStatus
-from schema.access.admin import row_id
 from schema.context import Context
-from schema.node import to_global_id
+from schema.node import row_id, to_global_id
 from schema.outcomes import (
     IdempotencyKeyReused,
     InvalidTransition,
@@ -71,9 +70,9 @@ class DraftingMutation:
         replayed = await replay(ctx, input.idempotency_key, "createPlan", input)
         if replayed is not None:
             return replayed
-        cycle = await ctx.read(plans_db.cycle_by_code, code=input.cycle)
+        cycle = await ctx.db(plans_db.cycle_by_code, code=input.cycle)
         day = ctx.today if unit.valid_to is None or ctx.today <= unit.valid_to else unit.valid_to
-        approver = await ctx.read(
+        approver = await ctx.db(
             plans_db.approving_unit, planning_path=unit.path, managed_by=input.managed_by, at=day
         )
         rule_set = input.rule_set or in_force(ctx.rule_sets, on=ctx.today).code
@@ -103,7 +102,7 @@ class DraftingMutation:
         assert approver is not None
         base = None
         if input.kind is PlanKind.ANNUAL_REVIEW:
-            base = await ctx.read(
+            base = await ctx.db(
                 plans_db.approved_plan,
                 unit_id=unit.id,
                 cycle_id=cycle.id,
@@ -121,7 +120,7 @@ class DraftingMutation:
                         )
                     ],
                 )
-        elif await ctx.read(
+        elif await ctx.db(
             plans_db.live_next_term_plan,
             unit_id=unit.id,
             cycle_id=cycle.id,
@@ -138,7 +137,7 @@ class DraftingMutation:
                     )
                 ],
             )
-        plan = await ctx.read(
+        plan = await ctx.db(
             plans_db.add_plan,
             planning_unit_id=unit.id,
             approving_unit_id=approver.id,
@@ -150,7 +149,7 @@ class DraftingMutation:
             created_at=ctx.now,
         )
         if base is not None:
-            await ctx.read(plans_db.carry_over, base_plan_id=base.id, review_plan_id=plan.id)
+            await ctx.db(plans_db.carry_over, base_plan_id=base.id, review_plan_id=plan.id)
         await record(
             ctx, plan, "CREATE", after={"rule_set": rule_set, "kind": input.kind.value}, bump=False
         )
@@ -178,17 +177,15 @@ class DraftingMutation:
             return verdict
         person_id, position_id = row_id(input.person, "Person"), row_id(input.position, "Position")
         # Locking the person serialises concurrent plans adding them (Q3 counts across plans).
-        person = await ctx.read(persons_db.for_update, person_id=person_id) if person_id else None
-        person_path = (
-            await ctx.read(access_db.unit_path, unit_id=person.unit_id) if person else None
-        )
+        person = await ctx.db(persons_db.for_update, person_id=person_id) if person_id else None
+        person_path = await ctx.db(access_db.unit_path, unit_id=person.unit_id) if person else None
         if person is None or person_path is None or not ctx.allows("read", "person", person_path):
             return not_found(ctx, input.person)
         unit = await ctx.loaders.unit.load(plan.planning_unit_id)
         assert unit is not None
         allowed = {
             p.id
-            for p in await ctx.read(
+            for p in await ctx.db(
                 plans_db.positions_for,
                 unit_kind=unit.kind,
                 managed_by=plan.managed_by,
@@ -198,7 +195,7 @@ class DraftingMutation:
         if position_id not in allowed:
             return not_found(ctx, input.position)
         problems = ballot_problems(input.ballots) + source_problems(input.source)
-        if await ctx.read(
+        if await ctx.db(
             plans_db.entry_exists, plan_id=plan.id, person_id=person.id, position_id=position_id
         ):
             problems.append(
@@ -212,7 +209,7 @@ class DraftingMutation:
         problems += await cap_problems(ctx, plan, person.id, position_id)
         if problems:
             return validation_failed(ctx, problems)
-        entry = await ctx.read(
+        entry = await ctx.db(
             plans_db.add_entry,
             plan_id=plan.id,
             person_id=person.id,
@@ -309,7 +306,7 @@ async def _editable_entry(
     """The entry and its plan, both locked, if the caller may edit that plan now; an entry
     of a plan the caller may not see is not found, like the plan itself."""
     entry_id = row_id(entry_gid, "PlanEntry")
-    entry = await ctx.read(plans_db.entry_for_update, entry_id=entry_id) if entry_id else None
+    entry = await ctx.db(plans_db.entry_for_update, entry_id=entry_id) if entry_id else None
     if entry is None:
         return not_found(ctx, entry_gid)
     plan = await load(ctx, to_global_id("Plan", entry.plan_id))

@@ -91,12 +91,12 @@ async def cap_problems(
     rules = ctx.rule_sets[plan.rule_set]
     unit = await ctx.loaders.unit.load(plan.planning_unit_id)
     assert unit is not None
-    province = await ctx.read(plans_db.province_of, unit_path=unit.path)
-    effective = await ctx.read(
+    province = await ctx.db(plans_db.province_of, unit_path=unit.path)
+    effective = await ctx.db(
         plans_db.effective_positions, [position_id], province_id=province.id if province else None
     )
     position = effective[position_id]
-    entries = (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
+    entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
     live = [e for e in entries if e.status is EntryStatus.PROPOSED and e.change != "REMOVE"]
     planned = sum(e.position_id == position_id for e in live)
     most = bounds(seats=position.seats, committee_seat=position.committee_seat, rules=rules).most
@@ -111,13 +111,13 @@ async def cap_problems(
             )
         )
     if not position.committee_seat:
-        elsewhere = await ctx.read(
+        elsewhere = await ctx.db(
             plans_db.planned_elsewhere,
             person_ids=[person_id],
             managed_by=plan.managed_by,
             except_plan=plan.id,
         )
-        positions = await ctx.read(
+        positions = await ctx.db(
             plans_db.positions_by_ids, [e.position_id for e in live if e.person_id == person_id]
         )
         here = {p.id for p in positions.values() if not p.committee_seat}

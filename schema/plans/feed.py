@@ -83,7 +83,7 @@ class FeedQuery:
         subtree = await ctx.loaders.unit.load(row_id_of(unit, "Unit"))
         if subtree is None:
             raise ClientError("INVALID_ID", id=unit, expected="Unit")
-        rows = await ctx.read(
+        rows = await ctx.db(
             plans_db.event_feed,
             reaches=ctx.reaches("read", "statistics"),
             unit_path=subtree.path,

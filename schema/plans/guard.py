@@ -20,9 +20,9 @@ from planning.workflow import (
     next_status,
 )
 from schema import idempotency
-from schema.access.admin import row_id
 from schema.context import Context
 from schema.errors import Language
+from schema.node import row_id
 from schema.outcomes import (
     IdempotencyKeyReused,
     InvalidTransition,
@@ -48,8 +48,8 @@ class PlanPayload:
 async def load(ctx: Context, plan_id: str) -> PlanRow | NotFound:
     """The plan, locked for this transaction, if the caller may see it at all."""
     row = row_id(plan_id, "Plan")
-    plan = await ctx.read(plans_db.for_update, plan_id=row) if row else None
-    path = await ctx.read(access_db.unit_path, unit_id=plan.planning_unit_id) if plan else None
+    plan = await ctx.db(plans_db.for_update, plan_id=row) if row else None
+    path = await ctx.db(access_db.unit_path, unit_id=plan.planning_unit_id) if plan else None
     if plan is None or path is None or not ctx.allows("read", "plan", path):
         return not_found(ctx, plan_id)
     return plan
@@ -57,7 +57,7 @@ async def load(ctx: Context, plan_id: str) -> PlanRow | NotFound:
 
 async def side_path(ctx: Context, plan: PlanRow, side: Side) -> str:
     unit_id = plan.planning_unit_id if side is Side.PLANNING_UNIT else plan.approving_unit_id
-    path = await ctx.read(access_db.unit_path, unit_id=unit_id)
+    path = await ctx.db(access_db.unit_path, unit_id=unit_id)
     assert path is not None
     return path
 
@@ -106,7 +106,7 @@ async def record(
     assert ctx.principal is not None
     if bump:
         plan.version += 1
-    await ctx.read(
+    await ctx.db(
         plans_db.add_event,
         plan_id=plan.id,
         at=ctx.now,
@@ -127,7 +127,7 @@ async def replay(
     earlier = await idempotency.earlier_result(ctx, key, operation, given)
     if earlier is None or isinstance(earlier, IdempotencyKeyReused):
         return earlier
-    plan = (await ctx.read(plans_db.by_ids, [earlier["plan_id"]]))[earlier["plan_id"]]
+    plan = (await ctx.db(plans_db.by_ids, [earlier["plan_id"]]))[earlier["plan_id"]]
     return PlanPayload(plan=Plan.from_row(plan))
 
 

@@ -65,7 +65,7 @@ class PlanQuery:
             *ctx.reaches("appraise", "plan"),
             *ctx.reaches("approve", "plan"),
         ]
-        rows = await ctx.read(
+        rows = await ctx.db(
             plans_db.inbox,
             approver_reaches=approver_reaches,
             submitter_reaches=ctx.reaches("submit", "plan") + ctx.reaches("draft", "plan"),
@@ -98,8 +98,8 @@ class PlanQuery:
     ) -> ValidationReport | None:
         ctx = info.context
         plan_id = row_id_of(plan, "Plan")
-        row = (await ctx.read(plans_db.by_ids, [plan_id])).get(plan_id)
-        path = await ctx.read(access_db.unit_path, unit_id=row.planning_unit_id) if row else None
+        row = (await ctx.db(plans_db.by_ids, [plan_id])).get(plan_id)
+        path = await ctx.db(access_db.unit_path, unit_id=row.planning_unit_id) if row else None
         if row is None or path is None or not ctx.allows("read", "plan", path):
             return None
         return await validation_report(ctx, row)
@@ -110,8 +110,8 @@ class PlanQuery:
     )
     async def plans(self, info: strawberry.Info[Context, None], unit: strawberry.ID) -> list[Plan]:
         ctx = info.context
-        path = await ctx.read(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
+        path = await ctx.db(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
         if path is None or not ctx.allows("read", "plan", path):
             return []
-        rows = await ctx.read(plans_db.of_unit, unit_id=row_id_of(unit, "Unit"))
+        rows = await ctx.db(plans_db.of_unit, unit_id=row_id_of(unit, "Unit"))
         return [Plan.from_row(row) for row in rows]

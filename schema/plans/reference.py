@@ -13,8 +13,9 @@ from db import audit, plans as plans_db, reference as reference_db, units as uni
 from planning.access import InputProblem
 from planning.rulesets import Indicator
 from planning.units import UnitKind
-from schema.access.admin import actor, row_id
+from schema.audit import actor
 from schema.context import Context
+from schema.node import row_id
 from schema.outcomes import (
     NotAllowed,
     NotFound,
@@ -126,7 +127,7 @@ class ReferenceMutation:
             row_id(input.position, "Position"),
             row_id(input.province, "Unit"),
         )
-        positions = await ctx.read(plans_db.positions_by_ids, [position_id] if position_id else [])
+        positions = await ctx.db(plans_db.positions_by_ids, [position_id] if position_id else [])
         if position_id not in positions:
             return not_found(ctx, input.position)
         province = await ctx.loaders.unit.load(province_id) if province_id else None
@@ -143,7 +144,7 @@ class ReferenceMutation:
                     )
                 ],
             )
-        await ctx.read(
+        await ctx.db(
             reference_db.set_override,
             position_id=position_id,
             province_id=province.id,
@@ -153,7 +154,7 @@ class ReferenceMutation:
             set_at=ctx.now,
             reason=input.reason,
         )
-        await ctx.read(
+        await ctx.db(
             audit.record,
             at=ctx.now,
             actor_user_id=actor(ctx),
@@ -165,7 +166,7 @@ class ReferenceMutation:
             reason=input.reason,
         )
         await ctx.session.commit()
-        effective = await ctx.read(
+        effective = await ctx.db(
             plans_db.effective_positions, [position_id], province_id=province.id
         )
         return PositionPayload(position=Position.from_row(effective[position_id]))
@@ -178,7 +179,7 @@ class ReferenceMutation:
         self, info: strawberry.Info[Context, None], input: SetHolidayInput
     ) -> HolidayResult:
         ctx = info.context
-        root = await ctx.read(units_db.root_path)
+        root = await ctx.db(units_db.root_path)
         if not ctx.allows("manage", "reference", root):
             return not_allowed(ctx, "manage", "reference")
         if not input.name.strip():
@@ -186,7 +187,7 @@ class ReferenceMutation:
                 ctx,
                 [InputProblem("MISSING_NAME", "name", "thiếu tên ngày lễ", "the name is empty")],
             )
-        await ctx.read(reference_db.set_holiday, day=input.day, name=input.name.strip())
+        await ctx.db(reference_db.set_holiday, day=input.day, name=input.name.strip())
         await ctx.session.commit()
         return HolidayPayload(day=input.day, name=input.name.strip())
 
@@ -220,7 +221,7 @@ class ReferenceMutation:
             problems.append(InputProblem("BAD_VALUE", "atLeast", "giá trị 0–100", "0 to 100"))
         if problems:
             return validation_failed(ctx, problems)
-        await ctx.read(
+        await ctx.db(
             reference_db.set_target,
             province_id=province.id,
             rule_set=input.rule_set,
@@ -246,7 +247,7 @@ class ReferenceMutation:
         self, info: strawberry.Info[Context, None], input: SetCycleInput
     ) -> CycleResult:
         ctx = info.context
-        if not ctx.allows("manage", "reference", await ctx.read(units_db.root_path)):
+        if not ctx.allows("manage", "reference", await ctx.db(units_db.root_path)):
             return not_allowed(ctx, "manage", "reference")
         months = {m.kind: m.month for m in input.reference_months}
         wanted = {"GRASSROOTS", "ABOVE_GRASSROOTS", "COMMUNE", "PROVINCE", "STATE"}
@@ -268,7 +269,7 @@ class ReferenceMutation:
                     )
                 ],
             )
-        await ctx.read(
+        await ctx.db(
             reference_db.set_cycle,
             code=input.code.strip(),
             party_term_start=input.party_term_start,
@@ -278,6 +279,6 @@ class ReferenceMutation:
             reference_months=months,
         )
         await ctx.session.commit()
-        cycle = await ctx.read(plans_db.cycle_by_code, code=input.code.strip())
+        cycle = await ctx.db(plans_db.cycle_by_code, code=input.code.strip())
         assert cycle is not None
         return CyclePayload(cycle=Cycle.from_row(cycle))

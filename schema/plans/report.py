@@ -25,19 +25,17 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
     shipped = ctx.rule_sets[plan.rule_set]
     entries = [
         e
-        for e in (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
+        for e in (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
         if e.status in COUNTED and e.change != "REMOVE"
     ]
     person_ids = sorted({e.person_id for e in entries})
-    persons = await ctx.read(persons_db.by_ids, person_ids)
-    disciplines = await ctx.read(persons_db.disciplines_of, person_ids)
+    persons = await ctx.db(persons_db.by_ids, person_ids)
+    disciplines = await ctx.db(persons_db.disciplines_of, person_ids)
     unit: Unit | None = await ctx.loaders.unit.load(plan.planning_unit_id)
     assert unit is not None
-    province = await ctx.read(plans_db.province_of, unit_path=unit.path)
+    province = await ctx.db(plans_db.province_of, unit_path=unit.path)
     own = (
-        await ctx.read(
-            reference_db.province_targets, province_id=province.id, rule_set=plan.rule_set
-        )
+        await ctx.db(reference_db.province_targets, province_id=province.id, rule_set=plan.rule_set)
         if province
         else {}
     )
@@ -45,18 +43,18 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
         shipped,
         {Indicator(k): (Fraction(str(v)), young) for k, (v, young) in own.items()},
     )
-    positions = await ctx.read(
+    positions = await ctx.db(
         plans_db.effective_positions,
         sorted({e.position_id for e in entries}),
         province_id=province.id if province else None,
     )
-    elsewhere = await ctx.read(
+    elsewhere = await ctx.db(
         plans_db.planned_elsewhere,
         person_ids=person_ids,
         managed_by=plan.managed_by,
         except_plan=plan.id,
     )
-    cycle = (await ctx.read(plans_db.cycles_by_ids, [plan.cycle_id]))[plan.cycle_id]
+    cycle = (await ctx.db(plans_db.cycles_by_ids, [plan.cycle_id]))[plan.cycle_id]
 
     def age_at(body: str) -> Month:
         return age_reference_month(

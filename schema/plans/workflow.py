@@ -13,8 +13,8 @@ from db.plan_models import Plan as PlanRow
 from planning.access import InputProblem
 from planning.calendar import add_working_days
 from planning.workflow import EntryStatus, PlanAction, PlanStatus
-from schema.access.admin import row_id
 from schema.context import Context
+from schema.node import row_id
 from schema.outcomes import NotFound, not_found, validation_failed
 from schema.permissions import official
 from schema.plans.drafting import PlanResult
@@ -151,7 +151,7 @@ class WorkflowMutation:
         ctx = info.context
 
         async def start_clock(plan: PlanRow) -> None:
-            holidays = await ctx.read(plans_db.holidays)
+            holidays = await ctx.db(plans_db.holidays)
             plan.received_at = ctx.now
             days = ctx.rule_sets[plan.rule_set].approval_working_days
             plan.due_on = add_working_days(ctx.today, days, holidays=holidays)
@@ -206,7 +206,7 @@ class WorkflowMutation:
         ctx = info.context
 
         async def decide(plan: PlanRow) -> PlanResult | None:
-            entries = (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]
+            entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
             by_id = {e.id: e for e in entries if e.status is EntryStatus.PROPOSED}
             refused: dict[int, str] = {}
             problems = []
@@ -244,16 +244,16 @@ class WorkflowMutation:
                 else:
                     entry.status = EntryStatus.ACTIVE
             active = [e for e in by_id.values() if e.status is EntryStatus.ACTIVE]
-            facts = await ctx.read(
+            facts = await ctx.db(
                 facts_db.facts_of, [(plan, active)], rule_sets=ctx.rule_sets, today=ctx.today
             )
-            await ctx.read(rollups.add, facts, at=ctx.now)
+            await ctx.db(rollups.add, facts, at=ctx.now)
             if plan.base_plan_id is not None:
-                base = await ctx.read(plans_db.supersede, plan_id=plan.base_plan_id)
+                base = await ctx.db(plans_db.supersede, plan_id=plan.base_plan_id)
                 if base is not None:
                     # Its status changes too: the feed and its history must say so.
                     await record(ctx, base, "SUPERSEDE", from_status=PlanStatus.APPROVED)
-                await ctx.read(rollups.remove, plan_id=plan.base_plan_id, at=ctx.now)
+                await ctx.db(rollups.remove, plan_id=plan.base_plan_id, at=ctx.now)
             plan.decided_at, plan.decision_number = ctx.now, input.decision_number.strip()
             plan.decision_date = input.decision_date
             return None
@@ -294,8 +294,8 @@ class WorkflowMutation:
         ctx = info.context
 
         async def unlock(plan: PlanRow) -> None:
-            await ctx.read(rollups.remove, plan_id=plan.id, at=ctx.now)
-            for entry in (await ctx.read(plans_db.entries_of, [plan.id]))[plan.id]:
+            await ctx.db(rollups.remove, plan_id=plan.id, at=ctx.now)
+            for entry in (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]:
                 if entry.status in (EntryStatus.ACTIVE, EntryStatus.NOT_APPROVED):
                     entry.status, entry.result_reason = EntryStatus.PROPOSED, None
             plan.decided_at = plan.decision_number = plan.decision_date = None

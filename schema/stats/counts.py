@@ -57,24 +57,24 @@ class Counts:
         """(group values, entries, sum of ages in months) per group."""
         if self.facts is None:
             cells = stats_db.Cells(self.unit.id, self.cycle_id, self.filters)
-            return await ctx.read(stats_db.entry_cells, scope=cells, group_by=group_by)
-        return await ctx.read(fact_stats.entry_cells, scope=self._facts(), group_by=group_by)
+            return await ctx.db(stats_db.entry_cells, scope=cells, group_by=group_by)
+        return await ctx.db(fact_stats.entry_cells, scope=self._facts(), group_by=group_by)
 
     async def persons(self, ctx: Context, group_by: Sequence[str]) -> list[Cell]:
         """(group values, distinct persons, sum of their ages in months) per group."""
         if self.facts is None:
             cells = stats_db.Cells(self.unit.id, self.cycle_id, self.filters)
-            return await ctx.read(stats_db.person_cells, scope=cells, group_by=group_by)
-        return await ctx.read(fact_stats.person_cells, scope=self._facts(), group_by=group_by)
+            return await ctx.db(stats_db.person_cells, scope=cells, group_by=group_by)
+        return await ctx.db(fact_stats.person_cells, scope=self._facts(), group_by=group_by)
 
     async def titles(self, ctx: Context) -> list[tuple[int, int, int]]:
         """(planning units, position, entries): how many planning units of the subtree have
         exactly ``entries`` entries for the position."""
         if self.facts is None:
-            return await ctx.read(
+            return await ctx.db(
                 stats_db.title_histogram, unit_id=self.unit.id, cycle_id=self.cycle_id
             )
-        return await ctx.read(fact_stats.title_histogram, scope=self._facts())
+        return await ctx.db(fact_stats.title_histogram, scope=self._facts())
 
     def _facts(self) -> fact_stats.FactCells:
         assert self.facts is not None
@@ -92,7 +92,7 @@ async def subtree_and_cycle(
     if unit is None:
         raise ClientError("INVALID_ID", id=unit_id, expected="Unit")
     ctx.authorize("read", "statistics", unit.path)
-    found = await ctx.read(plans_db.cycle_by_code, code=cycle)
+    found = await ctx.db(plans_db.cycle_by_code, code=cycle)
     if found is None:
         raise ClientError("BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}")
     return unit, found
@@ -137,11 +137,11 @@ async def counts_for(
 
 
 async def _pending(ctx: Context, unit_path: str, cycle_id: int) -> fact_stats.Pending:
-    plans = await ctx.read(fact_stats.submitted_plans, unit_path=unit_path, cycle_id=cycle_id)
-    entries = await ctx.read(plans_db.entries_of, [plan.id for plan in plans])
+    plans = await ctx.db(fact_stats.submitted_plans, unit_path=unit_path, cycle_id=cycle_id)
+    entries = await ctx.db(plans_db.entries_of, [plan.id for plan in plans])
     # What approval as submitted would make active: every proposed entry not marked for removal.
     kept = [(plan, [e for e in entries[plan.id] if is_live(e.status, e.change)]) for plan in plans]
     return fact_stats.Pending(
-        facts=await ctx.read(facts_db.facts_of, kept, rule_sets=ctx.rule_sets, today=ctx.today),
+        facts=await ctx.db(facts_db.facts_of, kept, rule_sets=ctx.rule_sets, today=ctx.today),
         replaced_plans=[plan.base_plan_id for plan in plans if plan.base_plan_id is not None],
     )

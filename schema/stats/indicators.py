@@ -35,9 +35,9 @@ class IndicatorQuery:
         )
         row, exact = counts.unit, counts.exact
         rules = in_force(ctx.rule_sets, on=ctx.today)
-        province = await ctx.read(plans_db.province_of, unit_path=row.path)
+        province = await ctx.db(plans_db.province_of, unit_path=row.path)
         if province is not None:
-            own = await ctx.read(
+            own = await ctx.db(
                 reference_db.province_targets, province_id=province.id, rule_set=rules.code
             )
             rules = with_province_targets(
@@ -131,7 +131,7 @@ class IndicatorQuery:
 async def _titles(ctx: Context, counts: Counts, rules: RuleSet) -> list[IndicatorValue]:
     """Positions planned below their minimum or above their cap, over the subtree's units."""
     titles = await counts.titles(ctx)
-    positions = await ctx.read(plans_db.positions_by_ids, sorted({p for _, p, _ in titles}))
+    positions = await ctx.db(plans_db.positions_by_ids, sorted({p for _, p, _ in titles}))
     under = over = committees = planned = 0
     per_seat = Fraction(0)
     # Each row stands for `units` planning units holding `entries` entries for the position.

@@ -13,8 +13,9 @@ from db.models import Unit as UnitRow
 from planning.access import InputProblem
 from planning.units import UnitKind
 from planning.workflow import PlanStatus
-from schema.access.admin import actor, row_id
+from schema.audit import actor
 from schema.context import Context
+from schema.node import row_id
 from schema.outcomes import (
     NotAllowed,
     NotFound,
@@ -110,23 +111,23 @@ class ProgressQuery:
         ctx = info.context
         row, found = await subtree_and_cycle(ctx, input.unit, input.cycle)
         day = tree_date(row, None, ctx.today)
-        children = await ctx.read(
+        children = await ctx.db(
             units_db.page,
             where=units_db.UnitFilter(at=day, parent_id=row.id),
             after=None,
             limit=10_000,
         )
         # A constant number of statements whatever the number of children (a test counts them).
-        counts = await ctx.read(
+        counts = await ctx.db(
             progress_db.status_per_child, unit_path=row.path, cycle_id=found.id, today=ctx.today
         )
-        own = await ctx.read(progress_db.plans_of_children, unit_id=row.id, cycle_id=found.id)
+        own = await ctx.db(progress_db.plans_of_children, unit_id=row.id, cycle_id=found.id)
         per_child: dict[int, dict[str, int]] = defaultdict(dict)
         late: dict[int, int] = defaultdict(int)
         for child_id, status, n, overdue in counts:
             per_child[child_id][status] = n
             late[child_id] += overdue
-        deadlines = await ctx.read(progress_db.deadlines, unit_path=row.path, cycle_id=found.id)
+        deadlines = await ctx.db(progress_db.deadlines, unit_path=row.path, cycle_id=found.id)
         rows = []
         for child in children:
             deadline = deadlines.get(child.kind.value)
@@ -175,13 +176,13 @@ class DeadlineMutation:
             return not_found(ctx, input.province)
         if not ctx.allows("manage", "reference", province.path):
             return not_allowed(ctx, "manage", "reference")
-        cycle = await ctx.read(plans_db.cycle_by_code, code=input.cycle)
+        cycle = await ctx.db(plans_db.cycle_by_code, code=input.cycle)
         if cycle is None:
             return validation_failed(
                 ctx,
                 [InputProblem("UNKNOWN_CYCLE", "cycle", "không có nhiệm kỳ này", "no such cycle")],
             )
-        await ctx.read(
+        await ctx.db(
             progress_db.set_deadline,
             province_id=province.id,
             cycle_id=cycle.id,

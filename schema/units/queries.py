@@ -57,7 +57,7 @@ class UnitQuery:
         if id is not None:
             row = await ctx.loaders.unit.load(row_id_of(id, "Unit"))
         else:
-            row = await ctx.read(units_db.by_code, code=code or "", at=at or ctx.today)
+            row = await ctx.db(units_db.by_code, code=code or "", at=at or ctx.today)
         return Unit.from_row(row, at=tree_date(row, at, ctx.today)) if row else None
 
     @strawberry.field(
@@ -85,8 +85,8 @@ class UnitQuery:
         parent_id = row_id_of(parent, "Unit") if parent is not None else None
         where = units_db.UnitFilter(at=day, kind=kind, parent_id=parent_id, words=words)
         return UnitConnection(
-            fetch=lambda: ctx.read(units_db.page, where=where, after=position, limit=limit + 1),
-            count_total=lambda: ctx.read(units_db.count, where=where),
+            fetch=lambda: ctx.db(units_db.page, where=where, after=position, limit=limit + 1),
+            count_total=lambda: ctx.db(units_db.count, where=where),
             limit=limit,
             at=day,
             had_previous=position is not None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -19,7 +18,7 @@ from api.graphql import Clock, GraphQLView, vietnam_now
 from api.middleware import BodyLimit, RequestScope
 from api.responses import language_of, rejection
 from api.settings import Settings
-from db import migrate
+from db import Session, SessionFactory, migrate
 from db.access_cache import PrincipalCache
 from schema.access.services import AccessServices
 from schema.errors import ClientError
@@ -46,7 +45,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     """The database answers and its schema is at the revision this code expects."""
-    session: AsyncSession = request.state.session
+    session: Session = request.state.session
     expected = migrate.head()
     try:
         revision = await migrate.current(session)
@@ -71,7 +70,7 @@ async def readyz(request: Request) -> JSONResponse:
 def create_app(
     *,
     settings: Settings,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    sessionmaker: SessionFactory,
     access: AccessServices,
     principals: PrincipalCache,
     lifespan: Lifespan | None = None,

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from api.responses import RequestRejected
 from api.settings import Settings
-from db import access as access_db
+from db import Session, access as access_db
 from db.access_cache import PrincipalCache
 from planning.access import LockoutRules, PasswordRules, Principal
 from policies import Policy
@@ -45,7 +43,7 @@ def _invalid_token() -> RequestRejected:
 async def authenticate(
     authorization: str | None,
     *,
-    session: AsyncSession,
+    session: Session,
     access: AccessServices,
     cache: PrincipalCache,
     now: datetime,

@@ -15,8 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 import db
 from api import operator, reference_data, unit_lists
 from api.auth import build_access
@@ -24,7 +22,7 @@ from api.demo_plans import load_demo_plans
 from api.graphql import vietnam_now
 from api.progress import ProgressBar
 from api.settings import Settings
-from db import embedded, migrate
+from db import Session, embedded, migrate
 from db.reference import load_reference
 from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
 from planning.access import Role
@@ -115,7 +113,7 @@ def import_dataset(url: str, source: str, valid_from: date | None, valid_to: dat
     return 0
 
 
-async def _in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+async def _in_session(url: str, work: Callable[[Session], Awaitable[T]]) -> T:
     """Run ``work`` in one session and commit it."""
     engine = db.create_engine(url, pool_size=1)
     try:

@@ -9,11 +9,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from api import reference_data
 from db import (
+    Session,
     facts as facts_db,
     persons as persons_db,
     plans as plans_db,
@@ -109,9 +107,9 @@ STEP_ACTION = {
 }
 
 
-async def load_demo_plans(session: AsyncSession, access: AccessServices, *, now: datetime) -> int:
+async def load_demo_plans(session: Session, access: AccessServices, *, now: datetime) -> int:
     """Create the demo plans once; return how many plans were created."""
-    if await session.scalar(select(func.count()).select_from(Plan)):
+    if await plans_db.any_plan(session):
         return 0
     rng = random.Random(2026)
     cycle = await plans_db.cycle_by_code(session, code="2030-2035")
@@ -152,7 +150,7 @@ async def load_demo_plans(session: AsyncSession, access: AccessServices, *, now:
 
 
 async def _plan(
-    session: AsyncSession,
+    session: Session,
     rng: random.Random,
     commune: Unit,
     province: Unit,
@@ -208,7 +206,7 @@ async def _plan(
 
 
 async def _advance(
-    session: AsyncSession, plan: Plan, status: PlanStatus, now: datetime, holidays: frozenset[date]
+    session: Session, plan: Plan, status: PlanStatus, now: datetime, holidays: frozenset[date]
 ) -> None:
     """Walk the plan to ``status`` along the workflow, recording each step in its history."""
     if status is PlanStatus.DRAFT:

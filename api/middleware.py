@@ -6,11 +6,11 @@ import asyncio
 import re
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.responses import language_of, rejection
+from db import SessionFactory
 from schema.errors import ClientError
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -64,14 +64,12 @@ class BodyLimit:
 
 
 class RequestScope:
-    """Give each HTTP request an id (echoed back) and an AsyncSession closed after it.
+    """Give each HTTP request an id (echoed back) and a session closed after it.
 
     Closing rolls back whatever was not committed: a mutation commits explicitly, once.
     """
 
-    def __init__(
-        self, app: ASGIApp, sessionmaker: async_sessionmaker[AsyncSession], concurrency: int
-    ) -> None:
+    def __init__(self, app: ASGIApp, sessionmaker: SessionFactory, concurrency: int) -> None:
         self.app = app
         self.sessionmaker = sessionmaker
         # At most as many requests in flight as the pool has connections, admitted first come

@@ -6,9 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from db import access as access_db, audit, units as units_db
+from db import Session, access as access_db, audit, units as units_db
 from planning.access import InputProblem, Role, account_problems
 from schema.access.services import AccessServices
 
@@ -22,7 +20,7 @@ class AccountRefused(Exception):
 
 
 async def create_user(
-    session: AsyncSession,
+    session: Session,
     access: AccessServices,
     *,
     username: str,
@@ -125,7 +123,7 @@ def demo_logins() -> list[DemoLogin]:
     return logins
 
 
-async def load_demo_logins(session: AsyncSession, access: AccessServices, *, now: datetime) -> int:
+async def load_demo_logins(session: Session, access: AccessServices, *, now: datetime) -> int:
     """Create the demo logins that do not exist yet; return how many were created."""
     created = 0
     for login in demo_logins():

@@ -9,6 +9,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine as _create_async_engine,
 )
 
+# The types the other layers name: they never import sqlalchemy themselves (import-linter).
+Session = AsyncSession
+SessionFactory = async_sessionmaker[AsyncSession]
+Engine = AsyncEngine
+
 
 def async_url(url: str) -> str:
     """Return ``url`` with the asyncpg driver, whatever driver (or none) it named."""

@@ -94,6 +94,11 @@ async def for_update(session: AsyncSession, *, plan_id: int) -> Plan | None:
     return await session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
 
 
+async def any_plan(session: AsyncSession) -> bool:
+    """Whether any plan exists (the demo loads its plans only into an empty database)."""
+    return bool(await session.scalar(select(Plan.id).limit(1)))
+
+
 async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Plan]:
     rows = await session.scalars(select(Plan).where(Plan.id.in_(ids)))
     return {row.id: row for row in rows}

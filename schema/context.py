@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from db import Session
 from planning.access import Principal, Reach
 from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
@@ -24,7 +23,7 @@ T = TypeVar("T")
 class Context:
     """What one request knows: its session, its clock reading, its language."""
 
-    session: AsyncSession
+    session: Session
     now: datetime  # the one clock reading of the request, in Vietnam's time zone
     access: AccessServices
     principal: Principal | None = None  # None: nobody logged in
@@ -60,7 +59,7 @@ class Context:
 
     async def db(
         self,
-        query: Callable[Concatenate[AsyncSession, P], Awaitable[T]],
+        query: Callable[Concatenate[Session, P], Awaitable[T]],
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:

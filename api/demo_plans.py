@@ -12,17 +12,20 @@ from datetime import date, datetime, timedelta
 from api import reference_data
 from db import (
     Session,
-    facts as facts_db,
     persons as persons_db,
     plans as plans_db,
-    rollups,
+    reports as reports_db,
     units as units_db,
+    workflow as workflow_db,
 )
 from db.models import Unit
 from db.plan_models import Plan, Position
-from planning.calendar import add_working_days
+from planning import workflow
+from planning.cycles import PlanKind
+from planning.decisions import ApprovalDecision, Decision, Refusal
+from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus
+from planning.rulesets import CandidateTier
 from planning.units import UnitKind
-from planning.workflow import EntryStatus, PlanAction, PlanStatus
 from schema.access.services import AccessServices
 
 SURNAMES = [
@@ -95,15 +98,29 @@ STATES = (
     PlanStatus.APPROVED,
     PlanStatus.REJECTED,
 )
-ORDER = (PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
-# The action that leads to each status, as the workflow records it.
-STEP_ACTION = {
-    PlanStatus.SUBMITTED: PlanAction.SUBMIT,
-    PlanStatus.UNDER_APPRAISAL: PlanAction.RECEIVE,
-    PlanStatus.RETURNED: PlanAction.RETURN,
-    PlanStatus.APPRAISED: PlanAction.APPRAISE,
-    PlanStatus.APPROVED: PlanAction.APPROVE,
-    PlanStatus.REJECTED: PlanAction.REJECT,
+# A T2 source needs 120 months of service left at the 2030 reference month (E4): a woman born
+# in 1982 retires in 2042. Older people are planned as T1, so that every demo plan that reached
+# submission passed its validation, as a client's would have.
+T2_BORN_FROM = 1982
+# The actions that lead a new plan to each demo status.
+PATHS: dict[PlanStatus, tuple[PlanAction, ...]] = {
+    PlanStatus.DRAFT: (),
+    PlanStatus.SUBMITTED: (PlanAction.SUBMIT,),
+    PlanStatus.UNDER_APPRAISAL: (PlanAction.SUBMIT, PlanAction.RECEIVE),
+    PlanStatus.RETURNED: (PlanAction.SUBMIT, PlanAction.RECEIVE, PlanAction.RETURN),
+    PlanStatus.APPRAISED: (PlanAction.SUBMIT, PlanAction.RECEIVE, PlanAction.APPRAISE),
+    PlanStatus.APPROVED: (
+        PlanAction.SUBMIT,
+        PlanAction.RECEIVE,
+        PlanAction.APPRAISE,
+        PlanAction.APPROVE,
+    ),
+    PlanStatus.REJECTED: (
+        PlanAction.SUBMIT,
+        PlanAction.RECEIVE,
+        PlanAction.APPRAISE,
+        PlanAction.REJECT,
+    ),
 }
 
 
@@ -134,17 +151,9 @@ async def load_demo_plans(session: Session, access: AccessServices, *, now: date
             limit=COMMUNES_PER_PROVINCE,
         )
         for index, commune in enumerate(communes):
-            plan = await _plan(
+            await _plan(
                 session, rng, commune, province, cycle.id, positions, STATES[index], now, holidays
             )
-            if plan.status is PlanStatus.APPROVED:
-                # Approved data is what statistics count: the same facts an approval records.
-                entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
-                assert plan.decided_at is not None
-                facts = await facts_db.facts_of(
-                    session, [(plan, entries)], rule_sets=reference_data.rule_sets(), today=today
-                )
-                await rollups.add(session, facts, at=plan.decided_at)
             created += 1
     return created
 
@@ -166,12 +175,20 @@ async def _plan(
         planning_unit_id=commune.id,
         approving_unit_id=province.id,
         cycle_id=cycle_id,
-        kind="NEXT_TERM",
+        kind=PlanKind.NEXT_TERM,
         managed_by=UnitKind.PROVINCE,
         rule_set="QD377_2025",
         created_at=started,
     )
-    await plans_db.add_event(session, plan_id=plan.id, at=started, action="CREATE")
+    await workflow_db.record(
+        session,
+        plan,
+        "CREATE",
+        actor_user_id=None,
+        now=started,
+        after={"rule_set": plan.rule_set, "kind": plan.kind},
+        bump=False,
+    )
     for number, position in enumerate(rng.sample(positions, 4)):
         sex = rng.choice(("MALE", "FEMALE"))
         person = await persons_db.add(
@@ -180,7 +197,9 @@ async def _plan(
             national_id=str(990_000_000_000 + plan.id * 10 + number),
             full_name=f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[sex])} {rng.choice(GIVEN[sex])}",
             sex=sex,
-            birth_year=rng.randint(1976, 1992),
+            # Born 1977 or later: a woman still has the 60 months a T1 source needs at the
+            # 03/2031 reference month of state posts (E4).
+            birth_year=max(1977, rng.randint(1976, 1992)),
             birth_month=rng.randint(1, 12),
             unit_id=commune.id,
             education=rng.choice(EDUCATION),
@@ -191,14 +210,17 @@ async def _plan(
             political_standard_ok=True,
         )
         votes = rng.randint(7, 11)
+        tier = CandidateTier(rng.choice(("T1", "T1", "T2")))
+        if tier is CandidateTier.T2 and person.birth_year < T2_BORN_FROM:
+            tier = CandidateTier.T1
         await plans_db.add_entry(
             session,
             plan_id=plan.id,
             person_id=person.id,
             position_id=position.id,
-            tier=rng.choice(("T1", "T1", "T2")),
-            source="LOCAL",
-            change="ADD",
+            tier=tier,
+            source=EntrySource.LOCAL,
+            change=EntryChange.ADD,
             ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votes_for": votes}],
         )
     await _advance(session, plan, status, now, holidays)
@@ -208,47 +230,47 @@ async def _plan(
 async def _advance(
     session: Session, plan: Plan, status: PlanStatus, now: datetime, holidays: frozenset[date]
 ) -> None:
-    """Walk the plan to ``status`` along the workflow, recording each step in its history."""
-    if status is PlanStatus.DRAFT:
-        return
-    path = {
-        PlanStatus.SUBMITTED: ORDER[:1],
-        PlanStatus.UNDER_APPRAISAL: ORDER[:2],
-        PlanStatus.RETURNED: (*ORDER[:2], PlanStatus.RETURNED),
-        PlanStatus.APPRAISED: ORDER,
-        PlanStatus.APPROVED: (*ORDER, PlanStatus.APPROVED),
-        PlanStatus.REJECTED: (*ORDER, PlanStatus.REJECTED),
-    }[status]
+    """Walk the plan to ``status`` three days a step, through the decisions and writes every
+    client's request goes through (planning.workflow, db.workflow.apply)."""
+    rule_sets = reference_data.rule_sets()
     at = now - timedelta(days=30)
-    for step in path:
+    for action in PATHS[status]:
         at += timedelta(days=3)
-        before, plan.status = plan.status, step
-        plan.version += 1
-        if step is PlanStatus.SUBMITTED:
-            plan.submitted_at = at
-        if step is PlanStatus.UNDER_APPRAISAL:
-            plan.received_at = at
-            days = reference_data.rule_sets()[plan.rule_set].approval_working_days
-            plan.due_on = add_working_days(at.date(), days, holidays=holidays)
-        if step is PlanStatus.APPRAISED:
-            plan.appraisal_report = "Hồ sơ đầy đủ, đúng quy trình."
-        if step in (PlanStatus.APPROVED, PlanStatus.REJECTED):
-            plan.decided_at = at
-        reason = {
-            PlanStatus.RETURNED: "Thiếu biên bản kiểm phiếu",
-            PlanStatus.REJECTED: "Cơ cấu chưa hợp lý",
-        }.get(step)
-        await plans_db.add_event(
-            session,
-            plan_id=plan.id,
-            at=at,
-            action=STEP_ACTION[step].value,
-            from_status=before,
-            to_status=step,
-            reason=reason,
+        state = workflow_db.state_of(plan)
+        decided: Decision | Refusal
+        if action is PlanAction.SUBMIT:
+            report = await reports_db.report_of(session, plan, rule_sets=rule_sets, today=at.date())
+            decided = workflow.submit(state, version=plan.version, report=report, now=at)
+        elif action is PlanAction.RECEIVE:
+            days = rule_sets[plan.rule_set].approval_working_days
+            decided = workflow.receive(
+                state, version=plan.version, working_days=days, holidays=holidays, now=at
+            )
+        elif action is PlanAction.RETURN:
+            decided = workflow.return_to_unit(
+                state, version=plan.version, reason="Thiếu biên bản kiểm phiếu"
+            )
+        elif action is PlanAction.APPRAISE:
+            decided = workflow.appraise(
+                state, version=plan.version, report="Hồ sơ đầy đủ, đúng quy trình."
+            )
+        elif action is PlanAction.APPROVE:
+            entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
+            decided = workflow.approve(
+                state,
+                [workflow_db.entry_state(e) for e in entries],
+                version=plan.version,
+                results=[],
+                decision=ApprovalDecision(number=f"{plan.id}-QĐ/TU", day=at.date()),
+                now=at,
+            )
+        else:
+            decided = workflow.reject(
+                state, version=plan.version, reason="Cơ cấu chưa hợp lý", now=at
+            )
+        if not isinstance(decided, Decision):
+            raise RuntimeError(f"demo plan {plan.id}: {action} refused: {decided}")
+        await workflow_db.apply(
+            session, plan, decided, actor_user_id=None, now=at, rule_sets=rule_sets
         )
-    if status is PlanStatus.APPROVED:
-        plan.decision_number, plan.decision_date = f"{plan.id}-QĐ/TU", at.date()
-        for entry in (await plans_db.entries_of(session, [plan.id]))[plan.id]:
-            entry.status = EntryStatus.ACTIVE
     await session.flush()

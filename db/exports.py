@@ -15,8 +15,8 @@ from db.models import Unit
 from db.plan_models import Cycle, Person, Plan, PlanEntry, Position
 from db.reach import within
 from planning.access import Reach
+from planning.lifecycle import EntryStatus, PlanStatus
 from planning.units import UnitKind
-from planning.workflow import EntryStatus, PlanStatus
 
 BATCH_SIZE = 1000
 

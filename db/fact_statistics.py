@@ -23,7 +23,7 @@ from db.models import Unit
 from db.plan_models import Plan
 from db.statistics import DIMENSIONS, filter_clauses
 from planning.facts import Fact
-from planning.workflow import PENDING_PLAN_STATUSES
+from planning.lifecycle import PENDING_PLAN_STATUSES
 
 _FACT_TYPES = (
     "entry_id bigint, plan_id bigint, person_id bigint, unit_id bigint, unit_kind unit_kind, "

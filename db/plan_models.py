@@ -21,8 +21,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
+from planning.lifecycle import EntryStatus, PlanStatus
 from planning.units import UnitKind
-from planning.workflow import EntryStatus, PlanStatus
 
 Timestamp = DateTime(timezone=True)
 UnitKindColumn = SqlEnum(

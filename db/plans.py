@@ -22,17 +22,15 @@ from db.plan_models import (
 from db.reach import within
 from db.units import valid_at
 from planning.access import Reach
-from planning.units import UnitKind
-from planning.workflow import EntryStatus, PlanStatus
-
-LIVE = (
-    PlanStatus.DRAFT,
-    PlanStatus.SUBMITTED,
-    PlanStatus.UNDER_APPRAISAL,
-    PlanStatus.RETURNED,
-    PlanStatus.APPRAISED,
-    PlanStatus.APPROVED,
+from planning.cycles import PlanKind
+from planning.lifecycle import (
+    LIVE_PLAN_STATUSES,
+    PLACE_HOLDING_STATUSES,
+    EntryChange,
+    EntryStatus,
+    PlanStatus,
 )
+from planning.units import UnitKind
 
 
 async def approving_unit(
@@ -137,9 +135,10 @@ async def planned_elsewhere(
             PlanEntry.person_id.in_(person_ids),
             Plan.id != except_plan,
             Plan.managed_by == managed_by,
-            Plan.status.in_(LIVE),
-            PlanEntry.status.in_((EntryStatus.PROPOSED, EntryStatus.ACTIVE)),
-            PlanEntry.change != "REMOVE",
+            Plan.status.in_(LIVE_PLAN_STATUSES),
+            # holds_place(), in SQL
+            PlanEntry.status.in_(PLACE_HOLDING_STATUSES),
+            PlanEntry.change != EntryChange.REMOVE,
             Position.committee_seat.is_(False),
         )
     )
@@ -221,8 +220,8 @@ async def live_next_term_plan(
             Plan.planning_unit_id == unit_id,
             Plan.cycle_id == cycle_id,
             Plan.managed_by == managed_by,
-            Plan.kind == "NEXT_TERM",
-            Plan.status.not_in((PlanStatus.SUPERSEDED, PlanStatus.WITHDRAWN, PlanStatus.REJECTED)),
+            Plan.kind == PlanKind.NEXT_TERM,
+            Plan.status.in_(LIVE_PLAN_STATUSES),
         )
     )
     return found is not None
@@ -244,7 +243,7 @@ async def carry_over(session: AsyncSession, *, base_plan_id: int, review_plan_id
                 tier=entry.tier,
                 source=entry.source,
                 status=EntryStatus.PROPOSED,
-                change="KEEP",
+                change=EntryChange.KEEP,
                 ballots=entry.ballots,
             )
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.plan_models import Cycle, Holiday, Position, PositionOverride, TargetOverride
+from planning.rulesets import Indicator, RuleSet, with_province_targets
 from planning.units import UnitKind
 
 
@@ -112,6 +114,17 @@ async def province_targets(
         )
     )
     return {row.indicator: (row.at_least, row.young_under) for row in rows}
+
+
+async def as_applied(session: AsyncSession, rules: RuleSet, *, province_id: int | None) -> RuleSet:
+    """The rule set as a province applies it: its own targets replace the shipped ones
+    (DOMAIN.md A.1). Without a province (the national root), the shipped rule set."""
+    if province_id is None:
+        return rules
+    own = await province_targets(session, province_id=province_id, rule_set=rules.code)
+    return with_province_targets(
+        rules, {Indicator(k): (Fraction(str(v)), young) for k, (v, young) in own.items()}
+    )
 
 
 async def set_target(session: AsyncSession, /, **values: Any) -> None:

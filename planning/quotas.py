@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from planning.access import InputProblem
 from planning.rulesets import RuleSet
 
 
@@ -44,3 +46,57 @@ def passes(ballot: Ballot, *, rules: RuleSet) -> bool:
     """Whether a candidate got strictly more than the threshold of the rule set's base."""
     base = ballot.summoned if rules.vote_base.value == "SUMMONED" else ballot.present
     return base > 0 and Fraction(ballot.votes_for, base) > rules.vote_more_than
+
+
+def addition_problems(
+    *,
+    title: str,
+    seats: int,
+    committee_seat: bool,
+    planned: int,
+    held: frozenset[int],
+    rules: RuleSet,
+) -> list[InputProblem]:
+    """Why one more entry may not be written: the position already has ``planned`` people in
+    the plan (Q1 for committee seats, Q2 for titles), or the person would hold the leadership
+    positions ``held`` (the new one included) at this approving level (Q3; committee seats are
+    not counted). Checked under the plan's and the person's locks, so that concurrent additions
+    cannot pass a cap together."""
+    problems = []
+    allowed = bounds(seats=seats, committee_seat=committee_seat, rules=rules)
+    if planned >= allowed.most:
+        problems.append(
+            InputProblem(
+                allowed.rule,
+                "position",
+                f"{title}: đã đủ {allowed.most} người quy hoạch cho {seats} vị trí",
+                f"{title}: {allowed.most} people are already planned for {seats} seats",
+            )
+        )
+    if not committee_seat and len(held) > rules.positions_per_person:
+        problems.append(
+            InputProblem(
+                "Q3",
+                "person",
+                f"người này đã được quy hoạch {len(held) - 1} chức danh cùng cấp phê duyệt, "
+                f"tối đa {rules.positions_per_person}",
+                f"this person is already planned for {len(held) - 1} positions at this "
+                f"approving level; at most {rules.positions_per_person}",
+            )
+        )
+    return problems
+
+
+def ballot_problems(ballots: Sequence[Ballot]) -> list[InputProblem]:
+    """Ballots that cannot be true: more votes than present, more present than summoned, or
+    nobody summoned."""
+    if all(0 <= b.votes_for <= b.present <= b.summoned and b.summoned > 0 for b in ballots):
+        return []
+    return [
+        InputProblem(
+            "BAD_BALLOT",
+            "ballots",
+            "phiếu: 0 ≤ đồng ý ≤ có mặt ≤ triệu tập, và có người được triệu tập",
+            "ballots need 0 ≤ votes for ≤ present ≤ summoned, and someone summoned",
+        )
+    ]

@@ -1,162 +1,249 @@
-"""The plan's state machine (DOMAIN.md §5.1), implemented once, for every caller.
+"""What each transition of a plan decides (DOMAIN.md §5.1), for every caller.
 
-Each action names the permission it needs (resource ``plan``, action as in policy.csv) and the
-unit it is checked on: the planning unit for the submitter's actions, the approving unit for
-appraisal and approval (exact scope there: a province never approves its districts' plans).
+Each transition is one pure function — ``submit``, ``withdraw``, ``receive``, ``return_to_unit``,
+``appraise``, ``approve``, ``reject``, ``reopen`` — from the plan as it stands (plain values) to
+the ``Decision`` that says everything the transition changes, or the ``Refusal`` that stops it.
+``db.workflow.apply`` writes a decision; the GraphQL resolvers, the demo loader and the bench
+seed all go through the same pair.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Sequence, Set
+from dataclasses import replace
+from datetime import date, datetime
 
-
-class PlanStatus(StrEnum):
-    DRAFT = "DRAFT"  # đang xây dựng
-    SUBMITTED = "SUBMITTED"  # đã trình
-    UNDER_APPRAISAL = "UNDER_APPRAISAL"  # đang thẩm định (dossier received, SLA running)
-    RETURNED = "RETURNED"  # trả lại, yêu cầu bổ sung
-    APPRAISED = "APPRAISED"  # đã thẩm định
-    APPROVED = "APPROVED"  # đã phê duyệt (possibly in part)
-    REJECTED = "REJECTED"  # không phê duyệt
-    WITHDRAWN = "WITHDRAWN"  # rút lại by the submitter before a decision
-    SUPERSEDED = "SUPERSEDED"  # replaced by a later approved review
-
-
-class EntryStatus(StrEnum):
-    """The state of one entry (DOMAIN.md §5.2)."""
-
-    PROPOSED = "PROPOSED"  # in a plan not yet decided
-    ACTIVE = "ACTIVE"  # approved and in force: counts toward quotas and indicators
-    NOT_APPROVED = "NOT_APPROVED"  # struck by the approval decision
-    REMOVED = "REMOVED"  # đưa ra khỏi quy hoạch (by a review, with a reason)
-    FULFILLED = "FULFILLED"  # appointed or elected to the planned position
-    EXPIRED = "EXPIRED"  # the cycle ended without use
-
-
-class EntryChange(StrEnum):
-    """What an entry does to the approved set it is decided against (an annual review's rows)."""
-
-    ADD = "ADD"  # bổ sung: a new entry
-    KEEP = "KEEP"  # carried over from the approved plan under review
-    REMOVE = "REMOVE"  # đưa ra: a carried-over entry to take out when the review is approved
-
-
-class EntrySource(StrEnum):
-    """Where the planned person comes from (nguồn)."""
-
-    LOCAL = "LOCAL"  # nguồn tại chỗ
-    EXTERNAL = "EXTERNAL"  # nguồn từ nơi khác
-
-
-# Plans that hold their unit's place for a cycle and approving body (one at a time).
-LIVE_PLAN_STATUSES = frozenset(
-    {
-        PlanStatus.DRAFT,
-        PlanStatus.SUBMITTED,
-        PlanStatus.UNDER_APPRAISAL,
-        PlanStatus.RETURNED,
-        PlanStatus.APPRAISED,
-        PlanStatus.APPROVED,
-    }
+from planning.access import InputProblem
+from planning.calendar import add_working_days
+from planning.decisions import (
+    ApprovalDecision,
+    Counting,
+    Decision,
+    Dossier,
+    EntryOutcome,
+    EntryRemoval,
+    EntryResult,
+    EntryState,
+    NotPossible,
+    PlanState,
+    Problems,
+    Refusal,
+    StaleVersion,
+    UnknownEntry,
 )
-# Plans submitted and not yet decided: what "counting the submitted plans" adds.
-PENDING_PLAN_STATUSES = frozenset(
-    {PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED}
+from planning.lifecycle import (
+    EntryChange,
+    EntryStatus,
+    InvalidTransition,
+    PlanAction,
+    PlanStatus,
+    ReasonRequired,
+    next_status,
 )
+from planning.validation import Report
+
+REASON_REQUIRED = InputProblem("REASON_REQUIRED", "reason", "cần nêu lý do", "a reason is required")
 
 
-def is_live(status: EntryStatus, change: EntryChange | str) -> bool:
-    """Whether an entry of an undecided plan would be in force if the plan were approved as it
-    stands: proposed, and not marked for removal from the approved set."""
-    return status is EntryStatus.PROPOSED and change != EntryChange.REMOVE
+def movable(
+    plan: PlanState, action: PlanAction, *, version: int, reason: str | None = None
+) -> PlanStatus | Refusal:
+    """The status ``action`` leads to from the plan the client saw at ``version``."""
+    if version != plan.version:
+        return StaleVersion(plan.version)
+    try:
+        return next_status(plan.status, action, reason=reason)
+    except InvalidTransition:
+        return NotPossible(action, plan.status)
+    except ReasonRequired:
+        return Problems((REASON_REQUIRED,))
 
 
-class PlanAction(StrEnum):
-    EDIT = "EDIT"
-    SUBMIT = "SUBMIT"
-    WITHDRAW = "WITHDRAW"
-    RECEIVE = "RECEIVE"
-    RETURN = "RETURN"
-    APPRAISE = "APPRAISE"
-    APPROVE = "APPROVE"
-    REJECT = "REJECT"
-    REOPEN = "REOPEN"
+def submit(plan: PlanState, *, version: int, report: Report, now: datetime) -> Decision | Refusal:
+    """Trình: send the plan to its approving unit; refused while the validation report, as of
+    now, has HARD errors (DOMAIN.md A.7)."""
+    to = movable(plan, PlanAction.SUBMIT, version=version)
+    if not isinstance(to, PlanStatus):
+        return to
+    if report.blocks_submission:
+        return Problems(tuple(InputProblem(f.rule, "entries", f.vi, f.en) for f in report.errors))
+    return Decision(PlanAction.SUBMIT, plan.status, to, replace(plan.dossier, submitted_at=now))
 
 
-class Side(StrEnum):
-    PLANNING_UNIT = "PLANNING_UNIT"
-    APPROVING_UNIT = "APPROVING_UNIT"
+def withdraw(plan: PlanState, *, version: int, reason: str | None) -> Decision | Refusal:
+    """Rút lại: the submitter takes the plan back to draft; the approval clock stops."""
+    to = movable(plan, PlanAction.WITHDRAW, version=version, reason=reason)
+    if not isinstance(to, PlanStatus):
+        return to
+    return Decision(
+        PlanAction.WITHDRAW, plan.status, to, plan.dossier.clock_stopped(), reason=_text(reason)
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    permission: str  # the action of resource `plan` in policy.csv
-    side: Side
-    allowed_from: frozenset[PlanStatus]
-    to: PlanStatus | None  # None: the status does not change (edits)
-    needs_reason: bool = False
+def receive(
+    plan: PlanState,
+    *,
+    version: int,
+    working_days: int,
+    holidays: Set[date],
+    now: datetime,
+) -> Decision | Refusal:
+    """Tiếp nhận: a complete dossier is received; the decision is due ``working_days`` working
+    days later (30 under QĐ 377, DOMAIN.md §5.4), weekends and holidays not counted."""
+    to = movable(plan, PlanAction.RECEIVE, version=version)
+    if not isinstance(to, PlanStatus):
+        return to
+    due = add_working_days(now.date(), working_days, holidays=holidays)
+    return Decision(
+        PlanAction.RECEIVE,
+        plan.status,
+        to,
+        replace(plan.dossier, received_at=now, due_on=due),
+    )
 
 
-S = PlanStatus
-STEPS: dict[PlanAction, Step] = {
-    PlanAction.EDIT: Step("draft", Side.PLANNING_UNIT, frozenset({S.DRAFT, S.RETURNED}), None),
-    PlanAction.SUBMIT: Step(
-        "submit", Side.PLANNING_UNIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED
-    ),
-    PlanAction.WITHDRAW: Step(
-        "withdraw", Side.PLANNING_UNIT, frozenset({S.SUBMITTED, S.UNDER_APPRAISAL}), S.DRAFT
-    ),
-    PlanAction.RECEIVE: Step(
-        "receive", Side.APPROVING_UNIT, frozenset({S.SUBMITTED}), S.UNDER_APPRAISAL
-    ),
-    PlanAction.RETURN: Step(
-        "return",
-        Side.APPROVING_UNIT,
-        frozenset({S.SUBMITTED, S.UNDER_APPRAISAL}),
-        S.RETURNED,
-        needs_reason=True,
-    ),
-    PlanAction.APPRAISE: Step(
-        "appraise", Side.APPROVING_UNIT, frozenset({S.UNDER_APPRAISAL}), S.APPRAISED
-    ),
-    PlanAction.APPROVE: Step("approve", Side.APPROVING_UNIT, frozenset({S.APPRAISED}), S.APPROVED),
-    PlanAction.REJECT: Step(
-        "reject", Side.APPROVING_UNIT, frozenset({S.APPRAISED}), S.REJECTED, needs_reason=True
-    ),
-    PlanAction.REOPEN: Step(
-        "reopen", Side.APPROVING_UNIT, frozenset({S.APPROVED}), S.DRAFT, needs_reason=True
-    ),
-}
+def return_to_unit(plan: PlanState, *, version: int, reason: str | None) -> Decision | Refusal:
+    """Trả lại, yêu cầu bổ sung: back to the planning unit with the reason; the clock stops."""
+    to = movable(plan, PlanAction.RETURN, version=version, reason=reason)
+    if not isinstance(to, PlanStatus):
+        return to
+    return Decision(
+        PlanAction.RETURN, plan.status, to, plan.dossier.clock_stopped(), reason=_text(reason)
+    )
 
 
-class InvalidTransition(Exception):
-    """The action is not possible from the plan's current status."""
-
-    def __init__(self, action: PlanAction, status: PlanStatus) -> None:
-        super().__init__(f"{action} is not possible on a {status} plan")
-        self.action = action
-        self.status = status
-
-
-class ReasonRequired(Exception):
-    """The action must say why (return, reject, reopen)."""
-
-
-def next_status(status: PlanStatus, action: PlanAction, *, reason: str | None = None) -> PlanStatus:
-    """The status a plan takes after ``action``.
-
-    :raises InvalidTransition: when the plan's status does not allow the action
-    :raises ReasonRequired: when the action needs a reason and none was given
-    """
-    step = STEPS[action]
-    if status not in step.allowed_from:
-        raise InvalidTransition(action, status)
-    if step.needs_reason and not (reason and reason.strip()):
-        raise ReasonRequired(action)
-    return step.to or status
+def appraise(plan: PlanState, *, version: int, report: str) -> Decision | Refusal:
+    """Thẩm định: the organization committee's report is recorded; it must say something."""
+    to = movable(plan, PlanAction.APPRAISE, version=version)
+    if not isinstance(to, PlanStatus):
+        return to
+    if not report.strip():
+        return Problems(
+            (
+                InputProblem(
+                    "REPORT_REQUIRED", "report", "cần báo cáo thẩm định", "the report is empty"
+                ),
+            )
+        )
+    dossier = replace(plan.dossier, appraisal_report=report.strip())
+    return Decision(PlanAction.APPRAISE, plan.status, to, dossier)
 
 
-def possible(status: PlanStatus) -> frozenset[PlanAction]:
-    """The actions the status allows (whoever may take them)."""
-    return frozenset(action for action, step in STEPS.items() if status in step.allowed_from)
+def approve(
+    plan: PlanState,
+    entries: Sequence[EntryState],
+    *,
+    version: int,
+    results: Sequence[EntryResult],
+    decision: ApprovalDecision,
+    now: datetime,
+) -> Decision | Refusal:
+    """Phê duyệt, possibly in part (DOMAIN.md A.4): of the proposed entries, those marked for
+    removal by a review are REMOVED, those refused are NOT_APPROVED with the reason, the others
+    become ACTIVE and start counting; the approved plan a review was built on is SUPERSEDED."""
+    to = movable(plan, PlanAction.APPROVE, version=version)
+    if not isinstance(to, PlanStatus):
+        return to
+    proposed = {e.id: e for e in entries if e.status is EntryStatus.PROPOSED}
+    refused: dict[int, str] = {}
+    problems = []
+    for result in results:
+        if result.entry_id not in proposed:
+            return UnknownEntry(result.entry_id)
+        if not result.approved:
+            if not _text(result.reason):
+                problems.append(
+                    InputProblem(
+                        "REASON_REQUIRED",
+                        "results",
+                        "cần nêu lý do không phê duyệt",
+                        "a reason is required for each entry not approved",
+                    )
+                )
+            refused[result.entry_id] = _text(result.reason) or ""
+    if not decision.number.strip():
+        problems.append(
+            InputProblem(
+                "DECISION_REQUIRED",
+                "decisionNumber",
+                "cần số quyết định",
+                "the decision number is empty",
+            )
+        )
+    if problems:
+        return Problems(tuple(problems))
+    outcomes = tuple(
+        EntryOutcome(entry.id, EntryStatus.REMOVED)
+        if entry.change is EntryChange.REMOVE
+        else EntryOutcome(entry.id, EntryStatus.NOT_APPROVED, refused[entry.id])
+        if entry.id in refused
+        else EntryOutcome(entry.id, EntryStatus.ACTIVE)
+        for entry in proposed.values()
+    )
+    dossier = replace(
+        plan.dossier,
+        decided_at=now,
+        decision_number=decision.number.strip(),
+        decision_date=decision.day,
+    )
+    return Decision(
+        PlanAction.APPROVE,
+        plan.status,
+        to,
+        dossier,
+        entries=outcomes,
+        counting=Counting.START,
+        supersedes=plan.base_plan_id,
+    )
+
+
+def reject(
+    plan: PlanState, *, version: int, reason: str | None, now: datetime
+) -> Decision | Refusal:
+    """Không phê duyệt: the whole plan is refused, with the reason."""
+    to = movable(plan, PlanAction.REJECT, version=version, reason=reason)
+    if not isinstance(to, PlanStatus):
+        return to
+    dossier = replace(plan.dossier, decided_at=now)
+    return Decision(PlanAction.REJECT, plan.status, to, dossier, reason=_text(reason))
+
+
+def reopen(
+    plan: PlanState, entries: Sequence[EntryState], *, version: int, reason: str | None
+) -> Decision | Refusal:
+    """Mở lại: an approved plan goes back to draft for changes, with the reason. Its entries
+    stop counting and are proposals again; the decision and the clock are cleared, so the
+    plan goes through submission, receipt and approval again."""
+    to = movable(plan, PlanAction.REOPEN, version=version, reason=reason)
+    if not isinstance(to, PlanStatus):
+        return to
+    decided = (EntryStatus.ACTIVE, EntryStatus.NOT_APPROVED)
+    outcomes = tuple(
+        EntryOutcome(entry.id, EntryStatus.PROPOSED) for entry in entries if entry.status in decided
+    )
+    dossier = Dossier(appraisal_report=plan.dossier.appraisal_report)
+    return Decision(
+        PlanAction.REOPEN,
+        plan.status,
+        to,
+        dossier,
+        reason=_text(reason),
+        entries=outcomes,
+        counting=Counting.STOP,
+    )
+
+
+def remove_entry(entry: EntryState, *, reason: str) -> EntryRemoval | Problems:
+    """Đưa ra khỏi quy hoạch. An entry carried over from the approved plan is marked REMOVE and
+    leaves the approved set when the review is approved; an entry the draft added is simply
+    withdrawn (REMOVED, kept in the history)."""
+    if not reason.strip():
+        return Problems((REASON_REQUIRED,))
+    if entry.change is EntryChange.KEEP:
+        return EntryRemoval(EntryChange.REMOVE, entry.status, reason.strip())
+    return EntryRemoval(entry.change, EntryStatus.REMOVED, reason.strip())
+
+
+def _text(value: str | None) -> str | None:
+    """A free-text field as recorded: stripped, and None when nothing is left."""
+    return value.strip() or None if value else None

@@ -2,52 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
-from db import access as access_db, persons as persons_db, plans as plans_db
+from db import (
+    access as access_db,
+    persons as persons_db,
+    plans as plans_db,
+    workflow as workflow_db,
+)
 from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
+from planning import workflow
 from planning.access import InputProblem
 from planning.cycles import PlanKind
+from planning.decisions import Problems
+from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus, is_live
+from planning.quotas import addition_problems, ballot_problems
 from planning.rulesets import in_force
-from planning.workflow import EntryStatus, PlanAction, PlanStatus
 from schema.context import Context
 from schema.node import row_id, to_global_id
-from schema.outcomes import (
-    IdempotencyKeyReused,
-    InvalidTransition,
-    NotAllowed,
-    NotFound,
-    StaleVersion,
-    ValidationFailed,
-    not_allowed,
-    not_found,
-    validation_failed,
-)
+from schema.outcomes import NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
-from schema.plans.entry_checks import (
+from schema.plans.guard import (
+    PlanPayload,
+    PlanResult,
+    Refusal,
+    authorize,
+    load,
+    record,
+    refused,
+    remember,
+    replay,
+)
+from schema.plans.inputs import (
     AddPlanEntryInput,
+    BallotInput,
     CreatePlanInput,
     RemovePlanEntryInput,
     UpdatePlanEntryInput,
-    ballot_problems,
-    cap_problems,
-    source_problems,
 )
-from schema.plans.guard import PlanPayload, Refusal, check, load, record, remember, replay
 from schema.plans.types import Plan
-
-PlanResult = Annotated[
-    PlanPayload
-    | NotAllowed
-    | NotFound
-    | ValidationFailed
-    | StaleVersion
-    | InvalidTransition
-    | IdempotencyKeyReused,
-    strawberry.union("PlanResult"),
-]
 
 
 @strawberry.type
@@ -172,9 +165,9 @@ class DraftingMutation:
         replayed = await replay(ctx, input.idempotency_key, "addPlanEntry", input)
         if replayed is not None:
             return replayed
-        verdict = await check(ctx, plan, PlanAction.EDIT, version=input.version)
-        if not isinstance(verdict, PlanStatus):
-            return verdict
+        refusal = await editable(ctx, plan, version=input.version)
+        if refusal is not None:
+            return refusal
         person_id, position_id = row_id(input.person, "Person"), row_id(input.position, "Position")
         # Locking the person serialises concurrent plans adding them (Q3 counts across plans).
         person = await ctx.db(persons_db.for_update, person_id=person_id) if person_id else None
@@ -194,7 +187,7 @@ class DraftingMutation:
         }
         if position_id not in allowed:
             return not_found(ctx, input.position)
-        problems = ballot_problems(input.ballots) + source_problems(input.source)
+        problems = _ballot_problems(input.ballots) + _source_problems(input.source)
         if await ctx.db(
             plans_db.entry_exists, plan_id=plan.id, person_id=person.id, position_id=position_id
         ):
@@ -206,7 +199,7 @@ class DraftingMutation:
                     "this person is already planned for this position here",
                 )
             )
-        problems += await cap_problems(ctx, plan, person.id, position_id)
+        problems += await _cap_problems(ctx, plan, person.id, position_id)
         if problems:
             return validation_failed(ctx, problems)
         entry = await ctx.db(
@@ -216,7 +209,7 @@ class DraftingMutation:
             position_id=position_id,
             tier=input.tier.value,
             source=input.source,
-            change="ADD",
+            change=EntryChange.ADD,
             ballots=[vars(b) for b in input.ballots],
         )
         await record(
@@ -240,7 +233,7 @@ class DraftingMutation:
         if not isinstance(found, tuple):
             return found
         entry, plan = found
-        problems = ballot_problems(input.ballots or []) + source_problems(input.source)
+        problems = _ballot_problems(input.ballots or []) + _source_problems(input.source)
         if problems:
             return validation_failed(ctx, problems)
         before = {"tier": entry.tier, "source": entry.source, "ballots": entry.ballots}
@@ -269,25 +262,16 @@ class DraftingMutation:
         self, info: strawberry.Info[Context, None], input: RemovePlanEntryInput
     ) -> PlanResult:
         ctx = info.context
-        found = await _editable_entry(ctx, input.entry, version=input.version, reason=input.reason)
+        found = await _editable_entry(ctx, input.entry, version=input.version)
         if not isinstance(found, tuple):
             return found
         entry, plan = found
-        if not input.reason.strip():
-            return validation_failed(
-                ctx,
-                [
-                    InputProblem(
-                        "REASON_REQUIRED", "reason", "cần nêu lý do", "a reason is required"
-                    )
-                ],
-            )
+        removal = workflow.remove_entry(workflow_db.entry_state(entry), reason=input.reason)
+        if isinstance(removal, Problems):
+            return validation_failed(ctx, removal.problems)
         before = {"entry_id": entry.id, "change": entry.change, "status": entry.status.value}
-        if entry.change == "KEEP":
-            entry.change = "REMOVE"  # a removal from the approved set, decided with the review
-        else:
-            entry.status = EntryStatus.REMOVED  # a draft addition withdrawn; kept in history
-        entry.removal_reason = input.reason.strip()
+        entry.change, entry.status = removal.change, removal.status
+        entry.removal_reason = removal.reason
         await record(
             ctx,
             plan,
@@ -300,8 +284,17 @@ class DraftingMutation:
         return PlanPayload(plan=Plan.from_row(plan))
 
 
+async def editable(ctx: Context, plan: PlanRow, *, version: int) -> Refusal | None:
+    """Why the caller may not edit the plan now (roles, version, status), or None."""
+    not_allowed_here = await authorize(ctx, plan, PlanAction.EDIT)
+    if not_allowed_here is not None:
+        return not_allowed_here
+    status = workflow.movable(workflow_db.state_of(plan), PlanAction.EDIT, version=version)
+    return None if isinstance(status, PlanStatus) else refused(ctx, status)
+
+
 async def _editable_entry(
-    ctx: Context, entry_gid: strawberry.ID, *, version: int, reason: str | None = None
+    ctx: Context, entry_gid: strawberry.ID, *, version: int
 ) -> tuple[PlanEntryRow, PlanRow] | Refusal:
     """The entry and its plan, both locked, if the caller may edit that plan now; an entry
     of a plan the caller may not see is not found, like the plan itself."""
@@ -312,7 +305,48 @@ async def _editable_entry(
     plan = await load(ctx, to_global_id("Plan", entry.plan_id))
     if isinstance(plan, NotFound):
         return not_found(ctx, entry_gid)
-    verdict = await check(ctx, plan, PlanAction.EDIT, version=version, reason=reason)
-    if not isinstance(verdict, PlanStatus):
-        return verdict
-    return entry, plan
+    refusal = await editable(ctx, plan, version=version)
+    return (entry, plan) if refusal is None else refusal
+
+
+def _ballot_problems(ballots: list[BallotInput]) -> list[InputProblem]:
+    return ballot_problems([b.ballot() for b in ballots])
+
+
+def _source_problems(source: str | None) -> list[InputProblem]:
+    if source is None or source in set(EntrySource):
+        return []
+    return [InputProblem("BAD_SOURCE", "source", "nguồn: LOCAL hoặc EXTERNAL", "LOCAL or EXTERNAL")]
+
+
+async def _cap_problems(
+    ctx: Context, plan: PlanRow, person_id: int, position_id: int
+) -> list[InputProblem]:
+    """Q1/Q2 and Q3 at write time, on what the plan's and the person's locks hold still."""
+    unit = await ctx.loaders.unit.load(plan.planning_unit_id)
+    assert unit is not None
+    province = await ctx.db(plans_db.province_of, unit_path=unit.path)
+    effective = await ctx.db(
+        plans_db.effective_positions, [position_id], province_id=province.id if province else None
+    )
+    position = effective[position_id]
+    entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
+    live = [e for e in entries if is_live(e.status, e.change)]
+    elsewhere = await ctx.db(
+        plans_db.planned_elsewhere,
+        person_ids=[person_id],
+        managed_by=plan.managed_by,
+        except_plan=plan.id,
+    )
+    positions = await ctx.db(
+        plans_db.positions_by_ids, [e.position_id for e in live if e.person_id == person_id]
+    )
+    here = {p.id for p in positions.values() if not p.committee_seat}
+    return addition_problems(
+        title=position.title,
+        seats=position.seats,
+        committee_seat=position.committee_seat,
+        planned=sum(e.position_id == position_id for e in live),
+        held=frozenset(here | elsewhere.get(person_id, frozenset()) | {position_id}),
+        rules=ctx.rule_sets[plan.rule_set],
+    )

@@ -9,7 +9,7 @@ from datetime import datetime
 import strawberry
 
 from db import plans as plans_db
-from planning.workflow import PlanStatus
+from planning.lifecycle import PlanStatus
 from schema.context import Context
 from schema.errors import ClientError
 from schema.node import row_id_of, to_global_id

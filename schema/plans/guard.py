@@ -1,28 +1,29 @@
-"""What every plan mutation does first: load and lock, authorize, check version and status,
-replay a retried request; and what it does last: record the event, bump the version."""
+"""What every plan mutation does around its decision: first find the plan the caller may see,
+answer a retried request with its first answer, and authorize the action; last, present the
+refusal the decision returned, or write the decision, remember the answer and commit once."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
-from db import access as access_db, plans as plans_db
+from db import access as access_db, plans as plans_db, workflow as workflow_db
 from db.plan_models import Plan as PlanRow
-from planning.access import InputProblem
-from planning.workflow import (
-    STEPS,
-    InvalidTransition as Refused,
-    PlanAction,
-    PlanStatus,
-    ReasonRequired,
-    Side,
-    next_status,
+from planning.decisions import (
+    Decision,
+    NotPossible,
+    Problems,
+    Refusal as Refused,
+    StaleVersion as Stale,
+    UnknownEntry,
 )
+from planning.lifecycle import STEPS, PlanAction, Side
 from schema import idempotency
+from schema.audit import actor
 from schema.context import Context
 from schema.errors import Language
-from schema.node import row_id
+from schema.node import row_id, to_global_id
 from schema.outcomes import (
     IdempotencyKeyReused,
     InvalidTransition,
@@ -45,6 +46,18 @@ class PlanPayload:
     plan: Plan
 
 
+PlanResult = Annotated[
+    PlanPayload
+    | NotAllowed
+    | NotFound
+    | ValidationFailed
+    | StaleVersion
+    | InvalidTransition
+    | IdempotencyKeyReused,
+    strawberry.union("PlanResult"),
+]
+
+
 async def load(ctx: Context, plan_id: str) -> PlanRow | NotFound:
     """The plan, locked for this transaction, if the caller may see it at all."""
     row = row_id(plan_id, "Plan")
@@ -55,40 +68,74 @@ async def load(ctx: Context, plan_id: str) -> PlanRow | NotFound:
     return plan
 
 
-async def side_path(ctx: Context, plan: PlanRow, side: Side) -> str:
-    unit_id = plan.planning_unit_id if side is Side.PLANNING_UNIT else plan.approving_unit_id
+async def admit(
+    ctx: Context, plan_id: str, action: PlanAction, *, key: str | None, given: object
+) -> PlanRow | PlanPayload | IdempotencyKeyReused | NotFound | NotAllowed:
+    """The plan, locked, if the caller may take ``action`` on it; else the answer to give:
+    not found, the first answer of this retried request, or not allowed. A retry of an applied
+    request is answered before the version check it would now fail."""
+    plan = await load(ctx, plan_id)
+    if isinstance(plan, NotFound):
+        return plan
+    replayed = await replay(ctx, key, action.value, given)
+    if replayed is not None:
+        return replayed
+    refusal = await authorize(ctx, plan, action)
+    return plan if refusal is None else refusal
+
+
+async def authorize(ctx: Context, plan: PlanRow, action: PlanAction) -> NotAllowed | None:
+    """Whether the caller's roles allow ``action`` on the unit the action is checked on."""
+    step = STEPS[action]
+    unit_id = plan.planning_unit_id if step.side is Side.PLANNING_UNIT else plan.approving_unit_id
     path = await ctx.db(access_db.unit_path, unit_id=unit_id)
     assert path is not None
-    return path
+    if ctx.allows(step.permission, "plan", path):
+        return None
+    return not_allowed(ctx, step.permission, "plan")
 
 
-async def check(
-    ctx: Context, plan: PlanRow, action: PlanAction, *, version: int, reason: str | None = None
-) -> PlanStatus | Refusal:
-    """The plan's next status, or why the caller may not take ``action`` now."""
-    step = STEPS[action]
-    if not ctx.allows(step.permission, "plan", await side_path(ctx, plan, step.side)):
-        return not_allowed(ctx, step.permission, "plan")
-    if version != plan.version:
-        return stale_version(ctx, plan.version)
-    try:
-        return next_status(plan.status, action, reason=reason)
-    except Refused:
+def refused(
+    ctx: Context, refusal: Refused
+) -> StaleVersion | InvalidTransition | ValidationFailed | NotFound:
+    """A decision's refusal as the client reads it."""
+    if isinstance(refusal, Stale):
+        return stale_version(ctx, refusal.current_version)
+    if isinstance(refusal, NotPossible):
         english = ctx.language is Language.EN
         return InvalidTransition(
             message=(
-                f"A {plan.status} plan cannot be {action.lower()}ed."
+                f"A {refusal.status} plan cannot be {refusal.action.lower()}ed."
                 if english
-                else f"Không thể thực hiện {action} khi danh sách đang ở trạng thái {plan.status}."
+                else f"Không thể thực hiện {refusal.action} khi danh sách đang ở trạng thái "
+                f"{refusal.status}."
             ),
-            status=plan.status.value,
-            action=action.value,
+            status=refusal.status.value,
+            action=refusal.action.value,
         )
-    except ReasonRequired:
-        return validation_failed(
-            ctx,
-            [InputProblem("REASON_REQUIRED", "reason", "cần nêu lý do", "a reason is required")],
-        )
+    if isinstance(refusal, UnknownEntry):
+        return not_found(ctx, to_global_id("PlanEntry", refusal.entry_id))
+    assert isinstance(refusal, Problems)
+    return validation_failed(ctx, refusal.problems)
+
+
+async def settle(
+    ctx: Context, plan: PlanRow, decided: Decision | Refused, *, key: str | None
+) -> PlanPayload | StaleVersion | InvalidTransition | ValidationFailed | NotFound:
+    """Present the refusal; or write the decision, remember the answer for retries and commit."""
+    if not isinstance(decided, Decision):
+        return refused(ctx, decided)
+    await ctx.db(
+        workflow_db.apply,
+        plan,
+        decided,
+        actor_user_id=actor(ctx),
+        now=ctx.now,
+        rule_sets=ctx.rule_sets,
+    )
+    await remember(ctx, key, plan)
+    await ctx.session.commit()
+    return PlanPayload(plan=Plan.from_row(plan))
 
 
 async def record(
@@ -96,27 +143,22 @@ async def record(
     plan: PlanRow,
     action: str,
     *,
-    from_status: PlanStatus | None = None,
     reason: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     bump: bool = True,
 ) -> None:
-    """Append the change to the plan's history and bump its version (not on creation)."""
-    assert ctx.principal is not None
-    if bump:
-        plan.version += 1
+    """Append an edit of the plan by the caller to its history and bump its version."""
     await ctx.db(
-        plans_db.add_event,
-        plan_id=plan.id,
-        at=ctx.now,
-        actor_user_id=ctx.principal.user_id,
-        action=action,
-        from_status=from_status,
-        to_status=plan.status if from_status is not None else None,
+        workflow_db.record,
+        plan,
+        action,
+        actor_user_id=actor(ctx),
+        now=ctx.now,
         reason=reason,
         before=before,
         after=after,
+        bump=bump,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Self
 
 import strawberry
 
+from db import reports as reports_db
 from db.plan_models import (
     Cycle as CycleRow,
     Plan as PlanRow,
@@ -15,14 +16,13 @@ from db.plan_models import (
 )
 from planning.cycles import PlanKind
 from planning.findings import Finding as FindingValue, Severity
+from planning.lifecycle import STEPS, EntryStatus, PlanAction, PlanStatus, Side, possible
 from planning.rulesets import CandidateTier, Indicator
 from planning.units import UnitKind
-from planning.workflow import STEPS, EntryStatus, PlanAction, PlanStatus, Side, possible
 from schema.context import Context
 from schema.errors import Language
 from schema.node import Node, to_global_id
 from schema.persons.types import Person
-from schema.plans.report import report_for
 from schema.units.types import Unit, tree_date
 
 strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
@@ -299,7 +299,7 @@ class Plan(Node):
 
 
 async def validation_report(ctx: Context, plan: PlanRow) -> ValidationReport:
-    report = await report_for(ctx, plan)
+    report = await ctx.db(reports_db.report_of, plan, rule_sets=ctx.rule_sets, today=ctx.today)
     return ValidationReport(
         rule_set=plan.rule_set,
         errors=[Finding.of(f, ctx.language) for f in report.errors],

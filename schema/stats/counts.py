@@ -21,7 +21,7 @@ from db import (
 )
 from db.models import Unit as UnitRow
 from db.plan_models import Cycle
-from planning.workflow import PENDING_PLAN_STATUSES, PlanStatus, is_live
+from planning.lifecycle import PENDING_PLAN_STATUSES, PlanStatus, is_live
 from schema.context import Context
 from schema.errors import ClientError
 from schema.node import row_id_of

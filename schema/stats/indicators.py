@@ -10,7 +10,7 @@ import strawberry
 from db import plans as plans_db, reference as reference_db
 from planning.indicators import suppressed
 from planning.quotas import bounds
-from planning.rulesets import Indicator, RuleSet, in_force, with_province_targets
+from planning.rulesets import Indicator, RuleSet, in_force
 from schema.context import Context
 from schema.permissions import logged_in
 from schema.stats.counts import Counts, counts_for
@@ -34,15 +34,12 @@ class IndicatorQuery:
             ctx, input.unit, input.cycle, include_submitted=input.include_submitted, at=input.at
         )
         row, exact = counts.unit, counts.exact
-        rules = in_force(ctx.rule_sets, on=ctx.today)
         province = await ctx.db(plans_db.province_of, unit_path=row.path)
-        if province is not None:
-            own = await ctx.db(
-                reference_db.province_targets, province_id=province.id, rule_set=rules.code
-            )
-            rules = with_province_targets(
-                rules, {Indicator(k): (Fraction(str(v)), y) for k, (v, y) in own.items()}
-            )
+        rules = await ctx.db(
+            reference_db.as_applied,
+            in_force(ctx.rule_sets, on=ctx.today),
+            province_id=province.id if province else None,
+        )
         level = row.kind
         targets = {t.indicator: t for t in rules.targets_for(level)}
 

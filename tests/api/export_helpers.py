@@ -17,7 +17,7 @@ from api.demo_plans import load_demo_plans
 from db.models import Unit
 from db.plan_models import Plan
 from planning.access import Role
-from planning.workflow import PlanStatus
+from planning.lifecycle import PlanStatus
 from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import NOW, log_in

@@ -12,6 +12,14 @@ import pytest
 from planning.calendar import add_working_days
 from planning.eligibility import Candidate, Discipline, entry_findings
 from planning.indicators import age_band, young_under
+from planning.lifecycle import (
+    InvalidTransition,
+    PlanAction,
+    PlanStatus,
+    ReasonRequired,
+    next_status,
+    possible,
+)
 from planning.quotas import Ballot, Bounds, bounds, passes
 from planning.retirement import Month, Sex
 from planning.rulesets import (
@@ -24,14 +32,6 @@ from planning.rulesets import (
 )
 from planning.units import UnitKind
 from planning.validation import EntryToCheck, PlannedPosition, validate
-from planning.workflow import (
-    InvalidTransition,
-    PlanAction,
-    PlanStatus,
-    ReasonRequired,
-    next_status,
-    possible,
-)
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "data/rules/rulesets.json"
 RULE_SETS = {code: parse(code, data) for code, data in json.loads(RULES_FILE.read_text()).items()}

@@ -1,60 +1,64 @@
-"""Assemble a plan's validation report: load what the pure rules need, then call them."""
+"""A plan's validation report: load what the pure rules of planning/validation.py need, then
+call them. Submission (schema and demo alike) and the report a client reads use this one."""
 
 from __future__ import annotations
 
-from fractions import Fraction
+from collections.abc import Mapping
+from datetime import date
 
-from db import persons as persons_db, plans as plans_db, reference as reference_db
-from db.models import Unit
-from db.plan_models import Plan as PlanRow
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import (
+    persons as persons_db,
+    plans as plans_db,
+    reference as reference_db,
+    units as units_db,
+)
+from db.plan_models import Plan
 from planning.cycles import PlanKind, age_reference_month
 from planning.eligibility import Candidate, Discipline
+from planning.lifecycle import holds_place
 from planning.persons import BirthDate
 from planning.quotas import Ballot
 from planning.retirement import Month, Sex
-from planning.rulesets import CandidateTier, DisciplineForm, Indicator, with_province_targets
+from planning.rulesets import (
+    CandidateTier,
+    DisciplineForm,
+    RuleSet,
+)
 from planning.validation import EntryToCheck, PlannedPosition, Report, validate
-from planning.workflow import EntryStatus
-from schema.context import Context
-
-COUNTED = (EntryStatus.PROPOSED, EntryStatus.ACTIVE)
 
 
-async def report_for(ctx: Context, plan: PlanRow) -> Report:
-    """The plan's report under its rule set, on the caller's today."""
-    shipped = ctx.rule_sets[plan.rule_set]
+async def report_of(
+    session: AsyncSession, plan: Plan, *, rule_sets: Mapping[str, RuleSet], today: date
+) -> Report:
+    """The plan's report under its rule set, as of ``today``."""
+    shipped = rule_sets[plan.rule_set]
     entries = [
         e
-        for e in (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
-        if e.status in COUNTED and e.change != "REMOVE"
+        for e in (await plans_db.entries_of(session, [plan.id]))[plan.id]
+        if holds_place(e.status, e.change)
     ]
     person_ids = sorted({e.person_id for e in entries})
-    persons = await ctx.db(persons_db.by_ids, person_ids)
-    disciplines = await ctx.db(persons_db.disciplines_of, person_ids)
-    unit: Unit | None = await ctx.loaders.unit.load(plan.planning_unit_id)
-    assert unit is not None
-    province = await ctx.db(plans_db.province_of, unit_path=unit.path)
-    own = (
-        await ctx.db(reference_db.province_targets, province_id=province.id, rule_set=plan.rule_set)
-        if province
-        else {}
+    persons = await persons_db.by_ids(session, person_ids)
+    disciplines = await persons_db.disciplines_of(session, person_ids)
+    unit = (await units_db.by_ids(session, [plan.planning_unit_id]))[plan.planning_unit_id]
+    province = await plans_db.province_of(session, unit_path=unit.path)
+    rules = await reference_db.as_applied(
+        session, shipped, province_id=province.id if province else None
     )
-    rules = with_province_targets(
-        shipped,
-        {Indicator(k): (Fraction(str(v)), young) for k, (v, young) in own.items()},
-    )
-    positions = await ctx.db(
-        plans_db.effective_positions,
+    positions = await plans_db.effective_positions(
+        session,
         sorted({e.position_id for e in entries}),
         province_id=province.id if province else None,
     )
-    elsewhere = await ctx.db(
-        plans_db.planned_elsewhere,
+    elsewhere = await plans_db.planned_elsewhere(
+        session,
         person_ids=person_ids,
         managed_by=plan.managed_by,
         except_plan=plan.id,
     )
-    cycle = (await ctx.db(plans_db.cycles_by_ids, [plan.cycle_id]))[plan.cycle_id]
+    cycle = (await plans_db.cycles_by_ids(session, [plan.cycle_id]))[plan.cycle_id]
 
     def age_at(body: str) -> Month:
         return age_reference_month(
@@ -63,7 +67,7 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
             reference_months=cycle.reference_months,
             planning_level=unit.kind,
             body=body,
-            today=ctx.today,
+            today=today,
         )
 
     checks = []
@@ -112,6 +116,6 @@ async def report_for(ctx: Context, plan: PlanRow) -> Report:
         elsewhere=elsewhere,
         level=unit.kind,
         age_at=age_at("PARTY"),
-        on=ctx.today,
+        on=today,
         rules=rules,
     )

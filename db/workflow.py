@@ -1,0 +1,142 @@
+"""Writing what a plan transition decided (planning/workflow.py): the plan's status and
+dossier, its entries, the statistics, the plan it supersedes, and its history, in the
+caller's transaction (which commits once, last)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import facts as facts_db, plans as plans_db, rollups
+from db.plan_models import Plan, PlanEntry
+from planning.decisions import Counting, Decision, Dossier, EntryState, PlanState
+from planning.lifecycle import SUPERSEDE_EVENT, EntryChange, EntryStatus, PlanStatus
+from planning.rulesets import RuleSet
+
+
+def state_of(plan: Plan) -> PlanState:
+    """The plan as the transitions read it."""
+    return PlanState(
+        id=plan.id,
+        status=plan.status,
+        version=plan.version,
+        base_plan_id=plan.base_plan_id,
+        dossier=Dossier(
+            submitted_at=plan.submitted_at,
+            received_at=plan.received_at,
+            due_on=plan.due_on,
+            appraisal_report=plan.appraisal_report,
+            decided_at=plan.decided_at,
+            decision_number=plan.decision_number,
+            decision_date=plan.decision_date,
+        ),
+    )
+
+
+def entry_state(entry: PlanEntry) -> EntryState:
+    return EntryState(entry.id, entry.status, EntryChange(entry.change))
+
+
+async def apply(
+    session: AsyncSession,
+    plan: Plan,
+    decision: Decision,
+    *,
+    actor_user_id: int | None,
+    now: datetime,
+    rule_sets: Mapping[str, RuleSet],
+) -> None:
+    """Write ``decision`` on ``plan`` (locked by the caller) and record it in its history."""
+    dossier = decision.dossier
+    plan.submitted_at, plan.received_at, plan.due_on = (
+        dossier.submitted_at,
+        dossier.received_at,
+        dossier.due_on,
+    )
+    plan.appraisal_report = dossier.appraisal_report
+    plan.decided_at, plan.decision_number, plan.decision_date = (
+        dossier.decided_at,
+        dossier.decision_number,
+        dossier.decision_date,
+    )
+    if decision.entries or decision.counting is not Counting.UNCHANGED:
+        await _apply_to_entries(session, plan, decision, now=now, rule_sets=rule_sets)
+    if decision.supersedes is not None:
+        replaced = await plans_db.supersede(session, plan_id=decision.supersedes)
+        if replaced is not None:
+            # Its status changes too: the feed and its history must say so.
+            await rollups.remove(session, plan_id=replaced.id, at=now)
+            await record(
+                session,
+                replaced,
+                SUPERSEDE_EVENT,
+                from_status=PlanStatus.APPROVED,
+                actor_user_id=actor_user_id,
+                now=now,
+            )
+    plan.status = decision.to
+    await record(
+        session,
+        plan,
+        decision.action.value,
+        from_status=decision.from_status,
+        reason=decision.reason,
+        actor_user_id=actor_user_id,
+        now=now,
+    )
+
+
+async def _apply_to_entries(
+    session: AsyncSession,
+    plan: Plan,
+    decision: Decision,
+    *,
+    now: datetime,
+    rule_sets: Mapping[str, RuleSet],
+) -> None:
+    if decision.counting is Counting.STOP:
+        await rollups.remove(session, plan_id=plan.id, at=now)
+    entries = {e.id: e for e in (await plans_db.entries_of(session, [plan.id]))[plan.id]}
+    for outcome in decision.entries:
+        entry = entries[outcome.entry_id]
+        entry.status, entry.result_reason = outcome.status, outcome.reason
+    if decision.counting is Counting.START:
+        active = [e for e in entries.values() if e.status is EntryStatus.ACTIVE]
+        facts = await facts_db.facts_of(
+            session, [(plan, active)], rule_sets=rule_sets, today=now.date()
+        )
+        await rollups.add(session, facts, at=now)
+
+
+async def record(
+    session: AsyncSession,
+    plan: Plan,
+    action: str,
+    *,
+    actor_user_id: int | None,
+    now: datetime,
+    from_status: PlanStatus | None = None,
+    reason: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    bump: bool = True,
+) -> None:
+    """Append a change to the plan's history (a transition when ``from_status`` is given, an
+    edit otherwise) and bump its version (not on creation)."""
+    if bump:
+        plan.version += 1
+    await plans_db.add_event(
+        session,
+        plan_id=plan.id,
+        at=now,
+        actor_user_id=actor_user_id,
+        action=action,
+        from_status=from_status,
+        to_status=plan.status if from_status is not None else None,
+        reason=reason,
+        before=before,
+        after=after,
+    )

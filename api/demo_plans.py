@@ -7,6 +7,7 @@ plausible, not real people. Plans are written through the db functions with thei
 from __future__ import annotations
 
 import random
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 
 from api import reference_data
@@ -22,10 +23,18 @@ from db.models import Unit
 from db.plan_models import Plan, Position
 from planning import workflow
 from planning.cycles import PlanKind
-from planning.decisions import ApprovalDecision, Decision, Refusal
+from planning.decisions import (
+    ApprovalDecision,
+    Decision,
+    EntryResult,
+    EntryState,
+    PlanState,
+    Refusal,
+)
 from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus
 from planning.rulesets import CandidateTier
 from planning.units import UnitKind
+from planning.validation import Report
 from schema.access.services import AccessServices
 
 SURNAMES = [
@@ -236,41 +245,71 @@ async def _advance(
     at = now - timedelta(days=30)
     for action in PATHS[status]:
         at += timedelta(days=3)
-        state = workflow_db.state_of(plan)
-        decided: Decision | Refusal
-        if action is PlanAction.SUBMIT:
-            report = await reports_db.report_of(session, plan, rule_sets=rule_sets, today=at.date())
-            decided = workflow.submit(state, version=plan.version, report=report, now=at)
-        elif action is PlanAction.RECEIVE:
-            days = rule_sets[plan.rule_set].approval_working_days
-            decided = workflow.receive(
-                state, version=plan.version, working_days=days, holidays=holidays, now=at
-            )
-        elif action is PlanAction.RETURN:
-            decided = workflow.return_to_unit(
-                state, version=plan.version, reason="Thiếu biên bản kiểm phiếu"
-            )
-        elif action is PlanAction.APPRAISE:
-            decided = workflow.appraise(
-                state, version=plan.version, report="Hồ sơ đầy đủ, đúng quy trình."
-            )
-        elif action is PlanAction.APPROVE:
-            entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
-            decided = workflow.approve(
-                state,
-                [workflow_db.entry_state(e) for e in entries],
-                version=plan.version,
-                results=[],
-                decision=ApprovalDecision(number=f"{plan.id}-QĐ/TU", day=at.date()),
-                now=at,
-            )
-        else:
-            decided = workflow.reject(
-                state, version=plan.version, reason="Cơ cấu chưa hợp lý", now=at
-            )
-        if not isinstance(decided, Decision):
-            raise RuntimeError(f"demo plan {plan.id}: {action} refused: {decided}")
+        entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
+        report = (
+            await reports_db.report_of(session, plan, rule_sets=rule_sets, today=at.date())
+            if action is PlanAction.SUBMIT
+            else Report(())
+        )
+        decided = scripted(
+            action,
+            workflow_db.state_of(plan),
+            [workflow_db.entry_state(e) for e in entries],
+            now=at,
+            report=report,
+            working_days=rule_sets[plan.rule_set].approval_working_days,
+            holidays=holidays,
+            decision_number=f"{plan.id}-QĐ/TU",
+        )
         await workflow_db.apply(
             session, plan, decided, actor_user_id=None, now=at, rule_sets=rule_sets
         )
     await session.flush()
+
+
+def scripted(
+    action: PlanAction,
+    plan: PlanState,
+    entries: Sequence[EntryState],
+    *,
+    now: datetime,
+    report: Report,
+    working_days: int,
+    holidays: frozenset[date],
+    decision_number: str,
+    refused: Collection[int] = (),
+) -> Decision:
+    """One step of a scripted walk along the workflow (the demo's, the bench seed's), decided
+    by planning.workflow with the texts an official would have typed. ``refused`` entries are
+    not approved. A refusal is a bug in the script: it raises."""
+    decided: Decision | Refusal
+    if action is PlanAction.SUBMIT:
+        decided = workflow.submit(plan, version=plan.version, report=report, now=now)
+    elif action is PlanAction.RECEIVE:
+        decided = workflow.receive(
+            plan, version=plan.version, working_days=working_days, holidays=holidays, now=now
+        )
+    elif action is PlanAction.RETURN:
+        decided = workflow.return_to_unit(
+            plan, version=plan.version, reason="Thiếu biên bản kiểm phiếu"
+        )
+    elif action is PlanAction.APPRAISE:
+        decided = workflow.appraise(
+            plan, version=plan.version, report="Hồ sơ đầy đủ, đúng quy trình."
+        )
+    elif action is PlanAction.APPROVE:
+        decided = workflow.approve(
+            plan,
+            entries,
+            version=plan.version,
+            results=[EntryResult(e, approved=False, reason="Chưa đủ số phiếu") for e in refused],
+            decision=ApprovalDecision(number=decision_number, day=now.date()),
+            now=now,
+        )
+    elif action is PlanAction.REJECT:
+        decided = workflow.reject(plan, version=plan.version, reason="Cơ cấu chưa hợp lý", now=now)
+    else:
+        raise ValueError(f"no scripted {action}")
+    if not isinstance(decided, Decision):
+        raise RuntimeError(f"plan {plan.id}: {action} refused: {decided}")
+    return decided

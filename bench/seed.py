@@ -304,7 +304,7 @@ async def seed_once(session: AsyncSession, cycle_id: int, started: float) -> Non
     facts = await insert_facts(session, cycle_id, plan_ids)
     step(f"derived {facts:,} facts of approved entries", started)
     checked = await check_facts(session, plan_ids)
-    step(f"{checked:,} facts of {CHECKED_PLANS} plans equal schema/plans/facts.py's", started)
+    step(f"{checked:,} facts of {CHECKED_PLANS} plans equal those db/facts.py builds", started)
     await rollups.rebuild(session)
     step("rebuilt the rollups from the facts", started)
     await session.commit()

@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from api.demo_plans import EDUCATION, GIVEN, GRADES, MIDDLE, SURNAMES, THEORY
-from planning.calendar import add_working_days
+from api.demo_plans import EDUCATION, GIVEN, GRADES, MIDDLE, PATHS, SURNAMES, THEORY, scripted
+from planning.decisions import Dossier, EntryOutcome, EntryState, PlanState
+from planning.lifecycle import EntryChange, EntryStatus, PlanStatus
+from planning.validation import Report
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -31,15 +33,9 @@ WOMEN_SHARE = 0.30
 AGES = (30, 58, 46)  # triangular: youngest, oldest, most common (years at the reference month)
 PENDING_SHARE = 0.04  # commune and district plans not approved yet, so progress shows something
 PENDING = ("SUBMITTED", "UNDER_APPRAISAL", "UNDER_APPRAISAL", "APPRAISED", "DRAFT", "RETURNED")
-# Where a status lies along the workflow (DRAFT → … → APPROVED; RETURNED after receipt).
-STEPS = {
-    "DRAFT": (),
-    "SUBMITTED": ("SUBMITTED",),
-    "UNDER_APPRAISAL": ("SUBMITTED", "UNDER_APPRAISAL"),
-    "RETURNED": ("SUBMITTED", "UNDER_APPRAISAL", "RETURNED"),
-    "APPRAISED": ("SUBMITTED", "UNDER_APPRAISAL", "APPRAISED"),
-    "APPROVED": ("SUBMITTED", "UNDER_APPRAISAL", "APPRAISED", "APPROVED"),
-}
+# The bench does not validate its synthetic plans (a report per plan at national scale would
+# cost more than the whole seed): submission is decided on an empty report.
+UNVALIDATED = Report(())
 REFUSED_SHARE = 0.02  # entries of approved plans the standing committee did not approve
 TITLES_FROM_COMMITTEE = 0.8  # titles go to executive committee candidates until 80% have one
 # Northern mountain provinces (three-tier codes), where most cadres are of a minority.
@@ -93,6 +89,17 @@ ENTRY_COLUMNS = _words(
     "plan_id person_id position_id tier source status change ballots result_reason"
 )
 EVENT_COLUMNS = _words("plan_id at action from_status to_status reason")
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """An entry as its plan was drafted, before any decision."""
+
+    person_id: int
+    position_id: int
+    tier: str
+    votes: int  # for, of 11 summoned: those the standing committee refuses got too few
+    refused: bool  # not approved if the plan is
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +169,11 @@ class Generator:
     def generate(self, *, first_plan_id: int, first_person_id: int) -> Generated:
         """Every row, with ids from the given ones on (the caller moves the sequences past)."""
         out = Generated()
+        plans = self._plans(first_plan_id)
         by_unit: dict[int, list[Plan]] = defaultdict(list)
-        for plan in self._plans(first_plan_id):
+        for plan in plans:
             by_unit[plan.unit.id].append(plan)
-            self._plan_rows(plan, out)
+        drafted: dict[int, list[Drafted]] = defaultdict(list)
         next_id = first_person_id
         for unit_id, unit_plans in by_unit.items():
             unit = self.units[unit_id]
@@ -173,9 +181,10 @@ class Generator:
             ids = range(next_id, next_id + persons)
             next_id += persons
             out.persons += [self._person(person_id, unit) for person_id in ids]
-            out.entries += [
-                self._entry(plan, position, ids[slot]) for plan, position, slot in planned
-            ]
+            for plan, position, slot in planned:
+                drafted[plan.id].append(self._entry(position, ids[slot]))
+        for plan in plans:
+            self._plan_rows(plan, drafted[plan.id], out)
         return out
 
     def _slots(self, plans: Sequence[Plan]) -> tuple[list[tuple[Plan, PositionRow, int]], int]:
@@ -218,26 +227,12 @@ class Generator:
                 title_number += 1
         return rows, max(persons, persons + title_number - inside)
 
-    def _entry(self, plan: Plan, position: PositionRow, person_id: int) -> tuple[object, ...]:
+    def _entry(self, position: PositionRow, person_id: int) -> Drafted:
         rng = self.rng
-        if plan.status != "APPROVED":
-            status, votes, reason = "PROPOSED", rng.randint(6, 11), None
-        elif rng.random() < REFUSED_SHARE:
-            status, votes, reason = "NOT_APPROVED", rng.randint(3, 5), "Chưa đủ số phiếu"
-        else:
-            status, votes, reason = "ACTIVE", rng.randint(6, 11), None
+        refused = rng.random() < REFUSED_SHARE  # if the plan is approved
+        votes = rng.randint(3, 5) if refused else rng.randint(6, 11)
         tier = "T1" if rng.random() < 0.7 else "T2"
-        return (
-            plan.id,
-            person_id,
-            position.id,
-            tier,
-            "LOCAL",
-            status,
-            "ADD",
-            BALLOTS[votes],
-            reason,
-        )
+        return Drafted(person_id, position.id, tier, votes, refused)
 
     def _person(self, person_id: int, unit: UnitRow) -> tuple[object, ...]:
         rng = self.rng
@@ -279,25 +274,38 @@ class Generator:
             return self.rng.choice(self.all_communes)
         return None
 
-    def _plan_rows(self, plan: Plan, out: Generated) -> None:
-        """The plan, walked along the workflow to its status, and its history."""
+    def _plan_rows(self, plan: Plan, entries: Sequence[Drafted], out: Generated) -> None:
+        """The plan walked along the workflow to its status (each step decided by
+        planning.workflow, as the demo's and a client's are), its history and its entries."""
         rng = self.rng
         created = day = date(2022, 3, 1) + timedelta(days=rng.randint(0, 60))
         out.events.append((plan.id, _stamp(created), "CREATE", None, None, None))
-        at: dict[str, date] = {}
-        before = "DRAFT"
-        for step in STEPS[plan.status]:
-            day += timedelta(days=rng.randint(3, 25))
-            at[step] = day
-            reason = "Thiếu biên bản kiểm phiếu" if step == "RETURNED" else None
-            out.events.append((plan.id, _stamp(day), step, before, step, reason))
-            before = step
-        received = at.get("UNDER_APPRAISAL")
-        due = (
-            add_working_days(received, self.sla_days, holidays=self.holidays) if received else None
-        )
-        decided = at.get("APPROVED")
+        state = PlanState(plan.id, PlanStatus.DRAFT, 1, Dossier())
+        proposed = [
+            EntryState(n, EntryStatus.PROPOSED, EntryChange.ADD) for n in range(len(entries))
+        ]
         prefix = {"DISTRICT": "HU", "PROVINCE": "TU", "CENTRAL": "TW"}[plan.managed_by]
+        outcomes: dict[int, EntryOutcome] = {}
+        for action in PATHS[PlanStatus(plan.status)]:
+            day += timedelta(days=rng.randint(3, 25))
+            now = datetime.combine(day, time(9, 0), VIETNAM_TIME)
+            decided = scripted(
+                action,
+                state,
+                proposed,
+                now=now,
+                report=UNVALIDATED,
+                working_days=self.sla_days,
+                holidays=self.holidays,
+                decision_number=f"{plan.id}-QĐ/{prefix}",
+                refused=[n for n, entry in enumerate(entries) if entry.refused],
+            )
+            out.events.append(
+                (plan.id, now, action.value, decided.from_status, decided.to, decided.reason)
+            )
+            outcomes.update((o.entry_id, o) for o in decided.entries)
+            state = state.after(decided)
+        dossier = state.dossier
         out.plans.append(
             (
                 plan.id,
@@ -307,18 +315,33 @@ class Generator:
                 "NEXT_TERM",
                 plan.managed_by,
                 self.rule_set,
-                plan.status,
-                1 + len(at),
+                state.status,
+                state.version,
                 _stamp(created),
-                _stamp(at.get("SUBMITTED")),
-                _stamp(received),
-                due,
-                _stamp(decided),
-                f"{plan.id}-QĐ/{prefix}" if decided else None,
-                decided,
-                "Hồ sơ đầy đủ, đúng quy trình." if "APPRAISED" in at else None,
+                dossier.submitted_at,
+                dossier.received_at,
+                dossier.due_on,
+                dossier.decided_at,
+                dossier.decision_number,
+                dossier.decision_date,
+                dossier.appraisal_report,
             )
         )
+        for n, entry in enumerate(entries):
+            outcome = outcomes.get(n, EntryOutcome(n, EntryStatus.PROPOSED))
+            out.entries.append(
+                (
+                    plan.id,
+                    entry.person_id,
+                    entry.position_id,
+                    entry.tier,
+                    "LOCAL",
+                    outcome.status,
+                    "ADD",
+                    BALLOTS[entry.votes],
+                    outcome.reason,
+                )
+            )
 
 
 def _stamp(day: date | None) -> datetime | None:

@@ -43,6 +43,10 @@ class PlanState:
     dossier: Dossier
     base_plan_id: int | None = None  # the approved plan an annual review would replace
 
+    def after(self, decision: Decision) -> PlanState:
+        """The plan as ``decision`` leaves it (each change bumps the version)."""
+        return replace(self, status=decision.to, version=self.version + 1, dossier=decision.dossier)
+
 
 @dataclass(frozen=True, slots=True)
 class EntryState:

@@ -25,6 +25,7 @@ from planning.access import Reach
 from planning.cycles import PlanKind
 from planning.lifecycle import (
     LIVE_PLAN_STATUSES,
+    PENDING_PLAN_STATUSES,
     PLACE_HOLDING_STATUSES,
     EntryChange,
     EntryStatus,
@@ -182,10 +183,7 @@ async def inbox(
     waiting_since = func.coalesce(Plan.submitted_at, Plan.created_at)
     statement = select(Plan).where(
         or_(
-            Plan.approving_unit_id.in_(approving)
-            & Plan.status.in_(
-                (PlanStatus.SUBMITTED, PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
-            ),
+            Plan.approving_unit_id.in_(approving) & Plan.status.in_(PENDING_PLAN_STATUSES),
             Plan.planning_unit_id.in_(submitting) & (Plan.status == PlanStatus.RETURNED),
         )
     )

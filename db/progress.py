@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from db.base import Base
 from db.models import Unit
 from db.plan_models import Plan
+from planning.lifecycle import CLOCK_RUNNING_STATUSES
 from planning.units import UnitKind
 
 
@@ -64,7 +65,7 @@ STATUS_PER_CHILD = """
                 ELSE u.id END,
            p.status::text, count(*),
            count(*) FILTER (WHERE p.due_on < :today
-                            AND p.status IN ('UNDER_APPRAISAL', 'APPRAISED'))
+                            AND p.status::text = ANY(:clock_running))
     FROM unit u
     JOIN plan p ON p.planning_unit_id = u.id
     WHERE u.path <@ text2ltree(:path) AND p.cycle_id = :cycle
@@ -77,7 +78,13 @@ async def status_per_child(
 ) -> list[tuple[int, str, int, int]]:
     """(child, status, plans, plans past their decision date) over the unit's subtree."""
     rows = await session.execute(
-        text(STATUS_PER_CHILD), {"path": unit_path, "cycle": cycle_id, "today": today}
+        text(STATUS_PER_CHILD),
+        {
+            "path": unit_path,
+            "cycle": cycle_id,
+            "today": today,
+            "clock_running": sorted(CLOCK_RUNNING_STATUSES),
+        },
     )
     return [(int(child), status, int(n), int(late)) for child, status, n, late in rows]
 

@@ -10,6 +10,7 @@ What each transition changes is decided in planning/workflow.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -72,6 +73,18 @@ def is_live(status: EntryStatus, change: EntryChange | str) -> bool:
     """Whether an entry of an undecided plan would be in force if the plan were approved as it
     stands: proposed, and not marked for removal from the approved set."""
     return status is EntryStatus.PROPOSED and change != EntryChange.REMOVE
+
+
+# Plans whose approval clock runs: a complete dossier received, no decision yet (DOMAIN §5.4).
+CLOCK_RUNNING_STATUSES = frozenset({PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED})
+# Plans that have not reached their approving unit (or were taken back from it): a unit with
+# only these has not submitted for the deadline.
+UNSUBMITTED_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.WITHDRAWN})
+
+
+def overdue(status: PlanStatus, due_on: date | None, today: date) -> bool:
+    """Whether the decision is late: the clock runs and today is past its due date."""
+    return status in CLOCK_RUNNING_STATUSES and due_on is not None and today > due_on
 
 
 # Entries that hold a place in their plan: proposed or in force. Quotas (Q1–Q3) and the

@@ -16,7 +16,15 @@ from db.plan_models import (
 )
 from planning.cycles import PlanKind
 from planning.findings import Finding as FindingValue, Severity
-from planning.lifecycle import STEPS, EntryStatus, PlanAction, PlanStatus, Side, possible
+from planning.lifecycle import (
+    STEPS,
+    EntryStatus,
+    PlanAction,
+    PlanStatus,
+    Side,
+    overdue as is_overdue,
+    possible,
+)
 from planning.rulesets import CandidateTier, Indicator
 from planning.units import UnitKind
 from schema.context import Context
@@ -226,8 +234,7 @@ class Plan(Node):
 
     @strawberry.field(description="Whether the decision is late (today is past `dueOn`).")
     def overdue(self, info: strawberry.Info[Context, None]) -> bool:
-        undecided = self.row.status in (PlanStatus.UNDER_APPRAISAL, PlanStatus.APPRAISED)
-        return undecided and self.row.due_on is not None and info.context.today > self.row.due_on
+        return is_overdue(self.row.status, self.row.due_on, info.context.today)
 
     @strawberry.field(description="The unit whose plan it is.")
     async def planning_unit(self, info: strawberry.Info[Context, None]) -> Unit:

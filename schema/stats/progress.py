@@ -11,7 +11,7 @@ import strawberry
 from db import plans as plans_db, progress as progress_db, units as units_db
 from db.models import Unit as UnitRow
 from planning.access import InputProblem
-from planning.lifecycle import PlanStatus
+from planning.lifecycle import UNSUBMITTED_STATUSES, PlanStatus
 from planning.units import UnitKind
 from schema.audit import actor
 from schema.context import Context
@@ -28,8 +28,6 @@ from schema.permissions import logged_in, official
 from schema.plans.types import Plan
 from schema.stats.counts import subtree_and_cycle
 from schema.units.types import Unit, tree_date
-
-NOT_YET_SUBMITTED = {PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.WITHDRAWN}
 
 
 @strawberry.type(description="How many plans are in one status.")
@@ -132,7 +130,7 @@ class ProgressQuery:
         for child in children:
             deadline = deadlines.get(child.kind.value)
             plans = own.get(child.id, [])
-            submitted = any(p.status not in NOT_YET_SUBMITTED for p in plans)
+            submitted = any(p.status not in UNSUBMITTED_STATUSES for p in plans)
             rows.append(
                 ChildProgress(
                     counts=_counts(per_child.get(child.id, {})),

@@ -24,7 +24,7 @@ from planning.decisions import (
     UnknownEntry,
 )
 from planning.findings import Finding, Severity
-from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus
+from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus, overdue
 from planning.validation import Report
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
@@ -265,3 +265,18 @@ class TestRemoveEntry:
         added = EntryState(1, EntryStatus.PROPOSED, EntryChange.ADD)
 
         assert codes(workflow.remove_entry(added, reason=" ")) == ["REASON_REQUIRED"]
+
+
+@pytest.mark.parametrize(
+    ("status", "late"),
+    [
+        (PlanStatus.UNDER_APPRAISAL, True),
+        (PlanStatus.APPRAISED, True),
+        (PlanStatus.SUBMITTED, False),  # not received: the clock has not started
+        (PlanStatus.RETURNED, False),  # back with the unit: the clock stopped
+        (PlanStatus.APPROVED, False),
+    ],
+)
+def test_a_decision_is_overdue_only_while_its_clock_runs(status: PlanStatus, late: bool) -> None:
+    assert overdue(status, date(2026, 11, 13), date(2026, 11, 14)) is late
+    assert overdue(status, date(2026, 11, 13), date(2026, 11, 13)) is False

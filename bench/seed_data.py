@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from api.demo_plans import EDUCATION, GIVEN, GRADES, MIDDLE, PATHS, SURNAMES, THEORY, scripted
 from planning.decisions import Dossier, EntryOutcome, EntryState, PlanState
-from planning.lifecycle import EntryChange, EntryStatus, PlanStatus
+from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanStatus
 from planning.validation import Report
 
 
@@ -335,9 +335,9 @@ class Generator:
                     entry.person_id,
                     entry.position_id,
                     entry.tier,
-                    "LOCAL",
+                    EntrySource.LOCAL,
                     outcome.status,
-                    "ADD",
+                    EntryChange.ADD,
                     BALLOTS[entry.votes],
                     outcome.reason,
                 )

@@ -19,6 +19,7 @@ from planning.cycles import PlanKind, age_reference_month
 from planning.eligibility import Candidate, Discipline
 from planning.lifecycle import holds_place
 from planning.persons import BirthDate
+from planning.positions import PositionBody
 from planning.quotas import Ballot
 from planning.retirement import Month, Sex
 from planning.rulesets import (
@@ -60,7 +61,7 @@ async def report_of(
     )
     cycle = (await plans_db.cycles_by_ids(session, [plan.cycle_id]))[plan.cycle_id]
 
-    def age_at(body: str) -> Month:
+    def age_at(body: PositionBody) -> Month:
         return age_reference_month(
             rules=rules,
             kind=PlanKind(plan.kind),
@@ -102,7 +103,7 @@ async def report_of(
                     if last_ballot
                     else None
                 ),
-                age_at=age_at(positions[entry.position_id].body),
+                age_at=age_at(PositionBody(positions[entry.position_id].body)),
             )
         )
     return validate(
@@ -115,7 +116,7 @@ async def report_of(
         },
         elsewhere=elsewhere,
         level=unit.kind,
-        age_at=age_at("PARTY"),
+        age_at=age_at(PositionBody.PARTY),
         on=today,
         rules=rules,
     )

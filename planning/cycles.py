@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
+from planning.positions import PositionBody
 from planning.retirement import Month
 from planning.rulesets import AgeReference, RuleSet
 from planning.units import UnitKind
@@ -32,7 +33,7 @@ def age_reference_month(
     kind: PlanKind,
     reference_months: Mapping[str, str],
     planning_level: UnitKind,
-    body: str,
+    body: PositionBody,
     today: date,
 ) -> Month:
     """The month an entry's age is computed at.
@@ -43,6 +44,6 @@ def age_reference_month(
     """
     if rules.age_reference is AgeReference.APPROVAL_DATE or kind is PlanKind.ANNUAL_REVIEW:
         return Month(today.year, today.month)
-    key = "STATE" if body == "STATE" else _COMMITTEE_OF[planning_level]
+    key = "STATE" if body == PositionBody.STATE else _COMMITTEE_OF[planning_level]
     year, month = reference_months[key].split("-")
     return Month(int(year), int(month))

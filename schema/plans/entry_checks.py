@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import strawberry
 
-# The planning enums become GraphQL enums where the plan types register them: import those
-# first, whichever module the schema is built from.
-import schema.plans.types  # noqa: F401
 from db import plans as plans_db
 from db.plan_models import Plan as PlanRow
 from planning.access import InputProblem
-from planning.cycles import PlanKind
 from planning.quotas import bounds
-from planning.rulesets import CandidateTier
-from planning.units import UnitKind
-from planning.workflow import EntryStatus
 from schema.context import Context
+from schema.enums import CandidateTier, EntryStatus, PlanKind, UnitKind
 
 
 @strawberry.input(description="A new plan: one per planning unit, cycle and approving body.")

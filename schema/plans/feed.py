@@ -9,8 +9,8 @@ from datetime import datetime
 import strawberry
 
 from db import plans as plans_db
-from planning.workflow import PlanStatus
 from schema.context import Context
+from schema.enums import PlanStatus
 from schema.errors import ClientError
 from schema.node import row_id_of, to_global_id
 from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, page_info, page_size

@@ -11,10 +11,9 @@ import strawberry
 
 from db import audit, plans as plans_db, reference as reference_db, units as units_db
 from planning.access import InputProblem
-from planning.rulesets import Indicator
-from planning.units import UnitKind
 from schema.audit import actor
 from schema.context import Context
+from schema.enums import Indicator, UnitKind
 from schema.node import row_id
 from schema.outcomes import (
     NotAllowed,

@@ -9,8 +9,8 @@ from datetime import date
 import strawberry
 
 from db import units as units_db
-from planning.units import UnitKind
 from schema.context import Context
+from schema.enums import UnitKind
 from schema.errors import ClientError
 from schema.node import row_id_of
 from schema.pagination import DEFAULT_PAGE_SIZE, decode_cursor, page_size

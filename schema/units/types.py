@@ -9,8 +9,8 @@ from typing import Self
 import strawberry
 
 from db.models import Unit as UnitRow
-from planning.units import UnitKind
 from schema.context import Context
+from schema.enums import UnitKind
 from schema.loaders import ChildrenKey, DatedKey
 from schema.node import Node, to_global_id
 from schema.pagination import (
@@ -26,11 +26,6 @@ from schema.pagination import (
 # `edges` or `pageInfo` is selected; counting is another statement, run only for `totalCount`.
 FetchPage = Callable[[], Awaitable[list[UnitRow]]]
 TotalCount = Callable[[], Awaitable[int]]
-
-strawberry.enum(
-    UnitKind,
-    description="The tier of a unit (cấp): the national root, province, district, commune, agency.",
-)
 
 
 def tree_date(row: UnitRow, at: date | None, today: date) -> date:

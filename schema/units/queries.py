@@ -13,9 +13,9 @@ from schema.context import Context
 from schema.enums import UnitKind
 from schema.errors import ClientError
 from schema.node import row_id_of
-from schema.pagination import DEFAULT_PAGE_SIZE, decode_cursor, page_size
+from schema.pagination import BY_TEXT, DEFAULT_PAGE_SIZE, page_request
 from schema.permissions import logged_in
-from schema.units.types import Unit, UnitConnection, tree_date
+from schema.units.types import Unit, UnitConnection, tree_date, unit_connection
 
 MAX_SEARCH_LENGTH = 200
 
@@ -78,16 +78,14 @@ class UnitQuery:
         after: str | None = None,
     ) -> UnitConnection:
         ctx = info.context
-        limit = page_size(first)
-        position = decode_cursor(after)
+        request = page_request(first, after, BY_TEXT)
         words = search_words(search)
         day = at or ctx.today
         parent_id = row_id_of(parent, "Unit") if parent is not None else None
         where = units_db.UnitFilter(at=day, kind=kind, parent_id=parent_id, words=words)
-        return UnitConnection(
-            fetch=lambda: ctx.db(units_db.page, where=where, after=position, limit=limit + 1),
-            count_total=lambda: ctx.db(units_db.count, where=where),
-            limit=limit,
+        return unit_connection(
+            request,
+            lambda: ctx.db(units_db.page, where=where, after=request.after, limit=request.fetch),
+            count=lambda: ctx.db(units_db.count, where=where),
             at=day,
-            had_previous=position is not None,
         )

@@ -19,7 +19,7 @@ from schema.pagination import (
 )
 from schema.permissions import official
 from schema.persons.types import Person
-from schema.units.queries import search_words
+from schema.search import search_words
 
 
 @described(cursor="Pass as `after` to read what follows.", node="The person.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 import strawberry
@@ -15,22 +13,8 @@ from schema.errors import ClientError
 from schema.node import row_id_of
 from schema.pagination import BY_TEXT, DEFAULT_PAGE_SIZE, page_request
 from schema.permissions import logged_in
+from schema.search import search_words
 from schema.units.types import Unit, UnitConnection, tree_date, unit_connection
-
-MAX_SEARCH_LENGTH = 200
-
-
-def search_words(search: str | None) -> tuple[str, ...]:
-    """Split a search into words; each must start a word of the name, accents ignored."""
-    if search is None:
-        return ()
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise ClientError(
-            "BAD_ARGUMENTS",
-            vi=f"`search` dài quá {MAX_SEARCH_LENGTH} ký tự",
-            en=f"`search` is longer than {MAX_SEARCH_LENGTH} characters",
-        )
-    return tuple(re.findall(r"\w+", unicodedata.normalize("NFC", search)))
 
 
 @strawberry.type

@@ -36,9 +36,9 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        # Loaders are per request (a shared one would leak rows between callers) and need
-        # the context's lock, so they are built here rather than passed in.
-        object.__setattr__(self, "loaders", Loaders(self))
+        # Loaders are per request (a shared one would leak rows between callers) and read
+        # through `db`, under the context's lock, so they are built here rather than passed in.
+        object.__setattr__(self, "loaders", Loaders(self.db))
 
     @property
     def today(self) -> date:

@@ -5,19 +5,39 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from db import access as access_db, persons as persons_db, plans as plans_db, units as units_db
+from db import (
+    Session,
+    access as access_db,
+    persons as persons_db,
+    plans as plans_db,
+    units as units_db,
+)
 from db.models import RoleGrant, Unit
 from db.plan_models import Cycle, Discipline, Person, PlanEntry, PlanEvent, Position
 
-if TYPE_CHECKING:
-    from schema.context import Context
-
 K = TypeVar("K")
 V = TypeVar("V")
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Read(Protocol):
+    """Runs one ``db`` function on the request's session: the context's ``db``.
+
+    Loaders take this rather than the context, so that they know only how to read, and the
+    context (which builds them) and the loaders do not import each other.
+    """
+
+    def __call__(
+        self,
+        query: Callable[Concatenate[Session, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Awaitable[T]: ...
 
 
 class ChildrenKey(NamedTuple):
@@ -44,8 +64,8 @@ def _grouped(
 class Loaders:
     """The loaders of one request; created with its context, dropped with it."""
 
-    def __init__(self, context: Context) -> None:
-        self._context = context
+    def __init__(self, read: Read) -> None:
+        self._read = read
         self.unit = DataLoader[int, Unit | None](
             load_fn=lambda ids: self._by_ids(units_db.by_ids, ids), max_batch_size=1000
         )
@@ -78,17 +98,17 @@ class Loaders:
     async def _by_ids(
         self, query: Callable[..., Awaitable[dict[int, V]]], ids: Sequence[int]
     ) -> list[V | None]:
-        found = await self._context.db(query, ids)
+        found = await self._read(query, ids)
         return [found.get(i) for i in ids]
 
     async def _grouped_by(
         self, query: Callable[..., Awaitable[dict[int, list[V]]]], ids: Sequence[int]
     ) -> list[list[V]]:
-        found = await self._context.db(query, ids)
+        found = await self._read(query, ids)
         return [found[i] for i in ids]
 
     async def _usernames(self, ids: Sequence[int]) -> list[str | None]:
-        found = await self._context.db(access_db.users_by_ids, ids)
+        found = await self._read(access_db.users_by_ids, ids)
         return [found[i].username if i in found else None for i in ids]
 
     async def _children(self, keys: Sequence[ChildrenKey]) -> list[list[Unit]]:
@@ -96,7 +116,7 @@ class Loaders:
         for (at, limit), group in _grouped(keys, lambda k: (k.at, k.limit)).items():
             assert isinstance(at, date)
             assert isinstance(limit, int)
-            found = await self._context.db(
+            found = await self._read(
                 units_db.children_pages,
                 at=at,
                 parents=[(k.parent_id, k.after) for k in group],
@@ -119,8 +139,6 @@ class Loaders:
     ) -> list[int]:
         counts: dict[DatedKey, int] = {}
         for (at,), group in _grouped(keys, lambda k: (k.at,)).items():
-            found = await self._context.db(
-                query, at=at, **{ids_argument: [k.unit_id for k in group]}
-            )
+            found = await self._read(query, at=at, **{ids_argument: [k.unit_id for k in group]})
             counts.update({k: found.get(k.unit_id, 0) for k in group})
         return [counts[key] for key in keys]

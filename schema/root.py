@@ -30,9 +30,9 @@ from schema.persons.types import Person
 from schema.plans.drafting import DraftingMutation
 from schema.plans.feed import FeedQuery
 from schema.plans.queries import PlanQuery
-from schema.plans.reference import ReferenceMutation
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
+from schema.reference.mutations import ReferenceMutation
 from schema.stats.indicators import IndicatorQuery
 from schema.stats.progress import DeadlineMutation, ProgressQuery
 from schema.stats.queries import StatisticsQuery

@@ -11,7 +11,7 @@ import strawberry
 
 from db import access as access_db
 from db.models import AppUser
-from planning.access import InputProblem, Role, account_problems, grant_refusal, password_problems
+from planning.access import InputProblem, account_problems, grant_refusal, password_problems
 from schema.access.types import (
     GrantPayload,
     RoleGrant,
@@ -20,6 +20,7 @@ from schema.access.types import (
 )
 from schema.audit import actor, audit_change, unit_path
 from schema.context import Context
+from schema.enums import Role
 from schema.node import row_id
 from schema.outcomes import (
     NotAllowed,

@@ -5,30 +5,35 @@ from __future__ import annotations
 import strawberry
 
 from db import access as access_db
+from db.models import AppUser
 from schema.access.types import ApiKey, RoleGrant, User, Viewer
 from schema.context import Context
 from schema.node import row_id_of
 from schema.pagination import (
+    BY_TEXT,
     DEFAULT_PAGE_SIZE,
-    PageInfo,
-    decode_cursor,
-    encode_cursor,
-    page_info,
-    page_size,
+    Connection,
+    Edge,
+    described,
+    page_request,
+    paginate,
 )
 from schema.permissions import logged_in, official
 
 
+@described(cursor="Pass as `after` to read the users after this one.", node="The user.")
 @strawberry.type(description="A user in a page of users, with its cursor.")
-class UserEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to read the users after this one.")
-    node: User = strawberry.field(description="The user.")
+class UserEdge(Edge[User]):
+    pass
 
 
+@described(
+    edges="The users of this page, in order.",
+    page_info="Whether more pages follow, and cursors.",
+)
 @strawberry.type(description="A page of users (Relay connection), ordered by username.")
-class UserConnection:
-    edges: list[UserEdge] = strawberry.field(description="The users of this page, in order.")
-    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and cursors.")
+class UserConnection(Connection[UserEdge]):
+    pass
 
 
 @strawberry.type
@@ -66,32 +71,28 @@ class AccessQuery:
         after: str | None = None,
     ) -> UserConnection:
         ctx = info.context
-        limit = page_size(first)
-        position = decode_cursor(after)
+        request = page_request(first, after, BY_TEXT)
         unit_path = None
         if unit is not None:
             unit_path = await ctx.db(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
-        rows = (
-            []
-            if unit is not None and unit_path is None
-            else await ctx.db(
+
+        async def rows() -> list[AppUser]:
+            if unit is not None and unit_path is None:
+                return []  # no such unit: nobody in it
+            return await ctx.db(
                 access_db.users_page,
                 reaches=ctx.reaches("read", "user"),
                 unit_path=unit_path,
-                after=position,
-                limit=limit + 1,
+                after=request.after,
+                limit=request.fetch,
             )
-        )
-        edges = [
-            UserEdge(cursor=encode_cursor(row.username, row.id), node=User.from_row(row))
-            for row in rows[:limit]
-        ]
+
         return UserConnection(
-            edges=edges,
-            page_info=page_info(
-                [edge.cursor for edge in edges],
-                fetched=len(rows),
-                limit=limit,
-                had_previous=position is not None,
-            ),
+            page=paginate(
+                request,
+                rows,
+                key=lambda row: (row.username, row.id),
+                node=User.from_row,
+                edge=UserEdge,
+            )
         )

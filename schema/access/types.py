@@ -8,17 +8,10 @@ from typing import Self
 import strawberry
 
 from db.models import ApiKey as ApiKeyRow, AppUser, RoleGrant as GrantRow
-from planning.access import Role, Scope
 from schema.context import Context
+from schema.enums import Role, Scope
 from schema.node import Node, to_global_id
 from schema.units.types import Unit, tree_date
-
-strawberry.enum(Role, description="A role an official holds on a unit (vai trò).")
-strawberry.enum(
-    Scope,
-    description="How far a permission reaches from the unit the role is granted on: the whole "
-    "subtree, the unit itself only (exact), or its direct children.",
-)
 
 
 async def _unit(info: strawberry.Info[Context, None], unit_id: int) -> Unit:

@@ -11,10 +11,9 @@ from db import access as access_db, persons as persons_db
 from db.plan_models import Person as PersonRow
 from planning.access import InputProblem
 from planning.persons import BirthDate, record_problems
-from planning.retirement import Sex
-from planning.rulesets import DisciplineForm
 from schema import idempotency
 from schema.context import Context
+from schema.enums import DisciplineForm, Sex
 from schema.node import row_id
 from schema.outcomes import (
     IdempotencyKeyReused,

@@ -5,31 +5,36 @@ from __future__ import annotations
 import strawberry
 
 from db import access as access_db, persons as persons_db
+from db.plan_models import Person as PersonRow
 from schema.context import Context
 from schema.node import row_id_of
 from schema.pagination import (
+    BY_TEXT,
     DEFAULT_PAGE_SIZE,
-    PageInfo,
-    decode_cursor,
-    encode_cursor,
-    page_info,
-    page_size,
+    Connection,
+    Edge,
+    described,
+    page_request,
+    paginate,
 )
 from schema.permissions import official
 from schema.persons.types import Person
-from schema.units.queries import search_words
+from schema.search import search_words
 
 
+@described(cursor="Pass as `after` to read what follows.", node="The person.")
 @strawberry.type(description="A person in a page of persons, with its cursor.")
-class PersonEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to read what follows.")
-    node: Person = strawberry.field(description="The person.")
+class PersonEdge(Edge[Person]):
+    pass
 
 
+@described(
+    edges="The persons of this page, in order.",
+    page_info="Whether more pages follow, and cursors.",
+)
 @strawberry.type(description="A page of persons (Relay connection), ordered by name.")
-class PersonConnection:
-    edges: list[PersonEdge] = strawberry.field(description="The persons of this page, in order.")
-    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and cursors.")
+class PersonConnection(Connection[PersonEdge]):
+    pass
 
 
 @strawberry.type
@@ -49,32 +54,30 @@ class PersonQuery:
         after: str | None = None,
     ) -> PersonConnection:
         ctx = info.context
-        limit = page_size(first)
-        position = decode_cursor(after)
+        request = page_request(first, after, BY_TEXT)
         words = search_words(search)
         unit_path = None
         if unit is not None:
             unit_path = await ctx.db(access_db.unit_path, unit_id=row_id_of(unit, "Unit"))
-        rows = []
-        if unit is None or unit_path is not None:
-            rows = await ctx.db(
+
+        async def rows() -> list[PersonRow]:
+            if unit is not None and unit_path is None:
+                return []  # no such unit: nobody in it
+            return await ctx.db(
                 persons_db.page,
                 reaches=ctx.reaches("read", "person"),
                 words=words,
                 unit_path=unit_path,
-                after=position,
-                limit=limit + 1,
+                after=request.after,
+                limit=request.fetch,
             )
-        edges = [
-            PersonEdge(cursor=encode_cursor(row.full_name, row.id), node=Person.from_row(row))
-            for row in rows[:limit]
-        ]
+
         return PersonConnection(
-            edges=edges,
-            page_info=page_info(
-                [edge.cursor for edge in edges],
-                fetched=len(rows),
-                limit=limit,
-                had_previous=position is not None,
-            ),
+            page=paginate(
+                request,
+                rows,
+                key=lambda row: (row.full_name, row.id),
+                node=Person.from_row,
+                edge=PersonEdge,
+            )
         )

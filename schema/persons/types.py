@@ -9,14 +9,11 @@ import strawberry
 
 from db.plan_models import Person as PersonRow
 from planning.persons import BirthDate
-from planning.retirement import Sex, retirement_month
-from planning.rulesets import DisciplineForm
+from planning.retirement import retirement_month
 from schema.context import Context
+from schema.enums import DisciplineForm, Sex
 from schema.node import Node, to_global_id
 from schema.units.types import Unit, tree_date
-
-strawberry.enum(Sex, description="Sex as recorded (giới tính).")
-strawberry.enum(DisciplineForm, description="A form of Party discipline (hình thức kỷ luật).")
 
 
 @strawberry.type(description="A discipline decision on record (kỷ luật).")

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime
+from typing import NamedTuple
 
 import strawberry
 
 from db import plans as plans_db
-from planning.lifecycle import PlanStatus
+from db.plan_models import Plan as PlanRow, PlanEvent
 from schema.context import Context
+from schema.enums import PlanStatus
 from schema.errors import ClientError
 from schema.node import row_id_of, to_global_id
-from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, page_info, page_size
+from schema.pagination import (
+    BY_NUMBER,
+    DEFAULT_PAGE_SIZE,
+    Connection,
+    Edge,
+    described,
+    page_request,
+    paginate,
+)
 from schema.permissions import logged_in
 from schema.units.types import Unit, tree_date
 
@@ -35,30 +43,33 @@ class PlanChange:
         return Unit.from_row(row, at=tree_date(row, None, info.context.today))
 
 
+@described(cursor="Resume after it with `after`; keep the last one.")
 @strawberry.type(description="A change with its cursor.")
-class PlanChangeEdge:
-    cursor: str = strawberry.field(description="Resume after it with `after`; keep the last one.")
-    node: PlanChange
+class PlanChangeEdge(Edge[PlanChange]):
+    pass
 
 
 @strawberry.type(description="A page of plan changes, oldest first.")
-class PlanChangeConnection:
-    edges: list[PlanChangeEdge]
-    page_info: PageInfo
+class PlanChangeConnection(Connection[PlanChangeEdge]):
+    pass
 
 
-def _cursor(txid: int, event_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([txid, event_id]).encode()).decode()
+class _Change(NamedTuple):
+    txid: int  # the committing transaction: the feed's order, with the event id
+    event: PlanEvent
+    plan: PlanRow
+    official: bool  # whether the caller may read the plan itself, reasons included
 
-
-def _position(cursor: str | None) -> tuple[int, int] | None:
-    if cursor is None:
-        return None
-    try:
-        txid, event_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return int(txid), int(event_id)
-    except (ValueError, TypeError):
-        raise ClientError("INVALID_CURSOR") from None
+    def present(self) -> PlanChange:
+        return PlanChange(
+            at=self.event.at,
+            plan=to_global_id("Plan", self.plan.id),
+            action=self.event.action,
+            from_status=self.event.from_status,
+            to_status=self.event.to_status,
+            reason=self.event.reason if self.official else None,
+            planning_unit_id=self.plan.planning_unit_id,
+        )
 
 
 @strawberry.type
@@ -78,42 +89,33 @@ class FeedQuery:
         first: int | None = DEFAULT_PAGE_SIZE,
     ) -> PlanChangeConnection:
         ctx = info.context
-        limit = page_size(first)
-        position = _position(after)
+        request = page_request(first, after, BY_NUMBER)
         subtree = await ctx.loaders.unit.load(row_id_of(unit, "Unit"))
         if subtree is None:
             raise ClientError("INVALID_ID", id=unit, expected="Unit")
-        rows = await ctx.db(
-            plans_db.event_feed,
-            reaches=ctx.reaches("read", "statistics"),
-            unit_path=subtree.path,
-            after=position,
-            limit=limit + 1,
-        )
-        edges = []
-        for txid, event, plan in rows[:limit]:
-            planning = await ctx.loaders.unit.load(plan.planning_unit_id)
-            official = planning is not None and ctx.allows("read", "plan", planning.path)
-            edges.append(
-                PlanChangeEdge(
-                    cursor=_cursor(txid, event.id),
-                    node=PlanChange(
-                        at=event.at,
-                        plan=to_global_id("Plan", plan.id),
-                        action=event.action,
-                        from_status=event.from_status,
-                        to_status=event.to_status,
-                        reason=event.reason if official else None,
-                        planning_unit_id=plan.planning_unit_id,
-                    ),
-                )
+
+        async def rows() -> list[_Change]:
+            found = await ctx.db(
+                plans_db.event_feed,
+                reaches=ctx.reaches("read", "statistics"),
+                unit_path=subtree.path,
+                after=request.after,
+                limit=request.fetch,
             )
+            planning = await ctx.loaders.unit.load_many(
+                [plan.planning_unit_id for *_, plan in found]
+            )
+            return [
+                _Change(txid, event, plan, row is not None and ctx.allows("read", "plan", row.path))
+                for (txid, event, plan), row in zip(found, planning, strict=True)
+            ]
+
         return PlanChangeConnection(
-            edges=edges,
-            page_info=page_info(
-                [e.cursor for e in edges],
-                fetched=len(rows),
-                limit=limit,
-                had_previous=position is not None,
-            ),
+            page=paginate(
+                request,
+                rows,
+                key=lambda change: (change.txid, change.event.id),
+                node=_Change.present,
+                edge=PlanChangeEdge,
+            )
         )

@@ -7,14 +7,9 @@ from datetime import date
 
 import strawberry
 
-# The planning enums become GraphQL enums where the plan types register them: import those
-# first, whichever module the schema is built from.
-import schema.plans.types  # noqa: F401
-from planning.cycles import PlanKind
 from planning.decisions import ApprovalDecision, EntryResult
 from planning.quotas import Ballot
-from planning.rulesets import CandidateTier
-from planning.units import UnitKind
+from schema.enums import CandidateTier, PlanKind, UnitKind
 from schema.node import row_id
 
 

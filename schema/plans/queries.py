@@ -2,45 +2,31 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import datetime
-
 import strawberry
 
 from db import access as access_db, plans as plans_db
 from schema.context import Context
-from schema.errors import ClientError
 from schema.node import row_id_of
-from schema.pagination import DEFAULT_PAGE_SIZE, PageInfo, page_info, page_size
+from schema.pagination import (
+    BY_TIME,
+    DEFAULT_PAGE_SIZE,
+    Connection,
+    Edge,
+    page_request,
+    paginate,
+)
 from schema.permissions import official
 from schema.plans.types import Plan, ValidationReport, validation_report
 
 
-def _cursor(at: datetime, plan_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([at.isoformat(), plan_id]).encode()).decode()
-
-
-def _position(cursor: str | None) -> tuple[datetime, int] | None:
-    if cursor is None:
-        return None
-    try:
-        at, plan_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(at), int(plan_id)
-    except (ValueError, TypeError):
-        raise ClientError("INVALID_CURSOR") from None
-
-
 @strawberry.type(description="A plan waiting for you, with its cursor.")
-class InboxEdge:
-    cursor: str
-    node: Plan
+class InboxEdge(Edge[Plan]):
+    pass
 
 
 @strawberry.type(description="Plans waiting for your action, oldest first.")
-class InboxConnection:
-    edges: list[InboxEdge]
-    page_info: PageInfo
+class InboxConnection(Connection[InboxEdge]):
+    pass
 
 
 @strawberry.type
@@ -58,34 +44,27 @@ class PlanQuery:
         after: str | None = None,
     ) -> InboxConnection:
         ctx = info.context
-        limit = page_size(first)
-        position = _position(after)
+        request = page_request(first, after, BY_TIME)
         approver_reaches = [
             *ctx.reaches("receive", "plan"),
             *ctx.reaches("appraise", "plan"),
             *ctx.reaches("approve", "plan"),
         ]
-        rows = await ctx.db(
-            plans_db.inbox,
-            approver_reaches=approver_reaches,
-            submitter_reaches=ctx.reaches("submit", "plan") + ctx.reaches("draft", "plan"),
-            after=position,
-            limit=limit + 1,
-        )
-        edges = [
-            InboxEdge(
-                cursor=_cursor(row.submitted_at or row.created_at, row.id), node=Plan.from_row(row)
-            )
-            for row in rows[:limit]
-        ]
         return InboxConnection(
-            edges=edges,
-            page_info=page_info(
-                [edge.cursor for edge in edges],
-                fetched=len(rows),
-                limit=limit,
-                had_previous=position is not None,
-            ),
+            page=paginate(
+                request,
+                lambda: ctx.db(
+                    plans_db.inbox,
+                    approver_reaches=approver_reaches,
+                    submitter_reaches=ctx.reaches("submit", "plan") + ctx.reaches("draft", "plan"),
+                    after=request.after,
+                    limit=request.fetch,
+                ),
+                # the order of the inbox: when the plan was sent, or made if never sent
+                key=lambda row: (row.submitted_at or row.created_at, row.id),
+                node=Plan.from_row,
+                edge=InboxEdge,
+            )
         )
 
     @strawberry.field(

@@ -14,32 +14,21 @@ from db.plan_models import (
     PlanEntry as EntryRow,
     Position as PositionRow,
 )
-from planning.cycles import PlanKind
-from planning.findings import Finding as FindingValue, Severity
-from planning.lifecycle import (
-    STEPS,
-    EntryStatus,
-    PlanAction,
-    PlanStatus,
-    Side,
-    overdue as is_overdue,
-    possible,
-)
-from planning.rulesets import CandidateTier, Indicator
-from planning.units import UnitKind
+from planning.findings import Finding as FindingValue
+from planning.lifecycle import STEPS, PlanAction, Side, overdue as is_overdue, possible
 from schema.context import Context
+from schema.enums import (
+    CandidateTier,
+    EntryStatus,
+    PlanKind,
+    PlanStatus,
+    Severity,
+    UnitKind,
+)
 from schema.errors import Language
 from schema.node import Node, to_global_id
 from schema.persons.types import Person
 from schema.units.types import Unit, tree_date
-
-strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
-strawberry.enum(EntryStatus, description="The state of one entry (lượt quy hoạch).")
-strawberry.enum(PlanKind, description="Next-term plan, or an annual review of the approved set.")
-strawberry.enum(CandidateTier, description="Đối tượng 1 or 2 for the planned position.")
-strawberry.enum(Severity, description="HARD blocks submission; TARGET only warns.")
-strawberry.enum(PlanAction, description="An action on a plan.")
-strawberry.enum(Indicator, description="A structure indicator with a target (chỉ tiêu cơ cấu).")
 
 
 @strawberry.type(description="A planning cycle: party term and state term (nhiệm kỳ).")

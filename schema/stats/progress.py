@@ -11,10 +11,10 @@ import strawberry
 from db import plans as plans_db, progress as progress_db, units as units_db
 from db.models import Unit as UnitRow
 from planning.access import InputProblem
-from planning.lifecycle import UNSUBMITTED_STATUSES, PlanStatus
-from planning.units import UnitKind
+from planning.lifecycle import UNSUBMITTED_STATUSES
 from schema.audit import actor
 from schema.context import Context
+from schema.enums import PlanStatus, UnitKind
 from schema.node import row_id
 from schema.outcomes import (
     NotAllowed,

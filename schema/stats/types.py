@@ -7,10 +7,7 @@ from enum import StrEnum
 
 import strawberry
 
-# The planning enums become GraphQL enums where the plan types register them: import those
-# first, whichever module the schema is built from.
-import schema.plans.types  # noqa: F401
-from planning.lifecycle import PlanStatus
+from schema.enums import PlanStatus
 
 INCLUDE_SUBMITTED = (
     "Count also the plans submitted and not yet decided (SUBMITTED, UNDER_APPRAISAL, APPRAISED) "

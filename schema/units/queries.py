@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 import strawberry
 
 from db import units as units_db
-from planning.units import UnitKind
 from schema.context import Context
+from schema.enums import UnitKind
 from schema.errors import ClientError
 from schema.node import row_id_of
-from schema.pagination import DEFAULT_PAGE_SIZE, decode_cursor, page_size
+from schema.pagination import BY_TEXT, DEFAULT_PAGE_SIZE, page_request
 from schema.permissions import logged_in
-from schema.units.types import Unit, UnitConnection, tree_date
-
-MAX_SEARCH_LENGTH = 200
-
-
-def search_words(search: str | None) -> tuple[str, ...]:
-    """Split a search into words; each must start a word of the name, accents ignored."""
-    if search is None:
-        return ()
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise ClientError(
-            "BAD_ARGUMENTS",
-            vi=f"`search` dài quá {MAX_SEARCH_LENGTH} ký tự",
-            en=f"`search` is longer than {MAX_SEARCH_LENGTH} characters",
-        )
-    return tuple(re.findall(r"\w+", unicodedata.normalize("NFC", search)))
+from schema.search import search_words
+from schema.units.types import Unit, UnitConnection, tree_date, unit_connection
 
 
 @strawberry.type
@@ -78,16 +62,14 @@ class UnitQuery:
         after: str | None = None,
     ) -> UnitConnection:
         ctx = info.context
-        limit = page_size(first)
-        position = decode_cursor(after)
+        request = page_request(first, after, BY_TEXT)
         words = search_words(search)
         day = at or ctx.today
         parent_id = row_id_of(parent, "Unit") if parent is not None else None
         where = units_db.UnitFilter(at=day, kind=kind, parent_id=parent_id, words=words)
-        return UnitConnection(
-            fetch=lambda: ctx.db(units_db.page, where=where, after=position, limit=limit + 1),
-            count_total=lambda: ctx.db(units_db.count, where=where),
-            limit=limit,
+        return unit_connection(
+            request,
+            lambda: ctx.db(units_db.page, where=where, after=request.after, limit=request.fetch),
+            count=lambda: ctx.db(units_db.count, where=where),
             at=day,
-            had_previous=position is not None,
         )

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Self
 
 import strawberry
 
+from db import units as units_db
 from db.models import Unit as UnitRow
-from planning.units import UnitKind
 from schema.context import Context
+from schema.enums import UnitKind
 from schema.loaders import ChildrenKey, DatedKey
 from schema.node import Node, to_global_id
 from schema.pagination import (
+    BY_TEXT,
     DEFAULT_PAGE_SIZE,
-    PageInfo,
-    decode_cursor,
-    encode_cursor,
-    page_info,
-    page_size,
-)
-
-# A page is fetched with one row more than asked (to tell whether more follow), and only when
-# `edges` or `pageInfo` is selected; counting is another statement, run only for `totalCount`.
-FetchPage = Callable[[], Awaitable[list[UnitRow]]]
-TotalCount = Callable[[], Awaitable[int]]
-
-strawberry.enum(
-    UnitKind,
-    description="The tier of a unit (cấp): the national root, province, district, commune, agency.",
+    CountedConnection,
+    Edge,
+    Once,
+    PageRequest,
+    described,
+    page_request,
+    paginate,
 )
 
 
@@ -103,17 +97,15 @@ class Unit(Node):
         first: int | None = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> UnitConnection:
-        limit = page_size(first)
-        position = decode_cursor(after)
+        request = page_request(first, after, BY_TEXT)
         loaders = info.context.loaders
-        return UnitConnection(
-            fetch=lambda: loaders.children.load(
-                ChildrenKey(self.row.id, self.at, position, limit + 1)
+        return unit_connection(
+            request,
+            lambda: loaders.children.load(
+                ChildrenKey(self.row.id, self.at, request.after, request.fetch)
             ),
-            count_total=lambda: loaders.child_count.load(DatedKey(self.row.id, self.at)),
-            limit=limit,
+            count=lambda: loaders.child_count.load(DatedKey(self.row.id, self.at)),
             at=self.at,
-            had_previous=position is not None,
         )
 
     @strawberry.field(description="How many units lie below this one, at any depth.")
@@ -121,44 +113,37 @@ class Unit(Node):
         return await info.context.loaders.descendant_count.load(DatedKey(self.row.id, self.at))
 
 
+@described(cursor="Pass as `after` to read the units after this one.", node="The unit.")
 @strawberry.type(description="A unit in a page of units, with its cursor.")
-class UnitEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to read the units after this one.")
-    node: Unit = strawberry.field(description="The unit.")
+class UnitEdge(Edge[Unit]):
+    pass
 
 
+@described(
+    edges="The units of this page, in order.",
+    page_info="Whether more pages follow, and the cursors of this one.",
+    total_count="How many units the whole list holds, over all pages.",
+)
 @strawberry.type(description="A page of units (Relay connection).")
-class UnitConnection:
-    fetch: strawberry.Private[FetchPage]
-    count_total: strawberry.Private[TotalCount]
-    limit: strawberry.Private[int]
-    at: strawberry.Private[date]
-    had_previous: strawberry.Private[bool]
-    rows: strawberry.Private[list[UnitRow] | None] = None
+class UnitConnection(CountedConnection[UnitEdge]):
+    pass
 
-    async def _rows(self) -> list[UnitRow]:
-        # Loaded on first use only: `children { totalCount }` must not fetch the children.
-        if self.rows is None:
-            self.rows = await self.fetch()
-        return self.rows
 
-    @strawberry.field(description="The units of this page, in order.")
-    async def edges(self) -> list[UnitEdge]:
-        return [
-            UnitEdge(cursor=encode_cursor(row.code, row.id), node=Unit.from_row(row, at=self.at))
-            for row in (await self._rows())[: self.limit]
-        ]
-
-    @strawberry.field(description="Whether more pages follow, and the cursors of this one.")
-    async def page_info(self) -> PageInfo:
-        rows = await self._rows()
-        return page_info(
-            [encode_cursor(row.code, row.id) for row in rows[: self.limit]],
-            fetched=len(rows),
-            limit=self.limit,
-            had_previous=self.had_previous,
-        )
-
-    @strawberry.field(description="How many units the whole list holds, over all pages.")
-    async def total_count(self) -> int:
-        return await self.count_total()
+def unit_connection(
+    request: PageRequest[units_db.Position],
+    rows: Callable[[], Awaitable[Sequence[UnitRow]]],
+    *,
+    count: Callable[[], Awaitable[int]],
+    at: date,
+) -> UnitConnection:
+    """A page of units read in the tree of ``at``, ordered by code; counted only when asked."""
+    return UnitConnection(
+        page=paginate(
+            request,
+            rows,
+            key=lambda row: (row.code, row.id),
+            node=lambda row: Unit.from_row(row, at=at),
+            edge=UnitEdge,
+        ),
+        count=Once(count),
+    )

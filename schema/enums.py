@@ -1,0 +1,58 @@
+"""The planning enums a client sees, registered with strawberry in one place.
+
+The enums themselves live in `planning/` (the rules speak them); what makes each a GraphQL enum
+is registering it here. A schema module that uses one in a field, an argument or an input imports
+it from this module, so it is registered before any type needs it, whatever is imported first.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from planning.access import Role, Scope
+from planning.cycles import PlanKind
+from planning.findings import Severity
+from planning.lifecycle import EntryStatus, PlanStatus
+from planning.retirement import Sex
+from planning.rulesets import CandidateTier, DisciplineForm, Indicator
+from planning.units import UnitKind
+
+__all__ = [
+    "CandidateTier",
+    "DisciplineForm",
+    "EntryStatus",
+    "Indicator",
+    "PlanKind",
+    "PlanStatus",
+    "Role",
+    "Scope",
+    "Severity",
+    "Sex",
+    "UnitKind",
+]
+
+# The units
+strawberry.enum(
+    UnitKind,
+    description="The tier of a unit (cấp): the national root, province, district, commune, agency.",
+)
+
+# Logins and grants
+strawberry.enum(Role, description="A role an official holds on a unit (vai trò).")
+strawberry.enum(
+    Scope,
+    description="How far a permission reaches from the unit the role is granted on: the whole "
+    "subtree, the unit itself only (exact), or its direct children.",
+)
+
+# Cadre records
+strawberry.enum(Sex, description="Sex as recorded (giới tính).")
+strawberry.enum(DisciplineForm, description="A form of Party discipline (hình thức kỷ luật).")
+
+# Plans, their entries, findings and targets
+strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
+strawberry.enum(EntryStatus, description="The state of one entry (lượt quy hoạch).")
+strawberry.enum(PlanKind, description="Next-term plan, or an annual review of the approved set.")
+strawberry.enum(CandidateTier, description="Đối tượng 1 or 2 for the planned position.")
+strawberry.enum(Severity, description="HARD blocks submission; TARGET only warns.")
+strawberry.enum(Indicator, description="A structure indicator with a target (chỉ tiêu cơ cấu).")

@@ -1,0 +1,96 @@
+"""GraphQL types of reference-data editing: what is sent, and what comes back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from schema.enums import Indicator
+from schema.outcomes import NotAllowed, NotFound, ValidationFailed
+from schema.plans.types import Cycle, Position
+
+
+@strawberry.type(description="The title as it now counts in the province.")
+class PositionPayload:
+    position: Position
+
+
+@strawberry.type(description="The holiday as recorded.")
+class HolidayPayload:
+    day: date
+    name: str
+
+
+PositionResult = Annotated[
+    PositionPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("PositionResult")
+]
+HolidayResult = Annotated[
+    HolidayPayload | NotAllowed | ValidationFailed, strawberry.union("HolidayResult")
+]
+
+
+@strawberry.input(description="A province's own seats (and rank) for a title.")
+class SetPositionSeatsInput:
+    position: strawberry.ID
+    province: strawberry.ID
+    seats: int
+    rank: int | None = None
+    reason: str | None = None
+
+
+@strawberry.input(description="The month ages are computed at, for one kind of committee.")
+class ReferenceMonthInput:
+    kind: str = strawberry.field(
+        description="GRASSROOTS, ABOVE_GRASSROOTS, COMMUNE, PROVINCE or STATE."
+    )
+    month: str = strawberry.field(description="`YYYY-MM`.")
+
+
+@strawberry.type(description="The cycle as recorded.")
+class CyclePayload:
+    cycle: Cycle
+
+
+@strawberry.input(description="A public holiday for working-day deadlines.")
+class SetHolidayInput:
+    day: date
+    name: str
+
+
+@strawberry.input(description="A province's own value for a target of a rule set (A.1).")
+class SetTargetInput:
+    province: strawberry.ID
+    rule_set: str
+    indicator: Indicator
+    at_least: float = strawberry.field(description="A share (0.3 = 30%), or a count of bands.")
+    young_under: int | None = strawberry.field(
+        default=None, description="Age in years under which a cadre counts as young."
+    )
+
+
+@strawberry.type(description="The target as the province now applies it.")
+class TargetPayload:
+    rule_set: str
+    indicator: Indicator
+    at_least: float
+    young_under: int | None
+
+
+@strawberry.input(description="A planning cycle and its age reference months (HD 45 II.5.3).")
+class SetCycleInput:
+    code: str = strawberry.field(description="e.g. `2035-2040`.")
+    party_term_start: int
+    party_term_end: int
+    state_term_start: int
+    state_term_end: int
+    reference_months: list[ReferenceMonthInput]
+
+
+TargetResult = Annotated[
+    TargetPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("TargetResult")
+]
+CycleResult = Annotated[
+    CyclePayload | NotAllowed | ValidationFailed, strawberry.union("CycleResult")
+]

@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from db import Session, access as access_db, audit, units as units_db
-from planning.access import InputProblem, Role, account_problems
+from planning.access import Role, account_problems
+from planning.problems import Problem, problem
 from schema.access.services import AccessServices
+from schema.messages import Language, render
 
 DEMO_PASSWORD = "quyhoach-demo-2026"
 
 
 class AccountRefused(Exception):
-    def __init__(self, problems: Sequence[InputProblem]) -> None:
-        super().__init__("; ".join(p.en for p in problems))
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(render(p, Language.EN) for p in problems))
         self.problems = list(problems)
 
 
@@ -44,18 +46,9 @@ async def create_user(
         rules=access.passwords,
     )
     if home is None:
-        problems.append(
-            InputProblem(
-                "UNKNOWN_UNIT",
-                "unit",
-                f"không có đơn vị mã {unit_code} vào ngày {at}",
-                f"no unit has code {unit_code} on {at}",
-            )
-        )
+        problems.append(problem("UNKNOWN_UNIT", "unit", code=unit_code, at=f"{at}"))
     elif await access_db.username_taken(session, username=username):
-        problems.append(
-            InputProblem("USERNAME_TAKEN", "username", "tên đăng nhập đã được dùng", "taken")
-        )
+        problems.append(problem("USERNAME_TAKEN", "username"))
     if problems:
         raise AccountRefused(problems)
     assert home is not None

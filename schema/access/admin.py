@@ -11,7 +11,8 @@ import strawberry
 
 from db import access as access_db
 from db.models import AppUser
-from planning.access import InputProblem, Role, account_problems, grant_refusal, password_problems
+from planning.access import Role, account_problems, grant_refusal, password_problems
+from planning.problems import problem
 from schema.access.types import (
     GrantPayload,
     RoleGrant,
@@ -108,9 +109,7 @@ class AdminMutation:
             rules=ctx.access.passwords,
         )
         if not problems and await ctx.db(access_db.username_taken, username=username):
-            problems.append(
-                InputProblem("USERNAME_TAKEN", "username", "tên đăng nhập đã được dùng", "taken")
-            )
+            problems.append(problem("USERNAME_TAKEN", "username"))
         if problems:
             return validation_failed(ctx, problems)
         password_hash = await ctx.access.credentials.hash_password(input.password)

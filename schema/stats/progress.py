@@ -10,7 +10,7 @@ import strawberry
 
 from db import plans as plans_db, progress as progress_db, units as units_db
 from db.models import Unit as UnitRow
-from planning.access import InputProblem
+from planning.problems import problem
 from planning.units import UnitKind
 from planning.workflow import PlanStatus
 from schema.audit import actor
@@ -180,7 +180,7 @@ class DeadlineMutation:
         if cycle is None:
             return validation_failed(
                 ctx,
-                [InputProblem("UNKNOWN_CYCLE", "cycle", "không có nhiệm kỳ này", "no such cycle")],
+                [problem("UNKNOWN_CYCLE", "cycle", cycle=input.cycle)],
             )
         await ctx.db(
             progress_db.set_deadline,

@@ -9,6 +9,7 @@ from datetime import date
 import strawberry
 
 from db import units as units_db
+from planning.problems import problem
 from planning.units import UnitKind
 from schema.context import Context
 from schema.errors import ClientError
@@ -26,9 +27,7 @@ def search_words(search: str | None) -> tuple[str, ...]:
         return ()
     if len(search) > MAX_SEARCH_LENGTH:
         raise ClientError(
-            "BAD_ARGUMENTS",
-            vi=f"`search` dài quá {MAX_SEARCH_LENGTH} ký tự",
-            en=f"`search` is longer than {MAX_SEARCH_LENGTH} characters",
+            "BAD_ARGUMENTS", reason=problem("SEARCH_TOO_LONG", "search", most=MAX_SEARCH_LENGTH)
         )
     return tuple(re.findall(r"\w+", unicodedata.normalize("NFC", search)))
 
@@ -49,11 +48,7 @@ class UnitQuery:
     ) -> Unit | None:
         ctx = info.context
         if (id is None) == (code is None):
-            raise ClientError(
-                "BAD_ARGUMENTS",
-                vi="cần đúng một trong `id` và `code`",
-                en="give exactly one of `id` and `code`",
-            )
+            raise ClientError("BAD_ARGUMENTS", reason=problem("ID_OR_CODE"))
         if id is not None:
             row = await ctx.loaders.unit.load(row_id_of(id, "Unit"))
         else:

@@ -27,6 +27,7 @@ from db.reference import load_reference
 from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
 from planning.access import Role
 from planning.units import UnitRow
+from schema.messages import Language, render
 
 T = TypeVar("T")
 DATABASE_NAME = "quyhoach"
@@ -194,7 +195,8 @@ def create_user(url: str, settings: Settings, args: argparse.Namespace) -> int:
         )
     except operator.AccountRefused as refused:
         for problem in refused.problems:
-            print(f"error: {problem.field}: {problem.en} / {problem.vi}", file=sys.stderr)
+            worded = " / ".join(render(problem, lang) for lang in (Language.EN, Language.VI))
+            print(f"error: {problem.field}: {worded}", file=sys.stderr)
         return 2
     print(
         f"created user {args.username} (id {user_id}) with roles {', '.join(args.role) or 'none'}"

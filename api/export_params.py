@@ -8,14 +8,15 @@ from datetime import date
 from starlette.datastructures import QueryParams
 
 from db.statistics import DIMENSIONS
+from planning.problems import Value, problem
 from schema.errors import ClientError
 
 # The names the `Dimension` enum of the schema has: the columns statistics can group by.
 _KNOWN = ", ".join(DIMENSIONS)
 
 
-def _bad(vi: str, en: str) -> ClientError:
-    return ClientError("BAD_ARGUMENTS", vi=vi, en=en)
+def _bad(code: str, /, **values: Value) -> ClientError:
+    return ClientError("BAD_ARGUMENTS", reason=problem(code, None, **values))
 
 
 class ExportParams:
@@ -30,15 +31,13 @@ class ExportParams:
         unknown = sorted(set(params.keys()) - set(allowed))
         if unknown:
             names = ", ".join(f"`{name}`" for name in unknown)
-            raise _bad(f"không có tham số {names}", f"unknown parameter {names}")
+            raise _bad("UNKNOWN_PARAMETER", names=names)
 
     def one(self, name: str) -> str:
         """The value of a required parameter given exactly once."""
         values = self.params.getlist(name)
         if len(values) != 1 or not values[0].strip():
-            raise _bad(
-                f"cần đúng một giá trị cho `{name}`", f"give `{name}` exactly once, not empty"
-            )
+            raise _bad("ONE_VALUE", name=name)
         return values[0].strip()
 
     def flag(self, name: str) -> bool:
@@ -48,7 +47,7 @@ class ExportParams:
             return False
         if len(values) == 1 and values[0].lower() in ("true", "false"):
             return values[0].lower() == "true"
-        raise _bad(f"`{name}` phải là true hoặc false", f"`{name}` must be true or false")
+        raise _bad("NOT_A_FLAG", name=name)
 
     def day(self, name: str) -> str | None:
         """An optional date, ``YYYY-MM-DD``, passed on as the GraphQL ``Date`` it mirrors."""
@@ -60,9 +59,7 @@ class ExportParams:
                 raise ValueError(name)
             return date.fromisoformat(values[0]).isoformat()
         except ValueError:
-            raise _bad(
-                f"`{name}` là một ngày dạng YYYY-MM-DD", f"`{name}` is one date, YYYY-MM-DD"
-            ) from None
+            raise _bad("NOT_A_DAY", name=name) from None
 
     def dimensions(self, name: str) -> list[str]:
         """Repeatable dimension names, in order, each once."""
@@ -76,10 +73,7 @@ class ExportParams:
         for given in self.params.getlist(name):
             dimension, colon, values = given.partition(":")
             if not colon or not values:
-                raise _bad(
-                    f"`{name}` có dạng CHIỀU:giá_trị1,giá_trị2 (nhận {given!r})",
-                    f"`{name}` takes the form DIMENSION:value1,value2 (got {given!r})",
-                )
+                raise _bad("BAD_FILTER", name=name, given=given)
             found.append(
                 {"dimension": self._dimension(name, dimension), "values": values.split(",")}
             )
@@ -88,8 +82,5 @@ class ExportParams:
     @staticmethod
     def _dimension(name: str, value: str) -> str:
         if value not in DIMENSIONS:
-            raise _bad(
-                f"`{name}`: không có chiều {value!r} (có: {_KNOWN})",
-                f"`{name}`: no dimension {value!r} (known: {_KNOWN})",
-            )
+            raise _bad("UNKNOWN_DIMENSION", name=name, value=value, known=_KNOWN)
         return value

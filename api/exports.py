@@ -35,6 +35,7 @@ from api.responses import RequestRejected, language_of, rejection
 from api.tabular import FORMATS, Cell, CsvTable, TableWriter
 from api.xlsx import XlsxTable
 from db import exports as exports_db, plans as plans_db
+from planning.problems import problem
 from schema.context import Context
 from schema.errors import ClientError, Language
 from schema.exports import EXPORTS_PATH, INDICATORS, PLAN_ENTRIES, STATISTICS
@@ -174,9 +175,8 @@ class Exports:
         ctx.authorize("read", "person", unit.path)
         cycle = await ctx.db(plans_db.cycle_by_code, code=cycle_code)
         if cycle is None:
-            raise ClientError(
-                "BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle_code}", en=f"no cycle {cycle_code}"
-            )
+            reason = problem("UNKNOWN_CYCLE", "cycle", cycle=cycle_code)
+            raise ClientError("BAD_ARGUMENTS", reason=reason)
         # Refused at once rather than queued: a client told to come back holds no connection.
         if self.streams >= self.max_streams:
             raise RequestRejected(429, ClientError("EXPORTS_BUSY", limit=self.max_streams))

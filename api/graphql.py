@@ -27,6 +27,7 @@ from strawberry.types import ExecutionResult
 from api.auth import authenticate
 from api.responses import RequestRejected, language_of, rejection
 from db.access_cache import PrincipalCache
+from planning.problems import Problem, problem
 from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
 from schema.context import Context
@@ -42,8 +43,9 @@ def vietnam_now() -> datetime:
     return datetime.now(UTC).astimezone(VIETNAM_TIME)
 
 
-def _bad_request(vi: str, en: str) -> RequestRejected:
-    return RequestRejected(400, ClientError("INVALID_REQUEST", vi=vi, en=en))
+def _bad_request(reason: Problem | str) -> RequestRejected:
+    """INVALID_REQUEST for ``reason``: a problem code, or strawberry's own English wording."""
+    return RequestRejected(400, ClientError("INVALID_REQUEST", reason=reason))
 
 
 def _json_depth_exceeds(value: object, limit: int) -> bool:
@@ -89,13 +91,13 @@ class GraphQLView(GraphQL[Context, None]):
             return await super().run(request)
         except HTTPException as e:  # strawberry's own refusals (method, IDE disabled)
             if e.status_code == 405:
-                detail = "chỉ nhận GET và POST / only GET and POST"
+                detail = problem("ONLY_GET_AND_POST")
                 raise RequestRejected(
                     405, ClientError("METHOD_NOT_ALLOWED", method=request.method, detail=detail)
                 ) from None
             if e.status_code == 404:
                 raise RequestRejected(404, ClientError("NOT_FOUND")) from None
-            raise _bad_request(e.reason, e.reason) from None
+            raise _bad_request(e.reason) from None
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -145,26 +147,20 @@ class GraphQLView(GraphQL[Context, None]):
         if isinstance(data, list):
             raise RequestRejected(400, ClientError("BATCHING_NOT_SUPPORTED"))
         if not isinstance(data, dict):
-            raise _bad_request(
-                "nội dung phải là một đối tượng JSON", "the body must be a JSON object"
-            )
+            raise _bad_request(problem("BODY_NOT_OBJECT"))
         query = data.get("query")
         if query is None or (isinstance(query, str) and not query.strip()):
             raise RequestRejected(400, ClientError("MISSING_QUERY"))
         if not isinstance(query, str):
-            raise _bad_request("`query` phải là chuỗi", "`query` must be a string")
+            raise _bad_request(problem("QUERY_NOT_STRING", "query"))
         variables, operation_name = data.get("variables"), data.get("operationName")
         if not isinstance(variables, dict | None):
-            raise _bad_request(
-                "`variables` phải là đối tượng JSON", "`variables` must be an object"
-            )
+            raise _bad_request(problem("VARIABLES_NOT_OBJECT", "variables"))
         if not isinstance(operation_name, str | None):
-            raise _bad_request("`operationName` phải là chuỗi", "`operationName` must be a string")
+            raise _bad_request(problem("OPERATION_NAME_NOT_STRING", "operationName"))
         extensions = data.get("extensions")
         if not isinstance(extensions, dict | None):
-            raise _bad_request(
-                "`extensions` phải là đối tượng JSON", "`extensions` must be an object"
-            )
+            raise _bad_request(problem("EXTENSIONS_NOT_OBJECT", "extensions"))
         return GraphQLRequestData(
             query=query, variables=variables, operation_name=operation_name, extensions=extensions
         )
@@ -188,7 +184,7 @@ class GraphQLView(GraphQL[Context, None]):
                 error = ClientError("UNKNOWN_OPERATION", name=request_data.operation_name)
                 raise RequestRejected(400, error) from None
             if isinstance(cause, InvalidOperationTypeError):
-                detail = "chỉ truy vấn qua GET / only queries over GET"
+                detail = problem("QUERIES_ONLY_OVER_GET")
                 error = ClientError(
                     "METHOD_NOT_ALLOWED", method=request_adapter.method, detail=detail
                 )

@@ -6,16 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from db import Session, access as access_db, audit, units as units_db
-from planning.access import InputProblem, Role, account_problems
+from db import Session, access as access_db, units as units_db
+from db.models import AppUser
+from planning.access import Role
+from planning.problems import Problem, problem
+from schema.access.accounts import create_account
 from schema.access.services import AccessServices
+from schema.messages import Language, render
 
 DEMO_PASSWORD = "quyhoach-demo-2026"
 
 
 class AccountRefused(Exception):
-    def __init__(self, problems: Sequence[InputProblem]) -> None:
-        super().__init__("; ".join(p.en for p in problems))
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(render(p, Language.EN) for p in problems))
         self.problems = list(problems)
 
 
@@ -33,61 +37,26 @@ async def create_user(
 ) -> int:
     """Create an account with roles on its unit (no granter: the operator bootstraps it).
 
+    The checks and the writes are the ``createUser`` mutation's (schema/access/accounts.py);
+    only the unit is named differently, by GSO code on a date.
+
     :raises AccountRefused: for an unknown unit, a taken username or a weak password
     """
     home = await units_db.by_code(session, code=unit_code, at=at)
-    problems = account_problems(
-        username=username,
-        full_name=full_name,
-        password=password,
-        common=access.common_passwords,
-        rules=access.passwords,
-    )
-    if home is None:
-        problems.append(
-            InputProblem(
-                "UNKNOWN_UNIT",
-                "unit",
-                f"không có đơn vị mã {unit_code} vào ngày {at}",
-                f"no unit has code {unit_code} on {at}",
-            )
-        )
-    elif await access_db.username_taken(session, username=username):
-        problems.append(
-            InputProblem("USERNAME_TAKEN", "username", "tên đăng nhập đã được dùng", "taken")
-        )
-    if problems:
-        raise AccountRefused(problems)
-    assert home is not None
-    user = await access_db.add_user(
+    user = await create_account(
         session,
+        access,
         username=username,
-        password_hash=await access.credentials.hash_password(password),
+        password=password,
         full_name=full_name,
-        unit_id=home.id,
+        home=home.id if home else problem("UNKNOWN_UNIT", "unit", code=unit_code, at=f"{at}"),
+        roles=roles,
+        granted_by=None,
+        reason="quyhoach create-user",
         now=now,
     )
-    await audit.record(
-        session,
-        at=now,
-        actor_user_id=None,
-        action="create_user",
-        subject_type="user",
-        subject_id=user.id,
-        unit_id=home.id,
-        after={"username": username, "roles": [role.value for role in roles]},
-        reason="quyhoach create-user",
-    )
-    for role in roles:
-        await access_db.add_grant(
-            session,
-            user_id=user.id,
-            role=role,
-            unit_id=home.id,
-            granted_by=None,
-            reason="quyhoach create-user",
-            now=now,
-        )
+    if not isinstance(user, AppUser):
+        raise AccountRefused(user)
     return user.id
 
 

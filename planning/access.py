@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from planning.problems import Problem, problem
+
 
 class Role(StrEnum):
     """The roles an official can hold on a unit (vai trò)."""
@@ -74,58 +76,20 @@ class PasswordRules:
     max_length: int = 256  # argon2 hashes anything, but a megabyte password is an attack
 
 
-@dataclass(frozen=True, slots=True)
-class InputProblem:
-    """One reason an input is refused, for one field, in Vietnamese and English."""
-
-    code: str
-    field: str
-    vi: str
-    en: str
-
-
 def password_problems(
     password: str, *, username: str, common: frozenset[str], rules: PasswordRules
-) -> list[InputProblem]:
+) -> list[Problem]:
     """Return why a password is too weak; an empty list accepts it."""
     problems = []
     if len(password) < rules.min_length:
-        problems.append(
-            InputProblem(
-                "PASSWORD_TOO_SHORT",
-                "password",
-                f"mật khẩu phải có ít nhất {rules.min_length} ký tự",
-                f"the password must have at least {rules.min_length} characters",
-            )
-        )
+        problems.append(problem("PASSWORD_TOO_SHORT", "password", least=rules.min_length))
     if len(password) > rules.max_length:
-        problems.append(
-            InputProblem(
-                "PASSWORD_TOO_LONG",
-                "password",
-                f"mật khẩu dài tối đa {rules.max_length} ký tự",
-                f"the password may have at most {rules.max_length} characters",
-            )
-        )
+        problems.append(problem("PASSWORD_TOO_LONG", "password", most=rules.max_length))
     lowered = password.casefold()
     if username and username.casefold() in lowered:
-        problems.append(
-            InputProblem(
-                "PASSWORD_CONTAINS_USERNAME",
-                "password",
-                "mật khẩu không được chứa tên đăng nhập",
-                "the password must not contain the username",
-            )
-        )
+        problems.append(problem("PASSWORD_CONTAINS_USERNAME", "password"))
     if lowered in common or len(set(password)) < 4:
-        problems.append(
-            InputProblem(
-                "PASSWORD_TOO_COMMON",
-                "password",
-                "mật khẩu quá phổ biến hoặc quá đơn giản",
-                "the password is too common or too simple",
-            )
-        )
+        problems.append(problem("PASSWORD_TOO_COMMON", "password"))
     return problems
 
 
@@ -134,22 +98,13 @@ USERNAME = re.compile(r"[A-Za-z0-9._-]{3,64}")
 
 def account_problems(
     *, username: str, full_name: str, password: str, common: frozenset[str], rules: PasswordRules
-) -> list[InputProblem]:
+) -> list[Problem]:
     """Return why a new account cannot be created as given; an empty list accepts it."""
     problems = []
     if not USERNAME.fullmatch(username):
-        problems.append(
-            InputProblem(
-                "BAD_USERNAME",
-                "username",
-                "tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số, `.`, `_` hoặc `-`",
-                "a username has 3–64 ASCII letters, digits, `.`, `_` or `-`",
-            )
-        )
+        problems.append(problem("BAD_USERNAME", "username"))
     if not full_name.strip():
-        problems.append(
-            InputProblem("MISSING_NAME", "fullName", "thiếu họ và tên", "the full name is empty")
-        )
+        problems.append(problem("MISSING_NAME", "fullName"))
     return problems + password_problems(password, username=username, common=common, rules=rules)
 
 

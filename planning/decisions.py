@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from planning.access import InputProblem
 from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus
+from planning.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class NotPossible:
 
 @dataclass(frozen=True, slots=True)
 class Problems:
-    problems: tuple[InputProblem, ...]
+    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from planning.findings import Finding, Severity
+from planning.findings import Finding, Severity, finding
 from planning.retirement import Month, Sex, remaining_months, retirement_month
 from planning.rulesets import CandidateTier, DisciplineForm, RuleSet
 
@@ -35,10 +35,6 @@ class Candidate:
 THEORY_LEVELS = {"Sơ cấp": 1, "Trung cấp": 2, "Cao cấp": 3, "Cử nhân": 3}
 
 
-def _hard(rule: str, vi: str, en: str, entry: int | None, **numbers: int | str) -> Finding:
-    return Finding(rule, Severity.HARD, vi, en, tuple(numbers.items()), entry)
-
-
 def entry_findings(
     *,
     entry: int | None,
@@ -58,24 +54,16 @@ def entry_findings(
         and position_rank >= candidate.current_rank
     ):
         findings.append(
-            _hard(
+            finding(
                 "E1",
-                "chỉ quy hoạch vào chức danh cao hơn chức danh hiện giữ",
-                "only a position higher than the current one can be planned",
-                entry,
+                Severity.HARD,
+                entry=entry,
                 position_rank=position_rank,
                 current_rank=candidate.current_rank,
             )
         )
     if candidate.proposed_for_appointment:
-        findings.append(
-            _hard(
-                "E3",
-                "không quy hoạch người đang được đề nghị bổ nhiệm, giới thiệu ứng cử",
-                "a person being proposed for appointment cannot be planned at the same time",
-                entry,
-            )
-        )
+        findings.append(finding("E3", Severity.HARD, entry=entry))
     retires = retirement_month(
         sex=candidate.sex,
         birth=candidate.birth,
@@ -85,14 +73,15 @@ def entry_findings(
     needed = rules.months_before_retirement[tier]
     if left < needed:
         findings.append(
-            _hard(
+            finding(
                 "E4",
-                f"còn {left} tháng công tác tính đến {age_at}, cần ít nhất {needed} ({tier})",
-                f"{left} months of service left at {age_at}; {tier} needs at least {needed}",
-                entry,
+                Severity.HARD,
+                entry=entry,
                 remaining_months=left,
                 required_months=needed,
                 retirement_month=str(retires),
+                age_at=str(age_at),
+                tier=tier.value,
             )
         )
     for discipline in candidate.disciplines:
@@ -101,15 +90,14 @@ def entry_findings(
         eligible_from = decided.plus(wait)
         if Month(on.year, on.month) < eligible_from:
             findings.append(
-                _hard(
+                finding(
                     "E11",
-                    f"bị kỷ luật {discipline.form} ngày {discipline.decided_on:%d/%m/%Y}; "
-                    f"chỉ được xem xét quy hoạch từ {eligible_from}",
-                    f"disciplined ({discipline.form}) on {discipline.decided_on:%d/%m/%Y}; "
-                    f"may be planned again from {eligible_from}",
-                    entry,
+                    Severity.HARD,
+                    entry=entry,
                     waiting_months=wait,
                     eligible_from=str(eligible_from),
+                    form=discipline.form.value,
+                    decided_on=f"{discipline.decided_on:%d/%m/%Y}",
                 )
             )
     if theory_required is not None:
@@ -118,24 +106,14 @@ def entry_findings(
             # E8: đối tượng 1 must meet the position's standard; đối tượng 2 may lack it, with
             # a training plan, so it is only a warning for T2.
             findings.append(
-                Finding(
+                finding(
                     "E8",
                     Severity.HARD if tier is CandidateTier.T1 else Severity.TARGET,
-                    f"chức danh yêu cầu lý luận chính trị {theory_required}, "
-                    f"hiện có: {candidate.political_theory or 'chưa có'}",
-                    f"the position requires political theory {theory_required}; "
-                    f"the person has {candidate.political_theory or 'none'}",
-                    (("required", theory_required),),
-                    entry,
+                    entry=entry,
+                    required=theory_required,
+                    held=candidate.political_theory or "",  # "": none recorded
                 )
             )
     if candidate.political_standard_ok is False:
-        findings.append(
-            _hard(
-                "E13",
-                "chưa đạt kết luận tiêu chuẩn chính trị",
-                "the political standard was concluded not to be met",
-                entry,
-            )
-        )
+        findings.append(finding("E13", Severity.HARD, entry=entry))
     return findings

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from planning.access import InputProblem
+from planning.problems import Problem, problem
 from planning.retirement import Month
 
 NATIONAL_ID = re.compile(r"\d{12}")  # căn cước công dân: 12 digits
@@ -33,53 +33,22 @@ def record_problems(
     birth: BirthDate,
     retirement_override_months: int | None,
     today: date,
-) -> list[InputProblem]:
+) -> list[Problem]:
     """Why a person record cannot be saved as given; an empty list accepts it."""
     problems = []
     if not NATIONAL_ID.fullmatch(national_id):
-        problems.append(
-            InputProblem(
-                "BAD_NATIONAL_ID",
-                "nationalId",
-                "số định danh cá nhân gồm đúng 12 chữ số",
-                "a national id has exactly 12 digits",
-            )
-        )
+        problems.append(problem("BAD_NATIONAL_ID", "nationalId"))
     if not full_name.strip():
-        problems.append(
-            InputProblem("MISSING_NAME", "fullName", "thiếu họ và tên", "the full name is empty")
-        )
-    if not today.year - 80 <= birth.year <= today.year - 18:
-        problems.append(
-            InputProblem(
-                "BAD_BIRTH_YEAR",
-                "birthYear",
-                f"năm sinh phải từ {today.year - 80} đến {today.year - 18}",
-                f"the birth year must be between {today.year - 80} and {today.year - 18}",
-            )
-        )
+        problems.append(problem("MISSING_NAME", "fullName"))
+    earliest, latest = today.year - 80, today.year - 18
+    if not earliest <= birth.year <= latest:
+        problems.append(problem("BAD_BIRTH_YEAR", "birthYear", earliest=earliest, latest=latest))
     if birth.month is not None and not 1 <= birth.month <= 12:
-        problems.append(
-            InputProblem("BAD_BIRTH_MONTH", "birthMonth", "tháng sinh từ 1 đến 12", "1 to 12")
-        )
+        problems.append(problem("BAD_BIRTH_MONTH", "birthMonth"))
     elif birth.day is not None and (
         birth.month is None or not 1 <= birth.day <= calendar.monthrange(birth.year, birth.month)[1]
     ):
-        problems.append(
-            InputProblem(
-                "BAD_BIRTH_DAY",
-                "birthDay",
-                "ngày sinh không tồn tại (hoặc thiếu tháng sinh)",
-                "no such day of birth (or the month is missing)",
-            )
-        )
+        problems.append(problem("BAD_BIRTH_DAY", "birthDay"))
     if retirement_override_months is not None and not 600 <= retirement_override_months <= 780:
-        problems.append(
-            InputProblem(
-                "BAD_RETIREMENT_AGE",
-                "retirementOverrideMonths",
-                "tuổi nghỉ hưu riêng phải từ 50 đến 65 tuổi (600–780 tháng)",
-                "an individual retirement age is 50 to 65 years (600–780 months)",
-            )
-        )
+        problems.append(problem("BAD_RETIREMENT_AGE", "retirementOverrideMonths"))
     return problems

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from planning.access import InputProblem
+from planning.problems import Problem, Value, problem
 from planning.rulesets import RuleSet
 
 
@@ -56,7 +56,7 @@ def addition_problems(
     planned: int,
     held: frozenset[int],
     rules: RuleSet,
-) -> list[InputProblem]:
+) -> list[Problem]:
     """Why one more entry may not be written: the position already has ``planned`` people in
     the plan (Q1 for committee seats, Q2 for titles), or the person would hold the leadership
     positions ``held`` (the new one included) at this approving level (Q3; committee seats are
@@ -65,38 +65,21 @@ def addition_problems(
     problems = []
     allowed = bounds(seats=seats, committee_seat=committee_seat, rules=rules)
     if planned >= allowed.most:
-        problems.append(
-            InputProblem(
-                allowed.rule,
-                "position",
-                f"{title}: đã đủ {allowed.most} người quy hoạch cho {seats} vị trí",
-                f"{title}: {allowed.most} people are already planned for {seats} seats",
-            )
-        )
+        # Worded as the validation report would word the plan with this entry added.
+        numbers: dict[str, Value] = {"position": title, "planned": planned + 1, "seats": seats}
+        if committee_seat:
+            numbers["minimum"] = allowed.least
+        problems.append(problem(allowed.rule, "position", **numbers, maximum=allowed.most))
     if not committee_seat and len(held) > rules.positions_per_person:
         problems.append(
-            InputProblem(
-                "Q3",
-                "person",
-                f"người này đã được quy hoạch {len(held) - 1} chức danh cùng cấp phê duyệt, "
-                f"tối đa {rules.positions_per_person}",
-                f"this person is already planned for {len(held) - 1} positions at this "
-                f"approving level; at most {rules.positions_per_person}",
-            )
+            problem("Q3", "person", positions=len(held), maximum=rules.positions_per_person)
         )
     return problems
 
 
-def ballot_problems(ballots: Sequence[Ballot]) -> list[InputProblem]:
+def ballot_problems(ballots: Sequence[Ballot]) -> list[Problem]:
     """Ballots that cannot be true: more votes than present, more present than summoned, or
     nobody summoned."""
     if all(0 <= b.votes_for <= b.present <= b.summoned and b.summoned > 0 for b in ballots):
         return []
-    return [
-        InputProblem(
-            "BAD_BALLOT",
-            "ballots",
-            "phiếu: 0 ≤ đồng ý ≤ có mặt ≤ triệu tập, và có người được triệu tập",
-            "ballots need 0 ≤ votes for ≤ present ≤ summoned, and someone summoned",
-        )
-    ]
+    return [problem("BAD_BALLOT", "ballots")]

@@ -14,7 +14,7 @@ from datetime import date
 from fractions import Fraction
 
 from planning.eligibility import Candidate, entry_findings
-from planning.findings import Finding, Severity
+from planning.findings import Finding, Severity, finding
 from planning.indicators import age_band
 from planning.quotas import Ballot, bounds, passes
 from planning.retirement import Month, Sex, age_months
@@ -92,15 +92,15 @@ def validate(
         if entry.decisive_ballot is not None and not passes(entry.decisive_ballot, rules=rules):
             ballot = entry.decisive_ballot
             findings.append(
-                Finding(
+                finding(
                     "V1",
                     Severity.HARD,
-                    f"số phiếu đồng ý {ballot.votes_for}/{ballot.summoned} chưa quá "
-                    f"{rules.vote_more_than} số người được triệu tập",
-                    f"{ballot.votes_for} votes of {ballot.summoned} summoned is not more than "
-                    f"{rules.vote_more_than}",
-                    (("votes_for", ballot.votes_for), ("summoned", ballot.summoned)),
-                    entry.entry_id,
+                    entry=entry.entry_id,
+                    votes_for=ballot.votes_for,
+                    summoned=ballot.summoned,
+                    present=ballot.present,
+                    threshold=str(rules.vote_more_than),
+                    base=rules.vote_base.value,
                 )
             )
     findings += _targets(entries, level=level, age_at=age_at, rules=rules)
@@ -116,28 +116,13 @@ def _quantities(
         position = positions[position_id]
         allowed = bounds(seats=position.seats, committee_seat=position.committee_seat, rules=rules)
         most, least, rule = allowed.most, allowed.least, allowed.rule
-        numbers = (("planned", count), ("seats", position.seats), ("maximum", most))
+        numbers = {"planned": count, "seats": position.seats, "maximum": most}
+        if rule == "Q1":  # a committee: the coefficient bounds both ways
+            numbers["minimum"] = least
         if count > most:
-            findings.append(
-                Finding(
-                    rule,
-                    Severity.HARD,
-                    f"{position.title}: quy hoạch {count} người, tối đa {most} "
-                    f"cho {position.seats} vị trí",
-                    f"{position.title}: {count} planned, at most {most} for {position.seats} seats",
-                    numbers,
-                )
-            )
+            findings.append(finding(rule, Severity.HARD, **numbers, position=position.title))
         elif count < least:
-            findings.append(
-                Finding(
-                    "Q1",
-                    Severity.TARGET,
-                    f"{position.title}: quy hoạch {count} người, nên có ít nhất {least}",
-                    f"{position.title}: {count} planned, the target is at least {least}",
-                    (*numbers, ("minimum", least)),
-                )
-            )
+            findings.append(finding("Q1", Severity.TARGET, **numbers, position=position.title))
     return findings
 
 
@@ -158,15 +143,12 @@ def _per_person(
         total = len(here | elsewhere.get(person_id, frozenset()))
         if total > rules.positions_per_person:
             findings.append(
-                Finding(
+                finding(
                     "Q3",
                     Severity.HARD,
-                    f"một người được quy hoạch {total} chức danh cùng cấp phê duyệt, "
-                    f"tối đa {rules.positions_per_person}",
-                    f"one person is planned for {total} positions at the same approving level; "
-                    f"at most {rules.positions_per_person}",
-                    (("positions", total), ("maximum", rules.positions_per_person)),
-                    first_entry[person_id],
+                    entry=first_entry[person_id],
+                    positions=total,
+                    maximum=rules.positions_per_person,
                 )
             )
     return findings
@@ -191,13 +173,7 @@ def _targets(
                 else str(target.at_least)
             )
             findings.append(
-                Finding(
-                    f"T-{target.indicator}",
-                    Severity.TARGET,
-                    f"chỉ tiêu {target.indicator}: {shown}, phấn đấu ≥ {goal}",
-                    f"target {target.indicator}: {shown}, aiming for ≥ {goal}",
-                    (("value", shown), ("target", goal)),
-                )
+                finding(f"T-{target.indicator}", Severity.TARGET, value=shown, target=goal)
             )
     return findings
 

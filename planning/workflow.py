@@ -13,7 +13,6 @@ from collections.abc import Sequence, Set
 from dataclasses import replace
 from datetime import date, datetime
 
-from planning.access import InputProblem
 from planning.calendar import add_working_days
 from planning.decisions import (
     ApprovalDecision,
@@ -40,9 +39,10 @@ from planning.lifecycle import (
     ReasonRequired,
     next_status,
 )
+from planning.problems import problem
 from planning.validation import Report
 
-REASON_REQUIRED = InputProblem("REASON_REQUIRED", "reason", "cần nêu lý do", "a reason is required")
+REASON_REQUIRED = problem("REASON_REQUIRED", "reason")
 
 
 def movable(
@@ -66,7 +66,7 @@ def submit(plan: PlanState, *, version: int, report: Report, now: datetime) -> D
     if not isinstance(to, PlanStatus):
         return to
     if report.blocks_submission:
-        return Problems(tuple(InputProblem(f.rule, "entries", f.vi, f.en) for f in report.errors))
+        return Problems(tuple(problem(f.rule, "entries", **dict(f.values)) for f in report.errors))
     return Decision(PlanAction.SUBMIT, plan.status, to, replace(plan.dossier, submitted_at=now))
 
 
@@ -118,13 +118,7 @@ def appraise(plan: PlanState, *, version: int, report: str) -> Decision | Refusa
     if not isinstance(to, PlanStatus):
         return to
     if not report.strip():
-        return Problems(
-            (
-                InputProblem(
-                    "REPORT_REQUIRED", "report", "cần báo cáo thẩm định", "the report is empty"
-                ),
-            )
-        )
+        return Problems((problem("REPORT_REQUIRED", "report"),))
     dossier = replace(plan.dossier, appraisal_report=report.strip())
     return Decision(PlanAction.APPRAISE, plan.status, to, dossier)
 
@@ -152,24 +146,10 @@ def approve(
             return UnknownEntry(result.entry_id)
         if not result.approved:
             if not _text(result.reason):
-                problems.append(
-                    InputProblem(
-                        "REASON_REQUIRED",
-                        "results",
-                        "cần nêu lý do không phê duyệt",
-                        "a reason is required for each entry not approved",
-                    )
-                )
+                problems.append(problem("REASON_REQUIRED", "results"))
             refused[result.entry_id] = _text(result.reason) or ""
     if not decision.number.strip():
-        problems.append(
-            InputProblem(
-                "DECISION_REQUIRED",
-                "decisionNumber",
-                "cần số quyết định",
-                "the decision number is empty",
-            )
-        )
+        problems.append(problem("DECISION_REQUIRED", "decisionNumber"))
     if problems:
         return Problems(tuple(problems))
     outcomes = tuple(

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import strawberry
 
 from db import plans as plans_db
+from planning.problems import problem
 from schema.context import Context
 from schema.errors import ClientError
 from schema.node import row_id_of
@@ -83,9 +84,8 @@ class ExportQuery:
         if row is None:
             raise ClientError("INVALID_ID", id=unit, expected="Unit")
         if await ctx.db(plans_db.cycle_by_code, code=cycle) is None:
-            raise ClientError(
-                "BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}"
-            )
+            reason = problem("UNKNOWN_CYCLE", "cycle", cycle=cycle)
+            raise ClientError("BAD_ARGUMENTS", reason=reason)
         params = [("unit", str(unit)), ("cycle", cycle)]
         official = ctx.principal is not None and ctx.principal.is_official
         personal = ctx.allows("read", "person", row.path) and ctx.allows("read", "plan", row.path)

@@ -10,8 +10,7 @@ from typing import Any
 
 from db import idempotency
 from schema.context import Context
-from schema.errors import Language
-from schema.outcomes import IdempotencyKeyReused
+from schema.outcomes import IdempotencyKeyReused, idempotency_key_reused
 
 
 def _fingerprint(operation: str, given: object) -> bytes:
@@ -46,12 +45,7 @@ async def earlier_result(
     if earlier is None:
         return None
     if earlier.operation != operation or earlier.input_hash != _fingerprint(operation, given):
-        english = ctx.language is Language.EN
-        return IdempotencyKeyReused(
-            message="This idempotency key was used for another input."
-            if english
-            else "Khóa chống lặp này đã dùng cho một yêu cầu khác."
-        )
+        return idempotency_key_reused(ctx)
     return earlier.response
 
 

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 import strawberry
 
-from planning.access import InputProblem
+from planning.lifecycle import PlanAction, PlanStatus
+from planning.problems import Problem as ProblemValue
 from schema.context import Context
-from schema.errors import MESSAGES, Language
+from schema.messages import render, text
 
 
 @strawberry.type(description="The caller may not do this here (no role grants it).")
@@ -33,15 +34,8 @@ class StaleVersion:
 
 
 def stale_version(ctx: Context, current: int) -> StaleVersion:
-    english = ctx.language is Language.EN
-    return StaleVersion(
-        message=(
-            f"Changed since you read it (now version {current}): reload and retry."
-            if english
-            else f"Đã có người sửa trước (phiên bản {current}): hãy tải lại rồi sửa tiếp."
-        ),
-        current_version=current,
-    )
+    message = text("STALE_VERSION", ctx.language, current=current)
+    return StaleVersion(message=message, current_version=current)
 
 
 @strawberry.type(description="One reason an input was refused.")
@@ -58,20 +52,20 @@ class ValidationFailed:
 
 
 def not_allowed(ctx: Context, action: str, resource: str, code: str = "NOT_ALLOWED") -> NotAllowed:
-    message = MESSAGES["NOT_ALLOWED"].text(ctx.language, action=action, resource=resource)
+    message = text("NOT_ALLOWED", ctx.language, action=action, resource=resource)
     return NotAllowed(message=message, code=code)
 
 
 def not_found(ctx: Context, global_id: str) -> NotFound:
-    return NotFound(message=MESSAGES["NOT_FOUND"].text(ctx.language), id=strawberry.ID(global_id))
+    return NotFound(message=text("NOT_FOUND", ctx.language), id=strawberry.ID(global_id))
 
 
-def validation_failed(ctx: Context, problems: Sequence[InputProblem]) -> ValidationFailed:
-    english = ctx.language is Language.EN
+def validation_failed(ctx: Context, problems: Sequence[ProblemValue]) -> ValidationFailed:
+    """Refuse an input for ``problems``, each worded in the caller's language."""
     return ValidationFailed(
-        message="Invalid input." if english else "Dữ liệu không hợp lệ.",
+        message=text("VALIDATION_FAILED", ctx.language),
         problems=[
-            Problem(code=p.code, field=p.field, message=p.en if english else p.vi) for p in problems
+            Problem(code=p.code, field=p.field, message=render(p, ctx.language)) for p in problems
         ],
     )
 
@@ -83,9 +77,21 @@ class InvalidTransition:
     action: str
 
 
+def invalid_transition(ctx: Context, status: PlanStatus, action: PlanAction) -> InvalidTransition:
+    """The plan's ``status`` does not allow ``action`` now."""
+    message = text(
+        "INVALID_TRANSITION", ctx.language, status=status.value, action=action.value.lower()
+    )
+    return InvalidTransition(message=message, status=status.value, action=action.value)
+
+
 @strawberry.type(
     description="This idempotency key was already used with a different input: use a new key "
     "for a new operation."
 )
 class IdempotencyKeyReused:
     message: str
+
+
+def idempotency_key_reused(ctx: Context) -> IdempotencyKeyReused:
+    return IdempotencyKeyReused(message=text("IDEMPOTENCY_KEY_REUSED", ctx.language))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from planning.problems import problem
 from schema.errors import ClientError
 
 MAX_SEARCH_LENGTH = 200
@@ -16,8 +17,6 @@ def search_words(search: str | None) -> tuple[str, ...]:
         return ()
     if len(search) > MAX_SEARCH_LENGTH:
         raise ClientError(
-            "BAD_ARGUMENTS",
-            vi=f"`search` dài quá {MAX_SEARCH_LENGTH} ký tự",
-            en=f"`search` is longer than {MAX_SEARCH_LENGTH} characters",
+            "BAD_ARGUMENTS", reason=problem("SEARCH_TOO_LONG", "search", most=MAX_SEARCH_LENGTH)
         )
     return tuple(re.findall(r"\w+", unicodedata.normalize("NFC", search)))

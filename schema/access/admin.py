@@ -11,7 +11,8 @@ import strawberry
 
 from db import access as access_db
 from db.models import AppUser
-from planning.access import InputProblem, account_problems, grant_refusal, password_problems
+from planning.access import grant_refusal, password_problems
+from schema.access.accounts import create_account
 from schema.access.types import (
     GrantPayload,
     RoleGrant,
@@ -100,37 +101,18 @@ class AdminMutation:
             return not_found(ctx, input.unit)
         if not ctx.allows("manage", "user", path):
             return not_allowed(ctx, "manage", "user")
-        username, full_name = input.username.strip(), input.full_name.strip()
-        problems = account_problems(
-            username=username,
-            full_name=full_name,
-            password=input.password,
-            common=ctx.access.common_passwords,
-            rules=ctx.access.passwords,
-        )
-        if not problems and await ctx.db(access_db.username_taken, username=username):
-            problems.append(
-                InputProblem("USERNAME_TAKEN", "username", "tên đăng nhập đã được dùng", "taken")
-            )
-        if problems:
-            return validation_failed(ctx, problems)
-        password_hash = await ctx.access.credentials.hash_password(input.password)
         user = await ctx.db(
-            access_db.add_user,
-            username=username,
-            password_hash=password_hash,
-            full_name=full_name,
-            unit_id=unit_id,
+            create_account,
+            ctx.access,
+            username=input.username,
+            password=input.password,
+            full_name=input.full_name,
+            home=unit_id,
+            granted_by=actor(ctx),
             now=ctx.now,
         )
-        await audit_change(
-            ctx,
-            "create_user",
-            "user",
-            user.id,
-            unit_id,
-            after={"username": username, "full_name": full_name, "unit_id": unit_id},
-        )
+        if not isinstance(user, AppUser):
+            return validation_failed(ctx, user)
         await ctx.session.commit()
         return UserPayload(user=User.from_row(user))
 

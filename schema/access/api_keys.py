@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from db import access as access_db
-from planning.access import InputProblem
+from planning.problems import problem
 from schema.access.types import ApiKey, ApiKeyCreated, ApiKeyPayload
 from schema.audit import actor, audit_change, unit_path
 from schema.context import Context
@@ -61,13 +61,9 @@ class ApiKeyMutation:
         name = input.name.strip()
         problems = []
         if not 0 < len(name) <= 200:
-            problems.append(
-                InputProblem("BAD_NAME", "name", "tên từ 1 đến 200 ký tự", "1–200 characters")
-            )
+            problems.append(problem("BAD_NAME", "name", most=200))
         if input.expires_at is not None and input.expires_at <= ctx.now:
-            problems.append(
-                InputProblem("EXPIRES_IN_PAST", "expiresAt", "thời hạn đã qua", "already past")
-            )
+            problems.append(problem("EXPIRES_IN_PAST", "expiresAt"))
         if problems:
             return validation_failed(ctx, problems)
         key = await ctx.db(

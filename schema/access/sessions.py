@@ -11,7 +11,7 @@ from db import access as access_db
 from planning.access import LoginState, after_failure, is_locked
 from schema.access.types import AccountLocked, AuthPayload, InvalidCredentials, LoggedOut
 from schema.context import Context
-from schema.errors import Language
+from schema.messages import text
 
 LoginResult = Annotated[
     AuthPayload | InvalidCredentials | AccountLocked, strawberry.union("LoginResult")
@@ -31,18 +31,13 @@ class RefreshTokenInput:
 
 
 def _invalid(ctx: Context) -> InvalidCredentials:
-    if ctx.language is Language.EN:
-        return InvalidCredentials(message="Wrong username or password.")
-    return InvalidCredentials(message="Sai tên đăng nhập hoặc mật khẩu.")
+    return InvalidCredentials(message=text("INVALID_CREDENTIALS", ctx.language))
 
 
 def _locked(ctx: Context, state: LoginState) -> AccountLocked:
     assert state.locked_until is not None
     until = state.locked_until.astimezone(ctx.now.tzinfo)
-    if ctx.language is Language.EN:
-        message = f"Too many failed logins: try again after {until:%H:%M}."
-    else:
-        message = f"Đăng nhập sai quá nhiều lần: hãy thử lại sau {until:%H:%M}."
+    message = text("ACCOUNT_LOCKED", ctx.language, until=f"{until:%H:%M}")
     return AccountLocked(message=message, until=until)
 
 

@@ -9,8 +9,8 @@ import strawberry
 
 from db import access as access_db, persons as persons_db
 from db.plan_models import Person as PersonRow
-from planning.access import InputProblem
 from planning.persons import BirthDate, record_problems
+from planning.problems import Problem, problem
 from schema import idempotency
 from schema.context import Context
 from schema.enums import DisciplineForm, Sex
@@ -113,7 +113,7 @@ _PLAIN_FIELDS = (
 )
 
 
-def _problems(ctx: Context, row: dict[str, Any]) -> list[InputProblem]:
+def _problems(ctx: Context, row: dict[str, Any]) -> list[Problem]:
     return record_problems(
         national_id=row["national_id"],
         full_name=row["full_name"],
@@ -159,14 +159,7 @@ class PersonMutation:
         problems = _problems(ctx, values)
         existing = await ctx.db(persons_db.by_national_id, national_id=values["national_id"])
         if not problems and existing is not None:
-            problems.append(
-                InputProblem(
-                    "NATIONAL_ID_TAKEN",
-                    "nationalId",
-                    "số định danh này đã có hồ sơ",
-                    "a record with this national id exists",
-                )
-            )
+            problems.append(problem("NATIONAL_ID_TAKEN", "nationalId"))
         if problems:
             return validation_failed(ctx, problems)
         person = await ctx.db(persons_db.add, **values)

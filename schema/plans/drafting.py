@@ -12,10 +12,10 @@ from db import (
 )
 from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
 from planning import workflow
-from planning.access import InputProblem
 from planning.cycles import PlanKind
 from planning.decisions import Problems
 from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus, is_live
+from planning.problems import Problem, problem
 from planning.quotas import addition_problems, ballot_problems
 from planning.rulesets import in_force
 from schema.context import Context
@@ -71,24 +71,11 @@ class DraftingMutation:
         rule_set = input.rule_set or in_force(ctx.rule_sets, on=ctx.today).code
         problems = []
         if cycle is None:
-            problems.append(
-                InputProblem("UNKNOWN_CYCLE", "cycle", "không có nhiệm kỳ này", "no such cycle")
-            )
+            problems.append(problem("UNKNOWN_CYCLE", "cycle", cycle=input.cycle))
         if approver is None:
-            problems.append(
-                InputProblem(
-                    "NO_APPROVING_UNIT",
-                    "managedBy",
-                    f"không có cấp {input.managed_by} nào phía trên đơn vị này",
-                    f"no {input.managed_by} above this unit manages such positions",
-                )
-            )
+            problems.append(problem("NO_APPROVING_UNIT", "managedBy", level=input.managed_by.value))
         if rule_set not in ctx.rule_sets:
-            problems.append(
-                InputProblem(
-                    "UNKNOWN_RULE_SET", "ruleSet", "không có bộ quy tắc này", "no such rule set"
-                )
-            )
+            problems.append(problem("UNKNOWN_RULE_SET", "ruleSet", rule_set=rule_set))
         if problems:
             return validation_failed(ctx, problems)
         assert cycle is not None
@@ -104,14 +91,7 @@ class DraftingMutation:
             if base is None:
                 return validation_failed(
                     ctx,
-                    [
-                        InputProblem(
-                            "NO_APPROVED_PLAN",
-                            "kind",
-                            "chưa có danh sách quy hoạch được phê duyệt để rà soát",
-                            "there is no approved plan to review",
-                        )
-                    ],
+                    [problem("NO_APPROVED_PLAN", "kind")],
                 )
         elif await ctx.db(
             plans_db.live_next_term_plan,
@@ -121,14 +101,7 @@ class DraftingMutation:
         ):
             return validation_failed(
                 ctx,
-                [
-                    InputProblem(
-                        "PLAN_EXISTS",
-                        "unit",
-                        "đơn vị đã có danh sách quy hoạch nhiệm kỳ này cho cấp phê duyệt này",
-                        "the unit already has a plan for this cycle and approving body",
-                    )
-                ],
+                [problem("PLAN_EXISTS", "unit")],
             )
         plan = await ctx.db(
             plans_db.add_plan,
@@ -191,14 +164,7 @@ class DraftingMutation:
         if await ctx.db(
             plans_db.entry_exists, plan_id=plan.id, person_id=person.id, position_id=position_id
         ):
-            problems.append(
-                InputProblem(
-                    "DUPLICATE_ENTRY",
-                    "person",
-                    "người này đã có trong danh sách cho chức danh này",
-                    "this person is already planned for this position here",
-                )
-            )
+            problems.append(problem("DUPLICATE_ENTRY", "person"))
         problems += await _cap_problems(ctx, plan, person.id, position_id)
         if problems:
             return validation_failed(ctx, problems)
@@ -309,19 +275,19 @@ async def _editable_entry(
     return (entry, plan) if refusal is None else refusal
 
 
-def _ballot_problems(ballots: list[BallotInput]) -> list[InputProblem]:
+def _ballot_problems(ballots: list[BallotInput]) -> list[Problem]:
     return ballot_problems([b.ballot() for b in ballots])
 
 
-def _source_problems(source: str | None) -> list[InputProblem]:
+def _source_problems(source: str | None) -> list[Problem]:
     if source is None or source in set(EntrySource):
         return []
-    return [InputProblem("BAD_SOURCE", "source", "nguồn: LOCAL hoặc EXTERNAL", "LOCAL or EXTERNAL")]
+    return [problem("BAD_SOURCE", "source")]
 
 
 async def _cap_problems(
     ctx: Context, plan: PlanRow, person_id: int, position_id: int
-) -> list[InputProblem]:
+) -> list[Problem]:
     """Q1/Q2 and Q3 at write time, on what the plan's and the person's locks hold still."""
     unit = await ctx.loaders.unit.load(plan.planning_unit_id)
     assert unit is not None

@@ -22,7 +22,6 @@ from planning.lifecycle import STEPS, PlanAction, Side
 from schema import idempotency
 from schema.audit import actor
 from schema.context import Context
-from schema.errors import Language
 from schema.node import row_id, to_global_id
 from schema.outcomes import (
     IdempotencyKeyReused,
@@ -31,6 +30,7 @@ from schema.outcomes import (
     NotFound,
     StaleVersion,
     ValidationFailed,
+    invalid_transition,
     not_allowed,
     not_found,
     stale_version,
@@ -102,17 +102,7 @@ def refused(
     if isinstance(refusal, Stale):
         return stale_version(ctx, refusal.current_version)
     if isinstance(refusal, NotPossible):
-        english = ctx.language is Language.EN
-        return InvalidTransition(
-            message=(
-                f"A {refusal.status} plan cannot be {refusal.action.lower()}ed."
-                if english
-                else f"Không thể thực hiện {refusal.action} khi danh sách đang ở trạng thái "
-                f"{refusal.status}."
-            ),
-            status=refusal.status.value,
-            action=refusal.action.value,
-        )
+        return invalid_transition(ctx, refusal.status, refusal.action)
     if isinstance(refusal, UnknownEntry):
         return not_found(ctx, to_global_id("PlanEntry", refusal.entry_id))
     assert isinstance(refusal, Problems)

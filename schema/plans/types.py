@@ -25,7 +25,7 @@ from schema.enums import (
     Severity,
     UnitKind,
 )
-from schema.errors import Language
+from schema.messages import Language, render
 from schema.node import Node, to_global_id
 from schema.persons.types import Person
 from schema.units.types import Unit, tree_date
@@ -97,9 +97,9 @@ class Finding:
         return cls(
             rule=finding.rule,
             severity=finding.severity,
-            message=finding.en if language is Language.EN else finding.vi,
+            message=render(finding, language),
             entry=to_global_id("PlanEntry", finding.entry) if finding.entry is not None else None,
-            numbers=[FindingNumber(name=n, value=str(v)) for n, v in finding.numbers],
+            numbers=[FindingNumber(name=n, value=str(v)) for n, v in finding.values],
         )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from db import audit, plans as plans_db, reference as reference_db, units as units_db
-from planning.access import InputProblem
+from planning.problems import problem
 from schema.audit import actor
 from schema.context import Context
 from schema.enums import UnitKind
@@ -58,11 +58,7 @@ class ReferenceMutation:
         if not 1 <= input.seats <= 200 or (input.rank is not None and not 1 <= input.rank <= 20):
             return validation_failed(
                 ctx,
-                [
-                    InputProblem(
-                        "BAD_SEATS", "seats", "số vị trí 1–200, bậc 1–20", "seats 1–200, rank 1–20"
-                    )
-                ],
+                [problem("BAD_SEATS", "seats")],
             )
         await ctx.db(
             reference_db.set_override,
@@ -105,7 +101,7 @@ class ReferenceMutation:
         if not input.name.strip():
             return validation_failed(
                 ctx,
-                [InputProblem("MISSING_NAME", "name", "thiếu tên ngày lễ", "the name is empty")],
+                [problem("MISSING_NAME", "name")],
             )
         await ctx.db(reference_db.set_holiday, day=input.day, name=input.name.strip())
         await ctx.session.commit()
@@ -129,16 +125,9 @@ class ReferenceMutation:
         targets = ctx.rule_sets.get(input.rule_set)
         problems = []
         if targets is None or not any(t.indicator is input.indicator for t in targets.targets):
-            problems.append(
-                InputProblem(
-                    "UNKNOWN_TARGET",
-                    "indicator",
-                    "bộ quy tắc không có chỉ tiêu này",
-                    "the rule set has no such target",
-                )
-            )
+            problems.append(problem("UNKNOWN_TARGET", "indicator"))
         if not 0 <= input.at_least <= 100:
-            problems.append(InputProblem("BAD_VALUE", "atLeast", "giá trị 0–100", "0 to 100"))
+            problems.append(problem("BAD_VALUE", "atLeast"))
         if problems:
             return validation_failed(ctx, problems)
         await ctx.db(
@@ -180,14 +169,7 @@ class ReferenceMutation:
         ):
             return validation_failed(
                 ctx,
-                [
-                    InputProblem(
-                        "BAD_CYCLE",
-                        "referenceMonths",
-                        "cần đủ 5 tháng tính tuổi (YYYY-MM) và nhiệm kỳ hợp lệ",
-                        "five reference months (YYYY-MM) and valid terms are required",
-                    )
-                ],
+                [problem("BAD_CYCLE", "referenceMonths")],
             )
         await ctx.db(
             reference_db.set_cycle,

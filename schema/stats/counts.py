@@ -22,6 +22,7 @@ from db import (
 from db.models import Unit as UnitRow
 from db.plan_models import Cycle
 from planning.lifecycle import PENDING_PLAN_STATUSES, PlanStatus, is_live
+from planning.problems import problem
 from schema.context import Context
 from schema.errors import ClientError
 from schema.node import row_id_of
@@ -94,7 +95,7 @@ async def subtree_and_cycle(
     ctx.authorize("read", "statistics", unit.path)
     found = await ctx.db(plans_db.cycle_by_code, code=cycle)
     if found is None:
-        raise ClientError("BAD_ARGUMENTS", vi=f"không có nhiệm kỳ {cycle}", en=f"no cycle {cycle}")
+        raise ClientError("BAD_ARGUMENTS", reason=problem("UNKNOWN_CYCLE", "cycle", cycle=cycle))
     return unit, found
 
 
@@ -118,8 +119,7 @@ async def counts_for(
     if past and include_submitted:
         raise ClientError(
             "BAD_ARGUMENTS",
-            vi="không thể tính hồ sơ đã trình cho một ngày đã qua",
-            en="submitted plans can only be counted as they stand today",
+            reason=problem("SUBMITTED_IN_PAST"),
         )
     if past:
         assert at is not None

@@ -10,8 +10,8 @@ import strawberry
 
 from db import plans as plans_db, progress as progress_db, units as units_db
 from db.models import Unit as UnitRow
-from planning.access import InputProblem
 from planning.lifecycle import UNSUBMITTED_STATUSES
+from planning.problems import problem
 from schema.audit import actor
 from schema.context import Context
 from schema.enums import PlanStatus, UnitKind
@@ -178,7 +178,7 @@ class DeadlineMutation:
         if cycle is None:
             return validation_failed(
                 ctx,
-                [InputProblem("UNKNOWN_CYCLE", "cycle", "không có nhiệm kỳ này", "no such cycle")],
+                [problem("UNKNOWN_CYCLE", "cycle", cycle=input.cycle)],
             )
         await ctx.db(
             progress_db.set_deadline,

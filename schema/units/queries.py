@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 
 from db import units as units_db
+from planning.problems import problem
 from schema.context import Context
 from schema.enums import UnitKind
 from schema.errors import ClientError
@@ -33,11 +34,7 @@ class UnitQuery:
     ) -> Unit | None:
         ctx = info.context
         if (id is None) == (code is None):
-            raise ClientError(
-                "BAD_ARGUMENTS",
-                vi="cần đúng một trong `id` và `code`",
-                en="give exactly one of `id` and `code`",
-            )
+            raise ClientError("BAD_ARGUMENTS", reason=problem("ID_OR_CODE"))
         if id is not None:
             row = await ctx.loaders.unit.load(row_id_of(id, "Unit"))
         else:

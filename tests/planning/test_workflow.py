@@ -23,8 +23,9 @@ from planning.decisions import (
     StaleVersion,
     UnknownEntry,
 )
-from planning.findings import Finding, Severity
+from planning.findings import Severity, finding
 from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus, overdue
+from planning.problems import problem
 from planning.validation import Report
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
@@ -77,17 +78,17 @@ class TestSubmit:
     def test_hard_findings_refuse_it_with_their_rules(self) -> None:
         report = Report(
             (
-                Finding("E4", Severity.HARD, "vi", "en", entry=3),
-                Finding("T-WOMEN", Severity.TARGET, "vi", "en"),
+                finding("E4", Severity.HARD, entry=3, months=107, required=120),
+                finding("T-WOMEN", Severity.TARGET),
             )
         )
 
         refusal = workflow.submit(plan(PlanStatus.DRAFT), version=4, report=report, now=NOW)
 
-        assert codes(refusal) == ["E4"]
+        assert refusal == Problems((problem("E4", "entries", months=107, required=120),))
 
     def test_targets_alone_do_not_block_and_the_submission_is_dated(self) -> None:
-        report = Report((Finding("T-WOMEN", Severity.TARGET, "vi", "en"),))
+        report = Report((finding("T-WOMEN", Severity.TARGET),))
 
         decided = workflow.submit(plan(PlanStatus.RETURNED), version=4, report=report, now=NOW)
 

@@ -1,0 +1,98 @@
+"""Messages of input problems: why one field of a mutation's input is refused.
+
+Codes are public (``ValidationFailed.problems.code``); placeholders are the problem's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from schema.messages.wording import Message
+
+INPUT_PROBLEMS: Mapping[str, Message] = {
+    # Accounts, passwords and API keys (planning/access.py, schema/access/).
+    "PASSWORD_TOO_SHORT": Message(
+        "mật khẩu phải có ít nhất {least} ký tự",
+        "the password must have at least {least} characters",
+    ),
+    "PASSWORD_TOO_LONG": Message(
+        "mật khẩu dài tối đa {most} ký tự", "the password may have at most {most} characters"
+    ),
+    "PASSWORD_CONTAINS_USERNAME": Message(
+        "mật khẩu không được chứa tên đăng nhập", "the password must not contain the username"
+    ),
+    "PASSWORD_TOO_COMMON": Message(
+        "mật khẩu quá phổ biến hoặc quá đơn giản", "the password is too common or too simple"
+    ),
+    "BAD_USERNAME": Message(
+        "tên đăng nhập gồm 3–64 chữ cái không dấu, chữ số, `.`, `_` hoặc `-`",
+        "a username has 3–64 ASCII letters, digits, `.`, `_` or `-`",
+    ),
+    "USERNAME_TAKEN": Message("tên đăng nhập đã được dùng", "the username is taken"),
+    "UNKNOWN_UNIT": Message(
+        "không có đơn vị mã {code} vào ngày {at}", "no unit has code {code} on {at}"
+    ),
+    "UNKNOWN_UNIT_ID": Message("không có đơn vị số {unit}", "no unit has id {unit}"),
+    "MISSING_NAME": Message("chưa nhập tên (họ và tên)", "the name is empty"),
+    "BAD_NAME": Message("tên dài từ 1 đến {most} ký tự", "a name has 1 to {most} characters"),
+    "EXPIRES_IN_PAST": Message("thời hạn đã qua", "the expiry is already past"),
+    # Cadre records (planning/persons.py).
+    "BAD_NATIONAL_ID": Message(
+        "số định danh cá nhân gồm đúng 12 chữ số", "a national id has exactly 12 digits"
+    ),
+    "NATIONAL_ID_TAKEN": Message(
+        "số định danh này đã có hồ sơ", "a record with this national id exists"
+    ),
+    "BAD_BIRTH_YEAR": Message(
+        "năm sinh phải từ {earliest} đến {latest}",
+        "the birth year must be between {earliest} and {latest}",
+    ),
+    "BAD_BIRTH_MONTH": Message("tháng sinh từ 1 đến 12", "the birth month is 1 to 12"),
+    "BAD_BIRTH_DAY": Message(
+        "ngày sinh không tồn tại (hoặc thiếu tháng sinh)",
+        "no such day of birth (or the month is missing)",
+    ),
+    "BAD_RETIREMENT_AGE": Message(
+        "tuổi nghỉ hưu riêng phải từ 50 đến 65 tuổi (600–780 tháng)",
+        "an individual retirement age is 50 to 65 years (600–780 months)",
+    ),
+    # Reference data (schema/plans/reference.py, schema/stats/progress.py).
+    "BAD_SEATS": Message("số vị trí 1–200, bậc 1–20", "seats 1–200, rank 1–20"),
+    "UNKNOWN_TARGET": Message(
+        "bộ quy tắc không có chỉ tiêu này", "the rule set has no such target"
+    ),
+    "BAD_VALUE": Message("giá trị từ 0 đến 100", "a value from 0 to 100"),
+    "BAD_CYCLE": Message(
+        "cần đủ 5 tháng tính tuổi (năm-tháng, `YYYY-MM`) và nhiệm kỳ hợp lệ",
+        "five reference months (YYYY-MM) and valid terms are required",
+    ),
+    "UNKNOWN_CYCLE": Message("không có nhiệm kỳ {cycle}", "no cycle {cycle}"),
+    # Plans and their entries (schema/plans/): Q1–Q3 share the findings' wording (findings.py).
+    "UNKNOWN_RULE_SET": Message("không có bộ quy tắc {rule_set}", "no rule set {rule_set}"),
+    "NO_APPROVING_UNIT": Message(
+        "không có cấp {level} nào phía trên đơn vị này",
+        "no {level} above this unit manages such positions",
+    ),
+    "NO_APPROVED_PLAN": Message(
+        "chưa có danh sách quy hoạch được phê duyệt để rà soát",
+        "there is no approved plan to review",
+    ),
+    "PLAN_EXISTS": Message(
+        "đơn vị đã có danh sách quy hoạch nhiệm kỳ này cho cấp phê duyệt này",
+        "the unit already has a plan for this cycle and approving body",
+    ),
+    "DUPLICATE_ENTRY": Message(
+        "người này đã có trong danh sách cho chức danh này",
+        "this person is already planned for this position here",
+    ),
+    "BAD_BALLOT": Message(
+        "phiếu: 0 ≤ đồng ý ≤ có mặt ≤ triệu tập, và có người được triệu tập",
+        "ballots need 0 ≤ votes for ≤ present ≤ summoned, and someone summoned",
+    ),
+    "BAD_SOURCE": Message(
+        "nguồn là `LOCAL` (tại chỗ) hoặc `EXTERNAL` (nơi khác)", "the source is LOCAL or EXTERNAL"
+    ),
+    "REASON_REQUIRED": Message("cần nêu lý do", "a reason is required"),
+    "REPORT_REQUIRED": Message("cần báo cáo thẩm định", "the appraisal report is empty"),
+    "DECISION_REQUIRED": Message("cần số quyết định", "the decision number is empty"),
+}

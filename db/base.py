@@ -36,3 +36,13 @@ class LTree(UserDefinedType[str]):
 
     def column_expression(self, colexpr: Any) -> ColumnElement[str]:
         return func.ltree2text(colexpr, type_=String)
+
+
+class Xid8(UserDefinedType[int]):
+    """PostgreSQL ``xid8``, a 64-bit transaction id: asyncpg has no codec for it either, so
+    whoever reads one casts it (``txid::text::bigint``)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "XID8"

@@ -60,7 +60,8 @@ def _person_key() -> list[Column[Any]]:
 def _fact() -> list[Column[Any]]:
     """The columns of a fact: ``planning.facts.Fact`` and the planning unit's path."""
     return [
-        Column("entry_id", BigInteger, nullable=False),
+        # The plan entry's id: never generated here (a lone bigint key would be a serial).
+        Column("entry_id", BigInteger, nullable=False, autoincrement=False),
         Column("plan_id", BigInteger, nullable=False),
         Column("cycle_id", BigInteger, nullable=False),
         Column("person_id", BigInteger, nullable=False),

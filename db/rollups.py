@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.fact_tables import entry_fact
+from db.models import Unit
 from db.rollup_sql import (
     ENTRY_ROLLUPS,
     MEMBER_COLUMNS,
@@ -28,11 +30,16 @@ from db.rollup_sql import (
 )
 from planning.facts import FACT_FIELDS, Fact
 
+# The columns of a fact as the caller gives them: ``entry_fact`` has these and the unit's path.
 FACT_COLUMNS = FACT_FIELDS
-INSERT_FACT = text(
-    f"INSERT INTO entry_fact ({', '.join(FACT_COLUMNS)}, unit_path) "
-    f"VALUES ({', '.join(':' + c for c in FACT_COLUMNS)}, "
-    "(SELECT path FROM unit WHERE id = :unit_id))"
+_unit = Unit.__table__
+INSERT_FACT = insert(entry_fact).values(
+    {
+        **{column: bindparam(column) for column in FACT_COLUMNS},
+        "unit_path": select(_unit.c.path)
+        .where(_unit.c.id == bindparam("unit_id"))
+        .scalar_subquery(),
+    }
 )
 
 

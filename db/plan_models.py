@@ -25,9 +25,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
-from db.base import Base, Xid8
+from db.base import Base, StrEnumText, Xid8
+from planning.cycles import PlanKind
+from planning.positions import PositionBody
+from planning.rulesets import CandidateTier
 from planning.units import UnitKind
-from planning.workflow import EntryStatus, PlanStatus
+from planning.workflow import EntryChange, EntrySource, EntryStatus, PlanStatus
 
 Timestamp = DateTime(timezone=True)
 UnitKindColumn = SqlEnum(
@@ -58,7 +61,7 @@ class Position(Base):
     unit_kind: Mapped[UnitKind] = mapped_column(UnitKindColumn)
     code: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[PositionBody] = mapped_column(StrEnumText(PositionBody))
     rank: Mapped[int | None] = mapped_column(Integer)
     seats: Mapped[int] = mapped_column(Integer)
     committee_seat: Mapped[bool] = mapped_column(
@@ -151,7 +154,7 @@ class Plan(Base):
     planning_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
     approving_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
     cycle_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("cycle.id"))
-    kind: Mapped[str] = mapped_column(Text)
+    kind: Mapped[PlanKind] = mapped_column(StrEnumText(PlanKind))
     managed_by: Mapped[UnitKind] = mapped_column(UnitKindColumn)
     rule_set: Mapped[str] = mapped_column(Text)
     status: Mapped[PlanStatus] = mapped_column(
@@ -196,13 +199,17 @@ class PlanEntry(Base):
     plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("plan.id"))
     person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
     position_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("position.id"))
-    tier: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(Text)
+    # Read as members; typed to take a plain value too, which schema/plans/drafting.py assigns
+    # (``input.tier.value``, ``"REMOVE"``): narrow to the enums once it assigns members.
+    tier: Mapped[CandidateTier | str] = mapped_column(StrEnumText(CandidateTier))
+    source: Mapped[EntrySource | str] = mapped_column(StrEnumText(EntrySource))
     status: Mapped[EntryStatus] = mapped_column(
         SqlEnum(EntryStatus, name="entry_status", values_callable=lambda e: [m.value for m in e]),
         server_default=text("'PROPOSED'"),
     )
-    change: Mapped[str] = mapped_column(Text, default="ADD", server_default=text("'ADD'"))
+    change: Mapped[EntryChange | str] = mapped_column(
+        StrEnumText(EntryChange), default=EntryChange.ADD, server_default=text("'ADD'")
+    )
     ballots: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, default=list, server_default=text("'[]'")
     )

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.fact_tables import entry_fact
 from db.models import Unit
 from db.plan_models import Plan
-from db.statistics import DIMENSIONS, filter_clauses
+from db.statistics import dimension_sql, filter_clauses
 from planning.facts import FACT_FIELDS, Fact
 from planning.workflow import PENDING_PLAN_STATUSES
 
@@ -121,7 +121,7 @@ async def entry_cells(
     session: AsyncSession, *, scope: FactCells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, entries, sum of ages in months) per group."""
-    columns = [DIMENSIONS[d][0] for d in group_by]
+    columns = [dimension_sql(d) for d in group_by]
     where, values = filter_clauses(scope.filters)
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
@@ -139,7 +139,7 @@ async def person_cells(
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, distinct persons, sum of their ages) per group: each person in the cell
     of their earliest fact, as the rollups count them."""
-    columns = [DIMENSIONS[d][0] for d in group_by]
+    columns = [dimension_sql(d) for d in group_by]
     where, values = filter_clauses(scope.filters)
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import MetaData, String, func, type_coerce
+from sqlalchemy import MetaData, String, Text, func, type_coerce
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.types import UserDefinedType
+from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 # Constraint names are derived, so that migrations and error handling can name them.
 NAMING_CONVENTION = {
@@ -36,3 +38,35 @@ class LTree(UserDefinedType[str]):
 
     def column_expression(self, colexpr: Any) -> ColumnElement[str]:
         return func.ltree2text(colexpr, type_=String)
+
+
+class Xid8(UserDefinedType[int]):
+    """PostgreSQL ``xid8``, a 64-bit transaction id: asyncpg has no codec for it either, so
+    whoever reads one casts it (``txid::text::bigint``)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "XID8"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class StrEnumText(TypeDecorator[E]):
+    """A TEXT column of ``enum``'s values (its check constraint lists them): reads give the
+    member, binds take the member or its value and refuse anything else before the database
+    does. Plain TEXT in the database, so that adding a value needs no ALTER TYPE."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, enum: type[E]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)

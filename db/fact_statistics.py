@@ -17,21 +17,22 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.fact_tables import entry_fact
 from db.models import Unit
 from db.plan_models import Plan
-from db.statistics import DIMENSIONS, filter_clauses
-from planning.facts import Fact
+from db.statistics import dimension_sql, filter_clauses
+from planning.facts import FACT_FIELDS, Fact
 from planning.lifecycle import PENDING_PLAN_STATUSES
 
-_FACT_TYPES = (
-    "entry_id bigint, plan_id bigint, person_id bigint, unit_id bigint, unit_kind unit_kind, "
-    "position_id bigint, body text, managed_by unit_kind, head boolean, age_months integer, "
-    "sex text, age_band smallint, education text, theory text, grade text, ethnicity text, "
-    "minority boolean, non_local boolean"
+# A fact's columns, and their SQL types for reading facts built in Python (jsonb_to_recordset).
+_FACT_COLUMNS = ", ".join(FACT_FIELDS)
+_POSTGRESQL = PGDialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it unannotated
+_FACT_TYPES = ", ".join(
+    f"{column} {entry_fact.c[column].type.compile(dialect=_POSTGRESQL)}" for column in FACT_FIELDS
 )
-_FACT_COLUMNS = ", ".join(part.split()[0] for part in _FACT_TYPES.split(", "))
 
 _APPROVED_NOW = """
     SELECT {columns}, unit_path FROM entry_fact
@@ -49,7 +50,7 @@ _FACTS = f"""
     WITH counted AS (
         {{approved}}
         UNION ALL
-        SELECT {", ".join("p." + c for c in _FACT_COLUMNS.split(", "))}, u.path
+        SELECT {", ".join("p." + c for c in FACT_FIELDS)}, u.path
         FROM jsonb_to_recordset(CAST(:pending AS jsonb)) AS p({_FACT_TYPES})
         JOIN unit u ON u.id = p.unit_id
     ), facts AS (
@@ -98,7 +99,7 @@ class FactCells:
 
 
 def _plain(fact: Fact) -> dict[str, Any]:
-    return {column: getattr(fact, column) for column in _FACT_COLUMNS.split(", ")}
+    return {column: getattr(fact, column) for column in FACT_FIELDS}
 
 
 async def submitted_plans(session: AsyncSession, *, unit_path: str, cycle_id: int) -> list[Plan]:
@@ -120,7 +121,7 @@ async def entry_cells(
     session: AsyncSession, *, scope: FactCells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, entries, sum of ages in months) per group."""
-    columns = [DIMENSIONS[d][0] for d in group_by]
+    columns = [dimension_sql(d) for d in group_by]
     where, values = filter_clauses(scope.filters)
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(
@@ -138,7 +139,7 @@ async def person_cells(
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, distinct persons, sum of their ages) per group: each person in the cell
     of their earliest fact, as the rollups count them."""
-    columns = [DIMENSIONS[d][0] for d in group_by]
+    columns = [dimension_sql(d) for d in group_by]
     where, values = filter_clauses(scope.filters)
     group = f" GROUP BY {', '.join(columns)}" if columns else ""
     rows = await session.execute(

@@ -14,13 +14,15 @@ from sqlalchemy import (
     DateTime,
     Enum as SqlEnum,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
     Text,
     Uuid,
+    text,
 )
-from sqlalchemy.dialects.postgresql import CITEXT, JSONB
+from sqlalchemy.dialects.postgresql import CITEXT, JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, LTree
@@ -35,7 +37,7 @@ class Unit(Base):
 
     __tablename__ = "unit"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     kind: Mapped[UnitKind] = mapped_column(
         SqlEnum(UnitKind, name="unit_kind", values_callable=lambda e: [m.value for m in e])
     )
@@ -50,8 +52,27 @@ class Unit(Base):
     __table_args__ = (
         CheckConstraint("valid_from <= valid_to", name="validity_ordered"),
         CheckConstraint("(kind = 'CENTRAL') = (parent_id IS NULL)", name="one_root_kind"),
+        # A GSO code names one unit at any date; codes are reused after reorganisations.
+        ExcludeConstraint(
+            ("code", "="),
+            (text("daterange(valid_from, valid_to, '[]')"), "&&"),
+            name="ex_unit_code_validity",
+            using="gist",
+        ),
+        Index("ix_unit_path_gist", "path", postgresql_using="gist"),
         Index("ix_unit_parent_id_code", "parent_id", "code"),
         Index("ix_unit_kind_code", "kind", "code"),
+        Index(
+            "ux_unit_single_root",
+            text("(true)"),
+            unique=True,
+            postgresql_where=text("parent_id IS NULL"),
+        ),
+        Index(
+            "ix_unit_name_search",
+            text("to_tsvector('simple', immutable_unaccent(name))"),
+            postgresql_using="gin",
+        ),
     )
 
 
@@ -60,14 +81,18 @@ class AppUser(Base):
 
     __tablename__ = "app_user"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    username: Mapped[str] = mapped_column(CITEXT)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    username: Mapped[str] = mapped_column(CITEXT, unique=True)
     password_hash: Mapped[str] = mapped_column(Text)
     full_name: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     password_changed_at: Mapped[datetime] = mapped_column(Timestamp)
+
+    __table_args__ = (
+        CheckConstraint("username ~ '^[A-Za-z0-9._-]{3,64}$'", name="username_shape"),
+    )
 
 
 class LoginThrottle(Base):
@@ -76,7 +101,7 @@ class LoginThrottle(Base):
     __tablename__ = "login_throttle"
 
     username: Mapped[str] = mapped_column(CITEXT, primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
@@ -85,7 +110,7 @@ class RoleGrant(Base):
 
     __tablename__ = "role_grant"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("app_user.id"))
     role: Mapped[Role] = mapped_column(
         SqlEnum(Role, name="role", values_callable=lambda e: [m.value for m in e])
@@ -98,16 +123,29 @@ class RoleGrant(Base):
     revoked_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
     revoke_reason: Mapped[str | None] = mapped_column(Text)
 
+    __table_args__ = (
+        # One live grant of a role per user and unit: granting twice is a no-op.
+        Index(
+            "ux_role_grant_live",
+            "user_id",
+            "role",
+            "unit_id",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index("ix_role_grant_unit_id", "unit_id"),
+    )
+
 
 class RefreshToken(Base):
     """One refresh token of a login session; a session's tokens share a ``family``."""
 
     __tablename__ = "refresh_token"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    family: Mapped[uuid.UUID] = mapped_column(Uuid)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    family: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("app_user.id"))
-    token_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
     issued_at: Mapped[datetime] = mapped_column(Timestamp)
     expires_at: Mapped[datetime] = mapped_column(Timestamp)
     used_at: Mapped[datetime | None] = mapped_column(Timestamp)
@@ -119,7 +157,7 @@ class ApiKey(Base):
 
     __tablename__ = "api_key"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
     secret_hash: Mapped[bytes] = mapped_column(LargeBinary)
@@ -135,7 +173,7 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_event"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     at: Mapped[datetime] = mapped_column(Timestamp)
     actor_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
     action: Mapped[str] = mapped_column(Text)
@@ -145,3 +183,5 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)

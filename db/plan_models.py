@@ -9,19 +9,27 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Enum as SqlEnum,
     ForeignKey,
+    Identity,
+    Index,
     Integer,
     Numeric,
     Text,
+    UniqueConstraint,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects.postgresql import JSONB, ExcludeConstraint
+from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
-from db.base import Base
-from planning.lifecycle import EntryStatus, PlanStatus
+from db.base import Base, StrEnumText, Xid8
+from planning.cycles import PlanKind
+from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanStatus
+from planning.positions import PositionBody
+from planning.rulesets import CandidateTier
 from planning.units import UnitKind
 
 Timestamp = DateTime(timezone=True)
@@ -35,8 +43,8 @@ class Cycle(Base):
 
     __tablename__ = "cycle"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    code: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    code: Mapped[str] = mapped_column(Text, unique=True)
     party_term_start: Mapped[int] = mapped_column(Integer)
     party_term_end: Mapped[int] = mapped_column(Integer)
     state_term_start: Mapped[int] = mapped_column(Integer)
@@ -49,18 +57,33 @@ class Position(Base):
 
     __tablename__ = "position"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     unit_kind: Mapped[UnitKind] = mapped_column(UnitKindColumn)
     code: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[PositionBody] = mapped_column(StrEnumText(PositionBody))
     rank: Mapped[int | None] = mapped_column(Integer)
     seats: Mapped[int] = mapped_column(Integer)
-    committee_seat: Mapped[bool] = mapped_column(Boolean, default=False)
+    committee_seat: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     managed_by: Mapped[UnitKind] = mapped_column(UnitKindColumn)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     political_theory_required: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("seats > 0", name="seats_positive"),
+        # One title per code, kind of unit and managing level at any date.
+        ExcludeConstraint(
+            ("unit_kind", "="),
+            ("code", "="),
+            ("managed_by", "="),
+            (text("daterange(valid_from, valid_to, '[]')"), "&&"),
+            name="ex_position_code_validity",
+            using="gist",
+        ),
+    )
 
 
 class Holiday(Base):
@@ -75,8 +98,8 @@ class Person(Base):
 
     __tablename__ = "person"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    national_id: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    national_id: Mapped[str] = mapped_column(Text, unique=True)
     full_name: Mapped[str] = mapped_column(Text)
     sex: Mapped[str] = mapped_column(Text)
     birth_year: Mapped[int] = mapped_column(Integer)
@@ -84,7 +107,7 @@ class Person(Base):
     birth_day: Mapped[int | None] = mapped_column(Integer)
     ethnicity: Mapped[str | None] = mapped_column(Text)
     hometown_unit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("unit.id"))
-    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), index=True)
     education: Mapped[str | None] = mapped_column(Text)
     political_theory: Mapped[str | None] = mapped_column(Text)
     civil_service_grade: Mapped[str | None] = mapped_column(Text)
@@ -93,14 +116,30 @@ class Person(Base):
     current_rank: Mapped[int | None] = mapped_column(Integer)
     retirement_override_months: Mapped[int | None] = mapped_column(Integer)
     political_standard_ok: Mapped[bool | None] = mapped_column(Boolean)
-    proposed_for_appointment: Mapped[bool] = mapped_column(Boolean, default=False)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    proposed_for_appointment: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    __table_args__ = (
+        CheckConstraint("national_id ~ '^[0-9]{12}$'", name="national_id_digits"),
+        CheckConstraint("sex IN ('MALE', 'FEMALE')", name="sex"),
+        CheckConstraint("birth_month BETWEEN 1 AND 12", name="birth_month"),
+        CheckConstraint(
+            "birth_day IS NULL OR birth_month IS NOT NULL", name="birth_day_needs_month"
+        ),
+        Index(
+            "ix_person_name_search",
+            text("to_tsvector('simple', immutable_unaccent(full_name))"),
+            postgresql_using="gin",
+        ),
+    )
 
 
 class Discipline(Base):
     __tablename__ = "discipline"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
     form: Mapped[str] = mapped_column(Text)
     decided_on: Mapped[date] = mapped_column(Date)
@@ -111,17 +150,18 @@ class Plan(Base):
 
     __tablename__ = "plan"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     planning_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
     approving_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
     cycle_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("cycle.id"))
-    kind: Mapped[str] = mapped_column(Text)
+    kind: Mapped[PlanKind] = mapped_column(StrEnumText(PlanKind))
     managed_by: Mapped[UnitKind] = mapped_column(UnitKindColumn)
     rule_set: Mapped[str] = mapped_column(Text)
     status: Mapped[PlanStatus] = mapped_column(
-        SqlEnum(PlanStatus, name="plan_status", values_callable=lambda e: [m.value for m in e])
+        SqlEnum(PlanStatus, name="plan_status", values_callable=lambda e: [m.value for m in e]),
+        server_default=text("'DRAFT'"),
     )
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     base_plan_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("plan.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     submitted_at: Mapped[datetime | None] = mapped_column(Timestamp)
@@ -132,25 +172,58 @@ class Plan(Base):
     decision_date: Mapped[date | None] = mapped_column(Date)
     appraisal_report: Mapped[str | None] = mapped_column(Text)
 
+    __table_args__ = (
+        CheckConstraint("kind IN ('NEXT_TERM', 'ANNUAL_REVIEW')", name="kind"),
+        # One next-term plan per planning unit, cycle and approving body that is still alive.
+        Index(
+            "ux_plan_next_term",
+            "planning_unit_id",
+            "cycle_id",
+            "managed_by",
+            unique=True,
+            postgresql_where=text(
+                "kind = 'NEXT_TERM' AND status NOT IN ('SUPERSEDED', 'WITHDRAWN', 'REJECTED')"
+            ),
+        ),
+        Index("ix_plan_approving_unit_id_status", "approving_unit_id", "status"),
+        Index("ix_plan_planning_unit_id_cycle_id", "planning_unit_id", "cycle_id"),
+    )
+
 
 class PlanEntry(Base):
     """One person planned for one position in a plan (one lượt)."""
 
     __tablename__ = "plan_entry"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("plan.id"))
-    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
     position_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("position.id"))
-    tier: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(Text)
+    # Read as members; typed to take a plain value too, which schema/plans/drafting.py assigns
+    # (``input.tier.value``, ``"REMOVE"``): narrow to the enums once it assigns members.
+    tier: Mapped[CandidateTier | str] = mapped_column(StrEnumText(CandidateTier))
+    source: Mapped[EntrySource | str] = mapped_column(StrEnumText(EntrySource))
     status: Mapped[EntryStatus] = mapped_column(
-        SqlEnum(EntryStatus, name="entry_status", values_callable=lambda e: [m.value for m in e])
+        SqlEnum(EntryStatus, name="entry_status", values_callable=lambda e: [m.value for m in e]),
+        server_default=text("'PROPOSED'"),
     )
-    change: Mapped[str] = mapped_column(Text, default="ADD")
-    ballots: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    change: Mapped[EntryChange | str] = mapped_column(
+        StrEnumText(EntryChange), default=EntryChange.ADD, server_default=text("'ADD'")
+    )
+    ballots: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'")
+    )
     result_reason: Mapped[str | None] = mapped_column(Text)
     removal_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("tier IN ('T1', 'T2')", name="tier"),
+        CheckConstraint("source IN ('LOCAL', 'EXTERNAL')", name="source"),
+        CheckConstraint("change IN ('ADD', 'KEEP', 'REMOVE')", name="change"),
+        UniqueConstraint(
+            "plan_id", "person_id", "position_id", name="uq_plan_entry_person_position"
+        ),
+    )
 
 
 class PlanEvent(Base):
@@ -158,7 +231,7 @@ class PlanEvent(Base):
 
     __tablename__ = "plan_event"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("plan.id"))
     at: Mapped[datetime] = mapped_column(Timestamp)
     actor_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
@@ -172,6 +245,15 @@ class PlanEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The committing transaction, by which the change feed orders (migration 0007). A column
+    # of the table but not of the object: the feed reads it as a number (db/plans.py).
+    txid: Unmapped[int] = unmapped_column(Xid8, server_default=text("pg_current_xact_id()"))
+
+    # Appending is all that happens to it: a trigger refuses UPDATE and DELETE (migration 0003).
+    __table_args__ = (
+        Index("ix_plan_event_plan_id", "plan_id", "id"),
+        Index("ix_plan_event_txid_id", "txid", "id"),
+    )
 
 
 class PositionOverride(Base):
@@ -189,6 +271,8 @@ class PositionOverride(Base):
     set_at: Mapped[datetime] = mapped_column(Timestamp)
     reason: Mapped[str | None] = mapped_column(Text)
 
+    __table_args__ = (CheckConstraint("seats > 0", name="seats_positive"),)
+
 
 class TargetOverride(Base):
     """A province's own value for a target of a rule set (e.g. women ≥ 30% in its plans)."""
@@ -202,3 +286,5 @@ class TargetOverride(Base):
     young_under: Mapped[int | None] = mapped_column(Integer)
     set_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
     set_at: Mapped[datetime] = mapped_column(Timestamp)
+
+    __table_args__ = (CheckConstraint("at_least >= 0", name="at_least"),)

@@ -20,59 +20,96 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planning.facts import PERSON_KEY
+from sqlalchemy import (
+    BigInteger,
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    any_,
+    bindparam,
+    delete,
+    select,
+    text,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.sql.selectable import TextualSelect
 
-ENTRY_CELL = ("unit_kind", "position_id", "body", "managed_by", "head", *PERSON_KEY)
-PERSON_CELL = ("unit_kind", *PERSON_KEY)
+from db.fact_tables import (
+    rollup_entry,
+    rollup_entry_total,
+    rollup_member,
+    rollup_person,
+    rollup_person_total,
+    rollup_title,
+)
+
+# The ancestors whose emptied rows an approval or a reopening deletes.
+ANCESTORS = bindparam("ancestors", type_=ARRAY(BigInteger))
 
 
 @dataclass(frozen=True, slots=True)
 class Rollup:
-    """An additive rollup table: per ancestor and cycle, one row per ``key``, with ``values``
-    that approvals add to and reopenings subtract from."""
+    """An additive rollup table: per ancestor and cycle, one row per ``key`` (the rest of its
+    primary key), with ``values`` that approvals add to and reopenings subtract from."""
 
-    table: str
-    key: tuple[str, ...]
+    table: Table
     values: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(self.table.primary_key.columns.keys()[2:])  # after ancestor_id, cycle_id
 
     @property
     def columns(self) -> tuple[str, ...]:
         return ("ancestor_id", "cycle_id", *self.key, *self.values)
 
-    def add(self, cells: str) -> str:
+    def cells(self, sql: str) -> TextualSelect:
+        """``sql``, a SELECT of ``columns``, typed by the table's columns."""
+        return text(sql).columns(*(self.table.c[c] for c in self.columns))
+
+    def add(self, cells: str) -> Insert:
         """Add ``cells`` (a SELECT of ``columns``) to the kept rows."""
-        grow = ", ".join(f"{v} = {self.table}.{v} + EXCLUDED.{v}" for v in self.values)
-        return (
-            f"INSERT INTO {self.table} ({', '.join(self.columns)}) {cells} "
-            f"ON CONFLICT ON CONSTRAINT pk_{self.table} DO UPDATE SET {grow}"
+        adding = insert(self.table).from_select(self.columns, self.cells(cells))
+        return adding.on_conflict_do_update(
+            constraint=self.table.primary_key,
+            set_={v: self.table.c[v] + adding.excluded[v] for v in self.values},
         )
 
-    def subtract(self, cells: str) -> str:
+    def subtract(self, cells: str) -> Update:
         """Take ``cells`` away from the kept rows (which hold them, having added them)."""
-        shrink = ", ".join(f"{v} = r.{v} - c.{v}" for v in self.values)
+        kept, taken = self.table.c, self.cells(cells).subquery("c").c
         key = ("ancestor_id", "cycle_id", *self.key)
         return (
-            f"UPDATE {self.table} r SET {shrink} FROM ({cells}) c "
-            f"WHERE ({', '.join('r.' + k for k in key)}) = ({', '.join('c.' + k for k in key)})"
+            update(self.table)
+            .values({v: kept[v] - taken[v] for v in self.values})
+            .where(tuple_(*(kept[k] for k in key)) == tuple_(*(taken[k] for k in key)))
         )
 
-    def prune(self) -> str:
+    def prune(self) -> Delete:
         """Drop the rows of ``:ancestors`` that count nothing any more."""
-        return (
-            f"DELETE FROM {self.table} WHERE {self.values[0]} = 0 AND ancestor_id = ANY(:ancestors)"
+        kept = self.table.c
+        return delete(self.table).where(
+            kept[self.values[0]] == 0, kept.ancestor_id == any_(ANCESTORS)
         )
 
-    def kept(self) -> str:
-        return f"SELECT {', '.join(self.columns)} FROM {self.table}"
+    def kept(self) -> Select[tuple[object, ...]]:
+        return select(*(self.table.c[c] for c in self.columns))
 
 
-ENTRIES = Rollup("rollup_entry", ("child_id", *ENTRY_CELL), ("entries", "age_months_sum"))
-ENTRY_TOTALS = Rollup("rollup_entry_total", ENTRY_CELL, ("entries", "age_months_sum"))
-PERSONS = Rollup("rollup_person", ("child_id", *PERSON_CELL), ("persons", "age_months_sum"))
-PERSON_TOTALS = Rollup("rollup_person_total", PERSON_CELL, ("persons", "age_months_sum"))
-TITLES = Rollup("rollup_title", ("position_id", "entries"), ("units",))
+ENTRIES = Rollup(rollup_entry, ("entries", "age_months_sum"))
+ENTRY_TOTALS = Rollup(rollup_entry_total, ("entries", "age_months_sum"))
+PERSONS = Rollup(rollup_person, ("persons", "age_months_sum"))
+PERSON_TOTALS = Rollup(rollup_person_total, ("persons", "age_months_sum"))
+TITLES = Rollup(rollup_title, ("units",))
 ENTRY_ROLLUPS = (ENTRIES, ENTRY_TOTALS)
 PERSON_ROLLUPS = (PERSONS, PERSON_TOTALS)
+# The cells without the child: the entry's, and the person's within it.
+ENTRY_CELL = ENTRY_TOTALS.key
+PERSON_CELL = PERSON_TOTALS.key
 
 # The ancestor rows of facts, and the child of each ancestor the fact lies under.
 _FACT_ANCESTORS = """
@@ -112,6 +149,11 @@ MEMBER_COLUMNS = (
     "age_months",
     *PERSON_CELL,
 )
+
+
+def members(sql: str) -> TextualSelect:
+    """``sql``, a SELECT of ``MEMBER_COLUMNS`` (``member_rows``), typed by ``rollup_member``."""
+    return text(sql).columns(*(rollup_member.c[c] for c in MEMBER_COLUMNS))
 
 
 def member_rows(where: str = "") -> str:

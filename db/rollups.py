@@ -11,9 +11,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Executable,
+    Insert,
+    any_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.fact_tables import entry_fact, entry_fact_history, rollup_member
+from db.models import Unit
+from db.plan_models import Plan
 from db.rollup_sql import (
     ENTRY_ROLLUPS,
     MEMBER_COLUMNS,
@@ -24,34 +43,42 @@ from db.rollup_sql import (
     fact_cells,
     member_cells,
     member_rows,
+    members,
     title_cells,
 )
 from planning.facts import FACT_FIELDS, Fact
 
+# The columns of a fact as the caller gives them: ``entry_fact`` has these and the unit's path.
 FACT_COLUMNS = FACT_FIELDS
-INSERT_FACT = text(
-    f"INSERT INTO entry_fact ({', '.join(FACT_COLUMNS)}, unit_path) "
-    f"VALUES ({', '.join(':' + c for c in FACT_COLUMNS)}, "
-    "(SELECT path FROM unit WHERE id = :unit_id))"
+_unit = Unit.__table__
+INSERT_FACT = insert(entry_fact).values(
+    {
+        **{column: bindparam(column) for column in FACT_COLUMNS},
+        "unit_path": select(_unit.c.path)
+        .where(_unit.c.id == bindparam("unit_id"))
+        .scalar_subquery(),
+    }
 )
 
-
+_IDS = bindparam("ids", type_=ARRAY(BigInteger))
 _THESE_ENTRIES = "WHERE f.entry_id = ANY(:ids)"
 # The (planning unit, cycle, position) triples whose histogram row a change moves.
 _THESE_TITLES = """
     WHERE (f.unit_id, f.cycle_id, f.position_id) IN (SELECT * FROM unnest(
         CAST(:units AS bigint[]), CAST(:cycles AS bigint[]), CAST(:positions AS bigint[])))
 """
+# The members of the persons and cycles an approval or a reopening touches.
 _TOUCHED = "person_id = ANY(:persons) AND cycle_id = ANY(:cycles)"
 _TOUCHED_MEMBERS = f"(SELECT * FROM rollup_member WHERE {_TOUCHED}) m"
 
 
-# The history of counted facts (statistics as of a past day): a fact opens at its approval
-# and closes when its plan is reopened or superseded.
-_OPEN_HISTORY = "INSERT INTO entry_fact_history SELECT f.*, {since}, NULL FROM entry_fact f {where}"
-_CLOSE_HISTORY = text(
-    "UPDATE entry_fact_history SET counted_to = :at WHERE plan_id = :p AND counted_to IS NULL"
-)
+def _open_history(since: ColumnElement[datetime], *where: ColumnElement[bool]) -> Insert:
+    """Open the history of the facts ``where`` selects, counted from ``since``: a fact opens at
+    its approval and closes when its plan is reopened or superseded (statistics as of a past
+    day)."""
+    return insert(entry_fact_history).from_select(
+        [*entry_fact.c.keys(), "counted_from"], select(*entry_fact.c, since).where(*where)
+    )
 
 
 async def add(session: AsyncSession, facts: Sequence[Fact], *, at: datetime) -> None:
@@ -62,17 +89,20 @@ async def add(session: AsyncSession, facts: Sequence[Fact], *, at: datetime) -> 
     titles = _titles((f.unit_id, f.cycle_id, f.position_id) for f in facts)
     # A unit's count for a title moves from one histogram row to another: take the unit out of
     # the row it is in before the facts change, and put it in its new row after.
-    await session.execute(text(TITLES.subtract(title_cells(_THESE_TITLES))), titles)
+    await session.execute(TITLES.subtract(title_cells(_THESE_TITLES)), titles)
     await session.execute(
         INSERT_FACT, [{c: getattr(fact, c) for c in FACT_COLUMNS} for fact in facts]
     )
     await session.execute(
-        text(_OPEN_HISTORY.format(since=":at", where=_THESE_ENTRIES)), {"ids": ids, "at": at}
+        _open_history(
+            bindparam("at", type_=DateTime(timezone=True)), entry_fact.c.entry_id == any_(_IDS)
+        ),
+        {"ids": ids, "at": at},
     )
     for rollup in ENTRY_ROLLUPS:
-        await session.execute(text(rollup.add(fact_cells(rollup, _THESE_ENTRIES))), {"ids": ids})
-    await session.execute(text(TITLES.add(title_cells(_THESE_TITLES))), titles)
-    await session.execute(text(TITLES.prune()), {"ancestors": await _ancestors(session, ids)})
+        await session.execute(rollup.add(fact_cells(rollup, _THESE_ENTRIES)), {"ids": ids})
+    await session.execute(TITLES.add(title_cells(_THESE_TITLES)), titles)
+    await session.execute(TITLES.prune(), {"ancestors": await _ancestors(session, ids)})
     await _recount_persons(
         session,
         persons=sorted({fact.person_id for fact in facts}),
@@ -82,14 +112,18 @@ async def add(session: AsyncSession, facts: Sequence[Fact], *, at: datetime) -> 
 
 async def remove(session: AsyncSession, *, plan_id: int, at: datetime) -> None:
     """Stop counting the approved entries of a plan (reopened, or superseded by a review)."""
-    await session.execute(_CLOSE_HISTORY, {"p": plan_id, "at": at})
+    history = entry_fact_history.c
+    await session.execute(
+        update(entry_fact_history)
+        .where(history.plan_id == plan_id, history.counted_to.is_(None))
+        .values(counted_to=at)
+    )
+    fact = entry_fact.c
     rows = (
         await session.execute(
-            text(
-                "SELECT entry_id, person_id, cycle_id, unit_id, position_id FROM entry_fact "
-                "WHERE plan_id = :p"
-            ),
-            {"p": plan_id},
+            select(
+                fact.entry_id, fact.person_id, fact.cycle_id, fact.unit_id, fact.position_id
+            ).where(fact.plan_id == plan_id)
         )
     ).all()
     if not rows:
@@ -98,14 +132,12 @@ async def remove(session: AsyncSession, *, plan_id: int, at: datetime) -> None:
     ancestors = {"ancestors": await _ancestors(session, ids)}
     titles = _titles((row.unit_id, row.cycle_id, row.position_id) for row in rows)
     for rollup in ENTRY_ROLLUPS:
-        await session.execute(
-            text(rollup.subtract(fact_cells(rollup, _THESE_ENTRIES))), {"ids": ids}
-        )
-        await session.execute(text(rollup.prune()), ancestors)
-    await session.execute(text(TITLES.subtract(title_cells(_THESE_TITLES))), titles)
-    await session.execute(text("DELETE FROM entry_fact WHERE entry_id = ANY(:ids)"), {"ids": ids})
-    await session.execute(text(TITLES.add(title_cells(_THESE_TITLES))), titles)
-    await session.execute(text(TITLES.prune()), ancestors)
+        await session.execute(rollup.subtract(fact_cells(rollup, _THESE_ENTRIES)), {"ids": ids})
+        await session.execute(rollup.prune(), ancestors)
+    await session.execute(TITLES.subtract(title_cells(_THESE_TITLES)), titles)
+    await session.execute(delete(entry_fact).where(fact.entry_id == any_(_IDS)), {"ids": ids})
+    await session.execute(TITLES.add(title_cells(_THESE_TITLES)), titles)
+    await session.execute(TITLES.prune(), ancestors)
     await _recount_persons(
         session,
         persons=sorted({row.person_id for row in rows}),
@@ -124,15 +156,14 @@ def _titles(triples_given: Iterable[tuple[int, int, int]]) -> dict[str, list[int
 
 
 async def _ancestors(session: AsyncSession, entry_ids: Sequence[int]) -> list[int]:
-    return list(
-        await session.scalars(
-            text(
-                "SELECT DISTINCT a.id FROM entry_fact f JOIN unit a ON a.path @> f.unit_path "
-                "WHERE f.entry_id = ANY(:ids)"
-            ),
-            {"ids": list(entry_ids)},
-        )
+    """Every unit the facts count under: the units on their paths."""
+    found = (
+        select(_unit.c.id)
+        .distinct()
+        .join_from(entry_fact, _unit, _unit.c.path.bool_op("@>")(entry_fact.c.unit_path))
+        .where(entry_fact.c.entry_id == any_(_IDS))
     )
+    return list(await session.scalars(found, {"ids": list(entry_ids)}))
 
 
 async def _recount_persons(
@@ -143,24 +174,22 @@ async def _recount_persons(
     touched = {"persons": list(persons), "cycles": list(cycles)}
     ancestors = list(
         await session.scalars(
-            text(f"SELECT DISTINCT ancestor_id FROM rollup_member WHERE {_TOUCHED}"), touched
+            select(rollup_member.c.ancestor_id).distinct().where(text(_TOUCHED)), touched
         )
     )
     for rollup in PERSON_ROLLUPS:
-        await session.execute(
-            text(rollup.subtract(member_cells(rollup, _TOUCHED_MEMBERS))), touched
-        )
-    await session.execute(text(f"DELETE FROM rollup_member WHERE {_TOUCHED}"), touched)
+        await session.execute(rollup.subtract(member_cells(rollup, _TOUCHED_MEMBERS)), touched)
+    await session.execute(delete(rollup_member).where(text(_TOUCHED)), touched)
     await session.execute(
-        text(
-            f"INSERT INTO rollup_member ({', '.join(MEMBER_COLUMNS)}) "
-            f"{member_rows('WHERE f.person_id = ANY(:persons) AND f.cycle_id = ANY(:cycles)')}"
+        insert(rollup_member).from_select(
+            MEMBER_COLUMNS,
+            members(member_rows("WHERE f.person_id = ANY(:persons) AND f.cycle_id = ANY(:cycles)")),
         ),
         touched,
     )
     for rollup in PERSON_ROLLUPS:
-        await session.execute(text(rollup.add(member_cells(rollup, _TOUCHED_MEMBERS))), touched)
-        await session.execute(text(rollup.prune()), {"ancestors": ancestors})
+        await session.execute(rollup.add(member_cells(rollup, _TOUCHED_MEMBERS)), touched)
+        await session.execute(rollup.prune(), {"ancestors": ancestors})
 
 
 async def rebuild(session: AsyncSession) -> None:
@@ -169,24 +198,23 @@ async def rebuild(session: AsyncSession) -> None:
 
     TRUNCATE locks the rollups until the transaction ends: approvals wait for it.
     """
-    tables = ["rollup_member", *(rollup.table for rollup in RECOMPUTED)]
-    await session.execute(text(f"TRUNCATE {', '.join(tables)}"))
+    tables = [rollup_member.name, *(rollup.table.name for rollup in RECOMPUTED)]
+    await session.execute(text(f"TRUNCATE {', '.join(tables)}"))  # Core has no TRUNCATE
     # Facts loaded in bulk count in the history from their plan's decision.
-    await session.execute(
-        text(
-            _OPEN_HISTORY.format(
-                since="(SELECT coalesce(p.decided_at, now()) FROM plan p WHERE p.id = f.plan_id)",
-                where="WHERE NOT EXISTS (SELECT FROM entry_fact_history h "
-                "WHERE h.entry_id = f.entry_id AND h.counted_to IS NULL)",
-            )
-        )
+    history = entry_fact_history.c
+    decided = select(func.coalesce(Plan.decided_at, func.now())).where(
+        Plan.id == entry_fact.c.plan_id
     )
+    open_now = exists().where(
+        history.entry_id == entry_fact.c.entry_id, history.counted_to.is_(None)
+    )
+    await session.execute(_open_history(decided.scalar_subquery(), ~open_now))
     await session.execute(
-        text(f"INSERT INTO rollup_member ({', '.join(MEMBER_COLUMNS)}) {RECOMPUTED_MEMBERS}")
+        insert(rollup_member).from_select(MEMBER_COLUMNS, members(RECOMPUTED_MEMBERS))
     )
     for rollup, recomputed in RECOMPUTED.items():
         await session.execute(
-            text(f"INSERT INTO {rollup.table} ({', '.join(rollup.columns)}) {recomputed}")
+            insert(rollup.table).from_select(rollup.columns, rollup.cells(recomputed))
         )
 
 
@@ -194,17 +222,15 @@ async def compare_with_recomputation(session: AsyncSession) -> tuple[int, int]:
     """Rows that differ between the kept rollups and a recomputation from the facts: of the
     rollups of entries (with and without child, and the titles' histogram), and of those of
     persons (where each counts, and the counts with and without child)."""
-    members = await _differing(
-        session, f"SELECT {', '.join(MEMBER_COLUMNS)} FROM rollup_member", RECOMPUTED_MEMBERS
-    )
+    kept_members = select(*(rollup_member.c[c] for c in MEMBER_COLUMNS))
+    differing_members = await _differing(session, kept_members, members(RECOMPUTED_MEMBERS))
     differing = {
-        rollup: await _differing(session, rollup.kept(), sql) for rollup, sql in RECOMPUTED.items()
+        rollup: await _differing(session, rollup.kept(), rollup.cells(sql))
+        for rollup, sql in RECOMPUTED.items()
     }
     entries = sum(n for rollup, n in differing.items() if rollup not in PERSON_ROLLUPS)
-    return entries, members + sum(differing[rollup] for rollup in PERSON_ROLLUPS)
+    return entries, differing_members + sum(differing[rollup] for rollup in PERSON_ROLLUPS)
 
 
-async def _differing(session: AsyncSession, kept: str, recomputed: str) -> int:
-    return len(
-        set(await session.execute(text(kept))) ^ set(await session.execute(text(recomputed)))
-    )
+async def _differing(session: AsyncSession, kept: Executable, recomputed: Executable) -> int:
+    return len(set(await session.execute(kept)) ^ set(await session.execute(recomputed)))

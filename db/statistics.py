@@ -11,42 +11,64 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, Table, Text, any_, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.fact_tables import (
+    rollup_entry,
+    rollup_entry_total,
+    rollup_person,
+    rollup_person_total,
+    rollup_title,
+)
 
 # Column of each dimension, and whether it describes the person (persons can be counted by it)
 # or the entry (a person planned for two positions is two entries there).
 DIMENSIONS: Mapping[str, tuple[str, bool]] = {
     "GENDER": ("sex", True),
-    "AGE_BAND": ("age_band::text", True),
+    "AGE_BAND": ("age_band", True),
     "EDUCATION": ("education", True),
     "POLITICAL_THEORY": ("theory", True),
     "GRADE": ("grade", True),
     "ETHNICITY": ("ethnicity", True),
-    "MINORITY": ("minority::text", True),
-    "NON_LOCAL": ("non_local::text", True),
-    "CHILD_UNIT": ("child_id::text", True),
-    "UNIT_KIND": ("unit_kind::text", True),
-    "POSITION": ("position_id::text", False),
+    "MINORITY": ("minority", True),
+    "NON_LOCAL": ("non_local", True),
+    "CHILD_UNIT": ("child_id", True),
+    "UNIT_KIND": ("unit_kind", True),
+    "POSITION": ("position_id", False),
     "POSITION_BODY": ("body", False),
-    "MANAGING_LEVEL": ("managed_by::text", False),
-    "HEAD": ("head::text", False),
+    "MANAGING_LEVEL": ("managed_by", False),
+    "HEAD": ("head", False),
 }
+
+
+def dimension(table: Table, name: str) -> ColumnElement[Any]:
+    """The dimension's column of ``table`` as text: groups are answered and filtered as text."""
+    column = table.c[DIMENSIONS[name][0]]
+    return column if isinstance(column.type, Text) else cast(column, Text)
+
+
+def dimension_sql(name: str) -> str:
+    """The same, in SQL over a relation with the rollups' columns (the facts of a subtree)."""
+    column = DIMENSIONS[name][0]
+    return column if isinstance(rollup_entry.c[column].type, Text) else f"{column}::text"
 
 
 def filter_clauses(filters: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, Any]]:
     """`` AND column = ANY(…)`` for each filtered dimension, and the values they bind."""
     clauses, values = [], {}
-    for number, (dimension, allowed) in enumerate(sorted(filters.items())):
-        clauses.append(f"{DIMENSIONS[dimension][0]} = ANY(:f{number})")
+    for number, (name, allowed) in enumerate(sorted(filters.items())):
+        clauses.append(f"{dimension_sql(name)} = ANY(:f{number})")
         values[f"f{number}"] = list(allowed)
     return "".join(f" AND {c}" for c in clauses), values
 
 
-def _rollup(table: str, scope: Cells, group_by: Sequence[str]) -> str:
-    """``table`` when the child unit matters, else its smaller total (the child summed out)."""
-    by_child = "CHILD_UNIT" in group_by or "CHILD_UNIT" in scope.filters
-    return table if by_child else f"{table}_total"
+def _filters(table: Table, filters: Mapping[str, Sequence[str]]) -> list[ColumnElement[bool]]:
+    return [
+        dimension(table, name) == any_(bindparam(None, list(allowed), type_=ARRAY(Text)))
+        for name, allowed in sorted(filters.items())
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,43 +79,42 @@ class Cells:
     cycle_id: int
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
+    def rollup(self, by_child: Table, total: Table, group_by: Sequence[str]) -> Table:
+        """``by_child`` when the child unit matters, else its smaller total (child summed out)."""
+        return by_child if "CHILD_UNIT" in group_by or "CHILD_UNIT" in self.filters else total
+
+
+async def _cells(
+    session: AsyncSession, table: Table, counted: str, *, scope: Cells, group_by: Sequence[str]
+) -> list[tuple[tuple[str, ...], int, int]]:
+    """(group values, sum of ``counted``, sum of ages in months) per group."""
+    columns = [dimension(table, name) for name in group_by]
+    rows = await session.execute(
+        select(*columns, func.sum(table.c[counted]), func.sum(table.c.age_months_sum))
+        .where(
+            table.c.ancestor_id == scope.unit_id,
+            table.c.cycle_id == scope.cycle_id,
+            *_filters(table, scope.filters),
+        )
+        .group_by(*columns)
+    )
+    return [(tuple(row[:-2]), int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
+
 
 async def entry_cells(
     session: AsyncSession, *, scope: Cells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, entries, sum of ages in months) per group."""
-    columns = [DIMENSIONS[d][0] for d in group_by]
-    where, values = filter_clauses(scope.filters)
-    unit_id, cycle_id = scope.unit_id, scope.cycle_id
-    select_list = ", ".join([*columns, "sum(entries)", "sum(age_months_sum)"])
-    group = f" GROUP BY {', '.join(columns)}" if columns else ""
-    rows = await session.execute(
-        text(
-            f"SELECT {select_list} FROM {_rollup('rollup_entry', scope, group_by)} "
-            f"WHERE ancestor_id = :u AND cycle_id = :c{where}{group}"
-        ),
-        {"u": unit_id, "c": cycle_id, **values},
-    )
-    return [(tuple(row[:-2]), int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
+    table = scope.rollup(rollup_entry, rollup_entry_total, group_by)
+    return await _cells(session, table, "entries", scope=scope, group_by=group_by)
 
 
 async def person_cells(
     session: AsyncSession, *, scope: Cells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, distinct persons, sum of their ages in months) per group."""
-    columns = [DIMENSIONS[d][0] for d in group_by]
-    where, values = filter_clauses(scope.filters)
-    unit_id, cycle_id = scope.unit_id, scope.cycle_id
-    select_list = ", ".join([*columns, "sum(persons)", "sum(age_months_sum)"])
-    group = f" GROUP BY {', '.join(columns)}" if columns else ""
-    rows = await session.execute(
-        text(
-            f"SELECT {select_list} FROM {_rollup('rollup_person', scope, group_by)} "
-            f"WHERE ancestor_id = :u AND cycle_id = :c{where}{group}"
-        ),
-        {"u": unit_id, "c": cycle_id, **values},
-    )
-    return [(tuple(row[:-2]), int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
+    table = scope.rollup(rollup_person, rollup_person_total, group_by)
+    return await _cells(session, table, "persons", scope=scope, group_by=group_by)
 
 
 async def title_histogram(
@@ -102,11 +123,10 @@ async def title_histogram(
     """(planning units, position, entries): how many planning units of the unit's subtree (it
     included) have exactly ``entries`` approved entries for each position. What the quota
     indicators need, in a few hundred rows even at the national root."""
+    titles = rollup_title.c
     rows = await session.execute(
-        text(
-            "SELECT units, position_id, entries FROM rollup_title "
-            "WHERE ancestor_id = :u AND cycle_id = :c ORDER BY position_id, entries"
-        ),
-        {"u": unit_id, "c": cycle_id},
+        select(titles.units, titles.position_id, titles.entries)
+        .where(titles.ancestor_id == unit_id, titles.cycle_id == cycle_id)
+        .order_by(titles.position_id, titles.entries)
     )
     return [(int(u), int(p), int(n)) for u, p, n in rows]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import persons as persons_db, plans as plans_db, units as units_db
 from db.plan_models import Plan, PlanEntry
-from planning.cycles import PlanKind, age_reference_month
+from planning.cycles import age_reference_month
 from planning.facts import Fact, PersonAttributes, PlanningUnit, PositionAttributes, fact_of
 from planning.persons import BirthDate
 from planning.positions import PositionBody
@@ -40,7 +40,7 @@ async def facts_of(
         # Every fact's age is taken at the party month, whichever body the title belongs to.
         age_at = age_reference_month(
             rules=rules,
-            kind=PlanKind(plan.kind),
+            kind=plan.kind,
             reference_months=cycles[plan.cycle_id].reference_months,
             planning_level=unit.kind,
             body=PositionBody.PARTY,
@@ -65,7 +65,7 @@ async def facts_of(
                         hometown_path=hometowns.get(person.hometown_unit_id or 0),
                     ),
                     position=PositionAttributes(
-                        position.id, position.code, PositionBody(position.body), position.managed_by
+                        position.id, position.code, position.body, position.managed_by
                     ),
                     age_at=age_at,
                     rules=rules,

@@ -199,15 +199,13 @@ class PlanEntry(Base):
     plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("plan.id"))
     person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
     position_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("position.id"))
-    # Read as members; typed to take a plain value too, which schema/plans/drafting.py assigns
-    # (``input.tier.value``, ``"REMOVE"``): narrow to the enums once it assigns members.
-    tier: Mapped[CandidateTier | str] = mapped_column(StrEnumText(CandidateTier))
-    source: Mapped[EntrySource | str] = mapped_column(StrEnumText(EntrySource))
+    tier: Mapped[CandidateTier] = mapped_column(StrEnumText(CandidateTier))
+    source: Mapped[EntrySource] = mapped_column(StrEnumText(EntrySource))
     status: Mapped[EntryStatus] = mapped_column(
         SqlEnum(EntryStatus, name="entry_status", values_callable=lambda e: [m.value for m in e]),
         server_default=text("'PROPOSED'"),
     )
-    change: Mapped[EntryChange | str] = mapped_column(
+    change: Mapped[EntryChange] = mapped_column(
         StrEnumText(EntryChange), default=EntryChange.ADD, server_default=text("'ADD'")
     )
     ballots: Mapped[list[dict[str, Any]]] = mapped_column(

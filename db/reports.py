@@ -15,7 +15,7 @@ from db import (
     units as units_db,
 )
 from db.plan_models import Plan
-from planning.cycles import PlanKind, age_reference_month
+from planning.cycles import age_reference_month
 from planning.eligibility import Candidate, Discipline
 from planning.lifecycle import holds_place
 from planning.persons import BirthDate
@@ -23,7 +23,6 @@ from planning.positions import PositionBody
 from planning.quotas import Ballot
 from planning.retirement import Month, Sex
 from planning.rulesets import (
-    CandidateTier,
     DisciplineForm,
     RuleSet,
 )
@@ -64,7 +63,7 @@ async def report_of(
     def age_at(body: PositionBody) -> Month:
         return age_reference_month(
             rules=rules,
-            kind=PlanKind(plan.kind),
+            kind=plan.kind,
             reference_months=cycle.reference_months,
             planning_level=unit.kind,
             body=body,
@@ -80,7 +79,7 @@ async def report_of(
                 entry_id=entry.id,
                 person_id=entry.person_id,
                 position_id=entry.position_id,
-                tier=CandidateTier(entry.tier),
+                tier=entry.tier,
                 candidate=Candidate(
                     sex=Sex(person.sex),
                     birth=BirthDate(person.birth_year, person.birth_month).month_for_rules(),
@@ -103,7 +102,7 @@ async def report_of(
                     if last_ballot
                     else None
                 ),
-                age_at=age_at(PositionBody(positions[entry.position_id].body)),
+                age_at=age_at(positions[entry.position_id].body),
             )
         )
     return validate(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import facts as facts_db, plans as plans_db, rollups
 from db.plan_models import Plan, PlanEntry
 from planning.decisions import Counting, Decision, Dossier, EntryState, PlanState
-from planning.lifecycle import SUPERSEDE_EVENT, EntryChange, EntryStatus, PlanStatus
+from planning.lifecycle import SUPERSEDE_EVENT, EntryStatus, PlanStatus
 from planning.rulesets import RuleSet
 
 
@@ -37,7 +37,7 @@ def state_of(plan: Plan) -> PlanState:
 
 
 def entry_state(entry: PlanEntry) -> EntryState:
-    return EntryState(entry.id, entry.status, EntryChange(entry.change))
+    return EntryState(entry.id, entry.status, entry.change)
 
 
 async def apply(

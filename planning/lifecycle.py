@@ -69,7 +69,7 @@ PENDING_PLAN_STATUSES = frozenset(
 )
 
 
-def is_live(status: EntryStatus, change: EntryChange | str) -> bool:
+def is_live(status: EntryStatus, change: EntryChange) -> bool:
     """Whether an entry of an undecided plan would be in force if the plan were approved as it
     stands: proposed, and not marked for removal from the approved set."""
     return status is EntryStatus.PROPOSED and change != EntryChange.REMOVE
@@ -92,7 +92,7 @@ def overdue(status: PlanStatus, due_on: date | None, today: date) -> bool:
 PLACE_HOLDING_STATUSES = frozenset({EntryStatus.PROPOSED, EntryStatus.ACTIVE})
 
 
-def holds_place(status: EntryStatus, change: EntryChange | str) -> bool:
+def holds_place(status: EntryStatus, change: EntryChange) -> bool:
     """Whether an entry counts toward the quotas of its plan and its person (see above)."""
     return status in PLACE_HOLDING_STATUSES and change != EntryChange.REMOVE
 

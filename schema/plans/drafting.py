@@ -108,7 +108,7 @@ class DraftingMutation:
             planning_unit_id=unit.id,
             approving_unit_id=approver.id,
             cycle_id=cycle.id,
-            kind=input.kind.value,
+            kind=input.kind,
             managed_by=input.managed_by,
             rule_set=rule_set,
             base_plan_id=base.id if base else None,
@@ -173,8 +173,8 @@ class DraftingMutation:
             plan_id=plan.id,
             person_id=person.id,
             position_id=position_id,
-            tier=input.tier.value,
-            source=input.source,
+            tier=input.tier,
+            source=EntrySource(input.source),
             change=EntryChange.ADD,
             ballots=[vars(b) for b in input.ballots],
         )
@@ -204,9 +204,9 @@ class DraftingMutation:
             return validation_failed(ctx, problems)
         before = {"tier": entry.tier, "source": entry.source, "ballots": entry.ballots}
         if input.tier is not None:
-            entry.tier = input.tier.value
+            entry.tier = input.tier
         if input.source is not None:
-            entry.source = input.source
+            entry.source = EntrySource(input.source)
         if input.ballots is not None:
             entry.ballots = [vars(b) for b in input.ballots]
         await record(

@@ -136,7 +136,7 @@ class PlanEntry(Node):
     def from_row(cls, row: EntryRow) -> Self:
         return cls(
             id=to_global_id("PlanEntry", row.id),
-            tier=CandidateTier(row.tier),
+            tier=row.tier,
             source=row.source,
             status=row.status,
             change=row.change,
@@ -206,7 +206,7 @@ class Plan(Node):
     def from_row(cls, row: PlanRow) -> Self:
         return cls(
             id=to_global_id("Plan", row.id),
-            kind=PlanKind(row.kind),
+            kind=row.kind,
             managed_by=row.managed_by,
             rule_set=row.rule_set,
             status=row.status,

@@ -34,7 +34,7 @@ from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
 from schema.reference.mutations import ReferenceMutation
 from schema.stats.indicators import IndicatorQuery
-from schema.stats.progress import DeadlineMutation, ProgressQuery
+from schema.stats.progress import ProgressQuery
 from schema.stats.queries import StatisticsQuery
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
@@ -100,7 +100,6 @@ class Mutation(
     DraftingMutation,
     WorkflowMutation,
     ReferenceMutation,
-    DeadlineMutation,
 ):
     pass
 

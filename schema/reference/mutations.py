@@ -1,4 +1,5 @@
-"""Editing reference data: a province's seats, ranks and targets, the holidays, the cycles."""
+"""Editing reference data: a province's seats, ranks, targets and deadlines, the holidays,
+the cycles."""
 
 from __future__ import annotations
 
@@ -7,29 +8,51 @@ from decimal import Decimal
 
 import strawberry
 
-from db import audit, plans as plans_db, reference as reference_db, units as units_db
+from db import (
+    audit,
+    plans as plans_db,
+    progress as progress_db,
+    reference as reference_db,
+    units as units_db,
+)
+from db.models import Unit as UnitRow
 from planning.problems import problem
 from schema.audit import actor
 from schema.context import Context
 from schema.enums import UnitKind
 from schema.node import row_id
-from schema.outcomes import not_allowed, not_found, validation_failed
+from schema.outcomes import NotAllowed, NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
 from schema.plans.types import Cycle, Position
 from schema.reference.types import (
     CyclePayload,
     CycleResult,
+    DeadlinePayload,
+    DeadlineResult,
     HolidayPayload,
     HolidayResult,
     PositionPayload,
     PositionResult,
     SetCycleInput,
+    SetDeadlineInput,
     SetHolidayInput,
     SetPositionSeatsInput,
     SetTargetInput,
     TargetPayload,
     TargetResult,
 )
+
+
+async def managed_province(ctx: Context, province_gid: str) -> UnitRow | NotFound | NotAllowed:
+    """The province ``province_gid`` names, if the caller manages its reference data (its own
+    seats, targets and deadlines): province admins."""
+    province_id = row_id(province_gid, "Unit")
+    province: UnitRow | None = await ctx.loaders.unit.load(province_id) if province_id else None
+    if province is None or province.kind is not UnitKind.PROVINCE:
+        return not_found(ctx, province_gid)
+    if not ctx.allows("manage", "reference", province.path):
+        return not_allowed(ctx, "manage", "reference")
+    return province
 
 
 @strawberry.type
@@ -43,18 +66,13 @@ class ReferenceMutation:
         self, info: strawberry.Info[Context, None], input: SetPositionSeatsInput
     ) -> PositionResult:
         ctx = info.context
-        position_id, province_id = (
-            row_id(input.position, "Position"),
-            row_id(input.province, "Unit"),
-        )
+        position_id = row_id(input.position, "Position")
         positions = await ctx.db(plans_db.positions_by_ids, [position_id] if position_id else [])
         if position_id not in positions:
             return not_found(ctx, input.position)
-        province = await ctx.loaders.unit.load(province_id) if province_id else None
-        if province is None or province.kind is not UnitKind.PROVINCE:
-            return not_found(ctx, input.province)
-        if not ctx.allows("manage", "reference", province.path):
-            return not_allowed(ctx, "manage", "reference")
+        province = await managed_province(ctx, input.province)
+        if not isinstance(province, UnitRow):
+            return province
         if not 1 <= input.seats <= 200 or (input.rank is not None and not 1 <= input.rank <= 20):
             return validation_failed(
                 ctx,
@@ -116,12 +134,9 @@ class ReferenceMutation:
         self, info: strawberry.Info[Context, None], input: SetTargetInput
     ) -> TargetResult:
         ctx = info.context
-        province_id = row_id(input.province, "Unit")
-        province = await ctx.loaders.unit.load(province_id) if province_id else None
-        if province is None or province.kind is not UnitKind.PROVINCE:
-            return not_found(ctx, input.province)
-        if not ctx.allows("manage", "reference", province.path):
-            return not_allowed(ctx, "manage", "reference")
+        province = await managed_province(ctx, input.province)
+        if not isinstance(province, UnitRow):
+            return province
         targets = ctx.rule_sets.get(input.rule_set)
         problems = []
         if targets is None or not any(t.indicator is input.indicator for t in targets.targets):
@@ -184,3 +199,33 @@ class ReferenceMutation:
         cycle = await ctx.db(plans_db.cycle_by_code, code=input.code.strip())
         assert cycle is not None
         return CyclePayload(cycle=Cycle.from_row(cycle))
+
+    @strawberry.mutation(
+        description="Set the submission deadline of a cycle for one kind of unit of a province "
+        "(e.g. communes by 15/07). Province admins.",
+        extensions=official(),
+    )
+    async def set_deadline(
+        self, info: strawberry.Info[Context, None], input: SetDeadlineInput
+    ) -> DeadlineResult:
+        ctx = info.context
+        province = await managed_province(ctx, input.province)
+        if not isinstance(province, UnitRow):
+            return province
+        cycle = await ctx.db(plans_db.cycle_by_code, code=input.cycle)
+        if cycle is None:
+            return validation_failed(
+                ctx,
+                [problem("UNKNOWN_CYCLE", "cycle", cycle=input.cycle)],
+            )
+        await ctx.db(
+            progress_db.set_deadline,
+            province_id=province.id,
+            cycle_id=cycle.id,
+            unit_kind=input.unit_kind,
+            due_on=input.due_on,
+            set_by=actor(ctx),
+            set_at=ctx.now,
+        )
+        await ctx.session.commit()
+        return DeadlinePayload(unit_kind=input.unit_kind, due_on=input.due_on)

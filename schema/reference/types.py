@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.enums import Indicator
+from schema.enums import Indicator, UnitKind
 from schema.outcomes import NotAllowed, NotFound, ValidationFailed
 from schema.plans.types import Cycle, Position
 
@@ -93,4 +93,23 @@ TargetResult = Annotated[
 ]
 CycleResult = Annotated[
     CyclePayload | NotAllowed | ValidationFailed, strawberry.union("CycleResult")
+]
+
+
+@strawberry.input(description="A submission deadline for one kind of unit of a province.")
+class SetDeadlineInput:
+    province: strawberry.ID
+    cycle: str
+    unit_kind: UnitKind
+    due_on: date
+
+
+@strawberry.type(description="The deadline as recorded.")
+class DeadlinePayload:
+    unit_kind: UnitKind
+    due_on: date
+
+
+DeadlineResult = Annotated[
+    DeadlinePayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("DeadlineResult")
 ]

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Annotated
 
 import strawberry
 
-from db import plans as plans_db, progress as progress_db, units as units_db
+from db import progress as progress_db, units as units_db
 from db.models import Unit as UnitRow
 from planning.lifecycle import UNSUBMITTED_STATUSES
-from planning.problems import problem
-from schema.audit import actor
 from schema.context import Context
-from schema.enums import PlanStatus, UnitKind
-from schema.node import row_id
-from schema.outcomes import (
-    NotAllowed,
-    NotFound,
-    ValidationFailed,
-    not_allowed,
-    not_found,
-    validation_failed,
-)
-from schema.permissions import logged_in, official
+from schema.enums import PlanStatus
+from schema.permissions import logged_in
 from schema.plans.types import Plan
 from schema.stats.counts import subtree_and_cycle
 from schema.units.types import Unit, tree_date
@@ -65,25 +53,6 @@ class Progress:
     overdue_decisions: int
     late_children: int = strawberry.field(description="Children whose submission is overdue.")
     children: list[ChildProgress]
-
-
-@strawberry.input(description="A submission deadline for one kind of unit of a province.")
-class SetDeadlineInput:
-    province: strawberry.ID
-    cycle: str
-    unit_kind: UnitKind
-    due_on: date
-
-
-@strawberry.type(description="The deadline as recorded.")
-class DeadlinePayload:
-    unit_kind: UnitKind
-    due_on: date
-
-
-DeadlineResult = Annotated[
-    DeadlinePayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("DeadlineResult")
-]
 
 
 def _counts(by_status: dict[str, int]) -> list[StatusCount]:
@@ -155,39 +124,3 @@ class ProgressQuery:
             late_children=sum(r.submission_overdue for r in rows),
             children=rows,
         )
-
-
-@strawberry.type
-class DeadlineMutation:
-    @strawberry.mutation(
-        description="Set the submission deadline of a cycle for one kind of unit of a province "
-        "(e.g. communes by 15/07). Province admins.",
-        extensions=official(),
-    )
-    async def set_deadline(
-        self, info: strawberry.Info[Context, None], input: SetDeadlineInput
-    ) -> DeadlineResult:
-        ctx = info.context
-        province_id = row_id(input.province, "Unit")
-        province = await ctx.loaders.unit.load(province_id) if province_id else None
-        if province is None or province.kind is not UnitKind.PROVINCE:
-            return not_found(ctx, input.province)
-        if not ctx.allows("manage", "reference", province.path):
-            return not_allowed(ctx, "manage", "reference")
-        cycle = await ctx.db(plans_db.cycle_by_code, code=input.cycle)
-        if cycle is None:
-            return validation_failed(
-                ctx,
-                [problem("UNKNOWN_CYCLE", "cycle", cycle=input.cycle)],
-            )
-        await ctx.db(
-            progress_db.set_deadline,
-            province_id=province.id,
-            cycle_id=cycle.id,
-            unit_kind=input.unit_kind,
-            due_on=input.due_on,
-            set_by=actor(ctx),
-            set_at=ctx.now,
-        )
-        await ctx.session.commit()
-        return DeadlinePayload(unit_kind=input.unit_kind, due_on=input.due_on)

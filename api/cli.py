@@ -107,7 +107,8 @@ def import_dataset(url: str, source: str, valid_from: date | None, valid_to: dat
         return 2
     except UnitListRejected as rejected:
         for problem in rejected.problems:
-            print(f"{path}:{problem.line}: {problem.en} / {problem.vi}", file=sys.stderr)
+            worded = [render(problem.problem, language) for language in (Language.EN, Language.VI)]
+            print(f"{path}:{problem.line}: {' / '.join(worded)}", file=sys.stderr)
         print(f"{len(rejected.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 2
     print(_report(source, result))

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
 from db.units import valid_at
+from planning.problems import problem
 from planning.units import TIER_RANK, RowProblem, UnitKind, UnitRow, check_rows
 
 ProgressFn = Callable[[int, int], None]
@@ -138,24 +139,12 @@ def _conflicts(
             continue
         if (unit.valid_from, unit.valid_to) != (valid_from, valid_to):
             problems.append(
-                RowProblem(
-                    line=row.line,
-                    reason="CODE_IN_USE",
-                    vi=f"mã {row.code!r} đã thuộc đơn vị {unit.name!r} trong thời gian chồng lấn",
-                    en=f"code {row.code!r} already names {unit.name!r} over an overlapping period",
-                )
+                RowProblem(row.line, problem("CODE_IN_USE", None, code=row.code, unit=unit.name))
             )
             continue
         parent = existing.get(row.parent_code) if row.parent_code else None
         if unit.kind != row.kind or (parent.id if parent else root_id) != unit.parent_id:
-            problems.append(
-                RowProblem(
-                    line=row.line,
-                    reason="UNIT_MOVED",
-                    vi=f"đơn vị {row.code!r} đã có với loại hoặc cấp trên khác",
-                    en=f"unit {row.code!r} exists with another kind or parent",
-                )
-            )
+            problems.append(RowProblem(row.line, problem("UNIT_MOVED", None, code=row.code)))
     return problems
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from planning.problems import Problem, problem
+
 
 class UnitKind(StrEnum):
     """The kind of an administrative or party unit (cấp đơn vị)."""
@@ -66,16 +68,14 @@ class UnitRow:
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """Why one line of a unit list cannot be loaded, in Vietnamese and English."""
+    """Why one line of a unit list cannot be loaded."""
 
     line: int
-    reason: str
-    vi: str
-    en: str
+    problem: Problem
 
-
-def _problem(row: UnitRow, reason: str, vi: str, en: str) -> RowProblem:
-    return RowProblem(line=row.line, reason=reason, vi=vi, en=en)
+    @property
+    def reason(self) -> str:
+        return self.problem.code
 
 
 def check_rows(
@@ -93,11 +93,9 @@ def check_rows(
     for row in rows:
         if row.code in first_line:
             problems.append(
-                _problem(
-                    row,
-                    "DUPLICATE_CODE",
-                    f"mã {row.code!r} trùng với dòng {first_line[row.code]}",
-                    f"code {row.code!r} repeats line {first_line[row.code]}",
+                RowProblem(
+                    row.line,
+                    problem("DUPLICATE_CODE", None, code=row.code, first=first_line[row.code]),
                 )
             )
             continue
@@ -105,37 +103,18 @@ def check_rows(
         try:
             kind = UnitKind(row.kind)
         except ValueError:
-            problems.append(
-                _problem(
-                    row,
-                    "BAD_KIND",
-                    f"loại đơn vị {row.kind!r} không hợp lệ",
-                    f"unknown unit kind {row.kind!r}",
-                )
-            )
+            problems.append(RowProblem(row.line, problem("BAD_KIND", None, kind=row.kind)))
             continue
         if kind is UnitKind.CENTRAL:
-            problems.append(
-                _problem(
-                    row,
-                    "BAD_KIND",
-                    "không thể nạp thêm đơn vị Trung ương",
-                    "the national root cannot be imported",
-                )
-            )
+            problems.append(RowProblem(row.line, problem("BAD_KIND", None, kind=row.kind)))
             continue
         kinds[row.code] = kind
         if not _CODE_PATTERNS[kind].fullmatch(row.code):
             problems.append(
-                _problem(
-                    row,
-                    "BAD_CODE",
-                    f"mã {row.code!r} không đúng định dạng của {kind}",
-                    f"code {row.code!r} is not a valid {kind} code",
-                )
+                RowProblem(row.line, problem("BAD_CODE", None, code=row.code, kind=kind.value))
             )
         if not row.name.strip():
-            problems.append(_problem(row, "MISSING_NAME", "thiếu tên đơn vị", "the name is empty"))
+            problems.append(RowProblem(row.line, problem("MISSING_NAME", None)))
     for row in rows:
         kind_of_row = kinds.get(row.code)
         if kind_of_row is None or first_line[row.code] != row.line:
@@ -147,20 +126,13 @@ def check_rows(
         )
         if parent_kind is None:
             problems.append(
-                _problem(
-                    row,
-                    "UNKNOWN_PARENT",
-                    f"không tìm thấy đơn vị cấp trên {row.parent_code!r}",
-                    f"unknown parent code {row.parent_code!r}",
-                )
+                RowProblem(row.line, problem("UNKNOWN_PARENT", None, code=row.parent_code))
             )
         elif parent_kind not in ALLOWED_PARENTS[kind_of_row]:
             problems.append(
-                _problem(
-                    row,
-                    "BAD_PARENT",
-                    f"{kind_of_row} không thể trực thuộc {parent_kind}",
-                    f"a {kind_of_row} cannot sit under a {parent_kind}",
+                RowProblem(
+                    row.line,
+                    problem("BAD_PARENT", None, kind=kind_of_row.value, parent=parent_kind.value),
                 )
             )
     return sorted(problems, key=lambda p: p.line)

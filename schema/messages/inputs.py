@@ -33,7 +33,7 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "không có đơn vị mã {code} vào ngày {at}", "no unit has code {code} on {at}"
     ),
     "UNKNOWN_UNIT_ID": Message("không có đơn vị số {unit}", "no unit has id {unit}"),
-    "MISSING_NAME": Message("chưa nhập tên (họ và tên)", "the name is empty"),
+    "MISSING_NAME": Message("chưa nhập tên", "the name is empty"),
     "BAD_NAME": Message("tên dài từ 1 đến {most} ký tự", "a name has 1 to {most} characters"),
     "EXPIRES_IN_PAST": Message("thời hạn đã qua", "the expiry is already past"),
     # Cadre records (planning/persons.py).
@@ -95,4 +95,31 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
     "REASON_REQUIRED": Message("cần nêu lý do", "a reason is required"),
     "REPORT_REQUIRED": Message("cần báo cáo thẩm định", "the appraisal report is empty"),
     "DECISION_REQUIRED": Message("cần số quyết định", "the decision number is empty"),
+    # Lines of a unit list (planning/units.py, db/unit_import.py), printed by `import-units`.
+    "DUPLICATE_CODE": Message(
+        "mã {code!r} trùng với dòng {first}", "code {code!r} repeats line {first}"
+    ),
+    "BAD_KIND": Message(
+        "không nạp được đơn vị loại {kind!r} (chỉ nạp tỉnh, huyện, xã và cơ quan)",
+        "units of kind {kind!r} cannot be imported (only PROVINCE, DISTRICT, COMMUNE, AGENCY)",
+    ),
+    "BAD_CODE": Message(
+        "mã {code!r} không đúng định dạng mã đơn vị loại {kind}",
+        "code {code!r} is not a valid {kind} code",
+    ),
+    "UNKNOWN_PARENT": Message(
+        "không tìm thấy đơn vị cấp trên mã {code!r}", "unknown parent code {code!r}"
+    ),
+    "BAD_PARENT": Message(
+        "đơn vị loại {kind} không thể trực thuộc đơn vị loại {parent}",
+        "a {kind} cannot sit under a {parent}",
+    ),
+    "CODE_IN_USE": Message(
+        "mã {code!r} đã thuộc đơn vị {unit!r} trong thời gian chồng lấn",
+        "code {code!r} already names {unit!r} over an overlapping period",
+    ),
+    "UNIT_MOVED": Message(
+        "đơn vị mã {code!r} đã có, với loại hoặc cấp trên khác",
+        "unit {code!r} exists with another kind or parent",
+    ),
 }

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, select, text
+from sqlalchemy import BigInteger, Text, cast, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
@@ -330,7 +330,9 @@ async def event_feed(
     limit: int,
 ) -> list[tuple[int, PlanEvent, Plan]]:
     """Plan events in commit-safe order (transaction id, id) of plans the reaches cover."""
-    txid: ColumnElement[int] = literal_column("plan_event.txid::text::bigint")
+    # The transaction id (xid8) orders the feed; clients see it as a number in the cursor.
+    xact = PlanEvent.__table__.c.txid
+    txid = cast(cast(xact, Text), BigInteger)
     statement = (
         select(txid, PlanEvent, Plan)
         .join(Plan, Plan.id == PlanEvent.plan_id)
@@ -338,14 +340,13 @@ async def event_feed(
         .where(
             within(Unit.path, reaches),
             Unit.path.bool_op("<@")(func.text2ltree(unit_path)),
-            text("plan_event.txid < pg_snapshot_xmin(pg_current_snapshot())"),
+            # Only transactions older than every one still running: none can commit below.
+            xact < func.pg_snapshot_xmin(func.pg_current_snapshot()),
         )
-        .order_by(text("plan_event.txid"), PlanEvent.id)
+        .order_by(xact, PlanEvent.id)
         .limit(limit)
     )
     if after is not None:
-        statement = statement.where(
-            text("(plan_event.txid::text::bigint, plan_event.id) > (:after_txid, :after_id)")
-        ).params(after_txid=after[0], after_id=after[1])
+        statement = statement.where(tuple_(txid, PlanEvent.id) > tuple_(after[0], after[1]))
     rows = await session.execute(statement)
     return [(int(t), event, plan) for t, event, plan in rows]

@@ -8,7 +8,12 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import persons as persons_db, plans as plans_db, units as units_db
+from db import (
+    persons as persons_db,
+    plans as plans_db,
+    reference as reference_db,
+    units as units_db,
+)
 from db.plan_models import Plan, PlanEntry
 from planning.cycles import age_reference_month
 from planning.facts import Fact, PersonAttributes, PlanningUnit, PositionAttributes, fact_of
@@ -34,9 +39,20 @@ async def facts_of(
     positions = await plans_db.positions_by_ids(session, sorted({e.position_id for e in entries}))
     hometown_ids = sorted({p.hometown_unit_id for p in persons.values() if p.hometown_unit_id})
     hometowns = {u.id: u.path for u in (await units_db.by_ids(session, hometown_ids)).values()}
+    # Each plan's rule set as its province applies it: a province's own young threshold sets
+    # the age bands of its facts, as it sets those of its plans' validation.
+    applied = {
+        code: await reference_db.as_applied_under(
+            session,
+            rule_sets[code],
+            unit_paths={units[p.planning_unit_id].path for p, _ in plans if p.rule_set == code},
+        )
+        for code in sorted({p.rule_set for p, _ in plans})
+    }
     facts = []
     for plan, some in plans:
-        rules, unit = rule_sets[plan.rule_set], units[plan.planning_unit_id]
+        unit = units[plan.planning_unit_id]
+        rules = applied[plan.rule_set][unit.path]
         # Every fact's age is taken at the party month, whichever body the title belongs to.
         age_at = age_reference_month(
             rules=rules,

@@ -3,7 +3,7 @@ loaded idempotently from data files, and edited by admins."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -122,6 +122,31 @@ async def as_applied(session: AsyncSession, rules: RuleSet, *, province_id: int 
     if province_id is None:
         return rules
     own = await province_targets(session, province_id=province_id, rule_set=rules.code)
+    return _applied(rules, own)
+
+
+async def as_applied_under(
+    session: AsyncSession, rules: RuleSet, *, unit_paths: Collection[str]
+) -> dict[str, RuleSet]:
+    """``rules`` as applied in the province of each unit path, in one statement: overrides are
+    only ever set on provinces, so those of a unit's ancestors are its province's."""
+    ancestors = {int(part) for path in unit_paths for part in path.split(".")}
+    rows = await session.scalars(
+        select(TargetOverride).where(
+            TargetOverride.province_id.in_(ancestors), TargetOverride.rule_set == rules.code
+        )
+    )
+    own: dict[int, dict[str, tuple[Decimal, int | None]]] = {}
+    for row in rows:
+        own.setdefault(row.province_id, {})[row.indicator] = (row.at_least, row.young_under)
+    applied = {}
+    for path in unit_paths:
+        provinces = [own[int(part)] for part in path.split(".") if int(part) in own]
+        applied[path] = _applied(rules, provinces[0]) if provinces else rules
+    return applied
+
+
+def _applied(rules: RuleSet, own: Mapping[str, tuple[Decimal, int | None]]) -> RuleSet:
     return with_province_targets(
         rules, {Indicator(k): (Fraction(str(v)), young) for k, (v, young) in own.items()}
     )

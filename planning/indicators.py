@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planning.eligibility import THEORY_LEVELS
 from planning.rulesets import Indicator, RuleSet
 from planning.units import UnitKind
 
@@ -10,11 +11,18 @@ MAJORITY_ETHNICITY = "Kinh"
 
 
 def young_under(rules: RuleSet, level: UnitKind) -> int:
-    """The age (years) under which a cadre is young, for the rule set and level."""
+    """The age (years) under which a cadre is young, for the rule set and level: the threshold
+    of the young share and the first of the three age bands, in validation and statistics
+    alike (a province's own threshold, once applied to the rule set, included)."""
     for target in rules.targets_for(level):
         if target.indicator in (Indicator.YOUNG, Indicator.AGE_BANDS) and target.young_under:
             return target.young_under
     return rules.young_under
+
+
+# The shares of §8 read these values of the person attributes the facts carry.
+YOUNG_BAND = 0  # the age band of the young (under the level's threshold)
+MASTER_OR_DOCTORATE = frozenset({"Thạc sĩ", "Tiến sĩ"})  # trình độ chuyên môn
 
 
 def age_band(age_months: int, *, young_under_years: int, band_years: int) -> int:
@@ -42,3 +50,10 @@ MIN_CELL = 5
 def suppressed(count: int, *, exact: bool) -> bool:
     """Whether a cell of ``count`` persons (or entries) must be hidden from this caller."""
     return not exact and 0 < count < MIN_CELL
+
+
+def theory_at_least_intermediate() -> frozenset[str]:
+    """The political-theory levels (lý luận chính trị) that count as intermediate or higher."""
+    return frozenset(
+        level for level, rank in THEORY_LEVELS.items() if rank >= THEORY_LEVELS["Trung cấp"]
+    )

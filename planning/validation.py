@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from planning.eligibility import Candidate, entry_findings
 from planning.findings import Finding, Severity, finding
-from planning.indicators import age_band
+from planning.indicators import YOUNG_BAND, age_band, young_under
 from planning.quotas import Ballot, bounds, passes
 from planning.retirement import Month, Sex, age_months
 from planning.rulesets import CandidateTier, Indicator, RuleSet, Target
@@ -162,7 +162,7 @@ def _targets(
         return []
     findings = []
     for target in rules.targets_for(level):
-        value = _indicator(target, list(people.values()), age_at, rules)
+        value = _indicator(target, list(people.values()), age_at, rules, level)
         if value is not None and value < target.at_least:
             shown = (
                 f"{float(value):.0%}" if target.indicator is not Indicator.AGE_BANDS else str(value)
@@ -179,21 +179,25 @@ def _targets(
 
 
 def _indicator(
-    target: Target, candidates: Sequence[Candidate], age_at: Month, rules: RuleSet
+    target: Target,
+    candidates: Sequence[Candidate],
+    age_at: Month,
+    rules: RuleSet,
+    level: UnitKind,
 ) -> Fraction | None:
     """The indicator's value over distinct persons; None when the records do not carry it."""
     if target.indicator is Indicator.WOMEN:
         return Fraction(sum(c.sex is Sex.FEMALE for c in candidates), len(candidates))
-    if target.young_under is None or target.indicator not in (Indicator.YOUNG, Indicator.AGE_BANDS):
+    if target.indicator not in (Indicator.YOUNG, Indicator.AGE_BANDS):
         return None  # S&T and ethnicity come with the person record's later fields
     bands = [
         age_band(
             age_months(birth=c.birth, at=age_at),
-            young_under_years=target.young_under,
+            young_under_years=young_under(rules, level),
             band_years=rules.age_band_years,
         )
         for c in candidates
     ]
     if target.indicator is Indicator.YOUNG:
-        return Fraction(sum(band == 0 for band in bands), len(candidates))
+        return Fraction(sum(band == YOUNG_BAND for band in bands), len(candidates))
     return Fraction(len(set(bands)))

@@ -8,7 +8,12 @@ from fractions import Fraction
 import strawberry
 
 from db import plans as plans_db, reference as reference_db
-from planning.indicators import suppressed
+from planning.indicators import (
+    MASTER_OR_DOCTORATE,
+    YOUNG_BAND,
+    suppressed,
+    theory_at_least_intermediate,
+)
 from planning.quotas import bounds
 from planning.rulesets import Indicator, RuleSet, in_force
 from schema.context import Context
@@ -69,7 +74,7 @@ class IndicatorQuery:
 
         found = [
             value("WOMEN", "Women", *share("GENDER", ["FEMALE"]), Indicator.WOMEN),
-            value("YOUNG", "Young cadres", *share("AGE_BAND", ["0"]), Indicator.YOUNG),
+            value("YOUNG", "Young cadres", *share("AGE_BAND", [str(YOUNG_BAND)]), Indicator.YOUNG),
             value(
                 "ETHNIC_MINORITY",
                 "Ethnic minorities",
@@ -79,13 +84,13 @@ class IndicatorQuery:
             value(
                 "MASTER_PHD",
                 "Master's degree or PhD",
-                *share("EDUCATION", ["Thạc sĩ", "Tiến sĩ"]),
+                *share("EDUCATION", sorted(MASTER_OR_DOCTORATE)),
                 None,
             ),
             value(
                 "THEORY_INTERMEDIATE_UP",
                 "Political theory: intermediate or higher",
-                *share("POLITICAL_THEORY", ["Trung cấp", "Cao cấp", "Cử nhân"]),
+                *share("POLITICAL_THEORY", sorted(theory_at_least_intermediate())),
                 None,
             ),
         ]
@@ -116,7 +121,7 @@ class IndicatorQuery:
                 suppressed=hidden,
             )
         )
-        found += await _titles(ctx, counts, rules)
+        found += await _titles(ctx, counts, rules, province_id=province.id if province else None)
         return Indicators(
             approved_only=not counts.includes_submitted,
             counted_statuses=counts.counted,
@@ -125,10 +130,17 @@ class IndicatorQuery:
         )
 
 
-async def _titles(ctx: Context, counts: Counts, rules: RuleSet) -> list[IndicatorValue]:
-    """Positions planned below their minimum or above their cap, over the subtree's units."""
+async def _titles(
+    ctx: Context, counts: Counts, rules: RuleSet, *, province_id: int | None
+) -> list[IndicatorValue]:
+    """Positions planned below their minimum or above their cap, over the subtree's units.
+
+    Within a province, seats are the province's own (setPositionSeats), as validation counts
+    them; over several provinces (the national root) the catalogue's."""
     titles = await counts.titles(ctx)
-    positions = await ctx.db(plans_db.positions_by_ids, sorted({p for _, p, _ in titles}))
+    positions = await ctx.db(
+        plans_db.effective_positions, sorted({p for _, p, _ in titles}), province_id=province_id
+    )
     under = over = committees = planned = 0
     per_seat = Fraction(0)
     # Each row stands for `units` planning units holding `entries` entries for the position.

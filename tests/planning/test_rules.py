@@ -317,3 +317,26 @@ def test_a_level_without_its_own_threshold_takes_the_rule_sets() -> None:
     rules = RULE_SETS["OLD_2012"]  # no targets at all
 
     assert young_under(rules, UnitKind.COMMUNE) == rules.young_under
+
+
+def test_the_young_share_and_the_age_bands_of_a_report_start_at_the_levels_threshold() -> None:
+    # QĐ 50 at the centre: young is under 45, and the bands of the statistics start there too
+    # (the AGE_BANDS target's own 40 once made validation count other bands than statistics).
+    born = (1987, 1982, 1977)  # 43, 48 and 53 in 07/2030
+    entries = [
+        EntryToCheck(n, n, 1, T1, candidate(birth=Month(year, 6)), None, Month(2030, 7))
+        for n, year in enumerate(born)
+    ]
+    assert young_under(QD50, UnitKind.CENTRAL) == 45
+
+    result = validate(
+        entries=entries,
+        positions=VICE_CHAIR,
+        elsewhere={},
+        level=UnitKind.CENTRAL,
+        age_at=Month(2030, 7),
+        on=date(2026, 11, 21),
+        rules=QD50,
+    )
+
+    assert "T-AGE_BANDS" not in {f.rule for f in result.warnings}  # 43 | 48 | 53: three bands

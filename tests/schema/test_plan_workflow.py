@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import plans as plans_db
-from planning.access import Principal
+from planning.access import Principal, Role
 from planning.calendar import add_working_days
 from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import NOW, Runner
-from tests.factories import unit
+from tests.factories import make_user, unit
 from tests.schema.plan_helpers import call, officials, person, position
 
 THREE_TIER = date(2025, 6, 30)
@@ -270,3 +270,84 @@ async def test_reopen_unlocks_an_approved_plan(two_tier: Flow, session: AsyncSes
     actions = [h["action"] for h in history["node"]["history"]]
     assert actions == ["CREATE", "ADD_ENTRY", "SUBMIT", "RECEIVE", "APPRAISE", "APPROVE", "REOPEN"]
     assert history["node"]["history"][-1]["reason"] == "Bổ sung hồ sơ"
+
+
+async def test_the_titles_over_their_cap_count_the_provinces_own_seats(
+    two_tier: Flow, run: Runner, session: AsyncSession, access: AccessServices
+) -> None:
+    flow = two_tier
+    vice_chair = await position(session, "PCT_UBND", managed_by=UnitKind.PROVINCE)
+    await flow.create("07132", "2030-2035", "PROVINCE")
+    for n in range(4):  # two seats in the catalogue: at most six
+        await flow.add(await person(session, "07132", f"02208400010{n}", f"Cán bộ {n}"), vice_chair)
+    await flow.do("head", "submitPlan", "PlanActionInput")
+    await flow.do("appraiser", "receivePlan", "PlanActionInput")
+    await flow.do("appraiser", "appraisePlan", "AppraisePlanInput", report="Đủ điều kiện")
+    approved = await flow.do(
+        "approver",
+        "approvePlan",
+        "ApprovePlanInput",
+        decisionNumber="7-QĐ/TU",
+        decisionDate="2026-11-21",
+    )
+    assert approved["plan"]["status"] == "APPROVED"
+    province = to_global_id("Unit", (await unit(session, "22")).id)
+    _, admin = await make_user(session, access, "admin.seats", unit_code="22", roles=[Role.ADMIN])
+    seats = await run.as_(admin).data(
+        "mutation ($input: SetPositionSeatsInput!) { setPositionSeats(input: $input) "
+        "{ __typename } }",
+        {"input": {"position": vice_chair, "province": province, "seats": 1}},
+    )
+    assert seats["setPositionSeats"]["__typename"] == "PositionPayload"
+
+    # The province now has one vice-chair seat: four planned is over its cap of three.
+    indicators = await run.as_(flow.people["approver"]).data(
+        'query ($unit: ID!) { indicators(input: {unit: $unit, cycle: "2030-2035"}) '
+        "{ values { code numerator } } }",
+        {"unit": province},
+    )
+    by_code = {v["code"]: v for v in indicators["indicators"]["values"]}
+    assert by_code["TITLES_OVER_CAP"]["numerator"] == 1
+
+
+async def test_a_provinces_own_young_threshold_sets_the_age_bands_its_statistics_count(
+    two_tier: Flow, run: Runner, session: AsyncSession, access: AccessServices
+) -> None:
+    flow = two_tier
+    province = to_global_id("Unit", (await unit(session, "22")).id)
+    _, admin = await make_user(session, access, "admin.young", unit_code="22", roles=[Role.ADMIN])
+    target = await run.as_(admin).data(
+        "mutation ($input: SetTargetInput!) { setTarget(input: $input) { __typename } }",
+        {
+            "input": {
+                "province": province,
+                "ruleSet": "QD377_2025",
+                "indicator": "YOUNG",
+                "atLeast": 0.1,
+                "youngUnder": 50,
+            }
+        },
+    )
+    assert target["setTarget"]["__typename"] == "TargetPayload"
+    await flow.create("07132", "2030-2035", "PROVINCE")
+    vice_chair = await position(session, "PCT_UBND", managed_by=UnitKind.PROVINCE)
+    # 46 at the 07/2030 reference month: not young under 42, young under the province's 50.
+    await flow.add(await person(session, "07132", "022084000201", "Lê Văn Tâm"), vice_chair)
+    await flow.do("head", "submitPlan", "PlanActionInput")
+    await flow.do("appraiser", "receivePlan", "PlanActionInput")
+    await flow.do("appraiser", "appraisePlan", "AppraisePlanInput", report="Đủ điều kiện")
+    await flow.do(
+        "approver",
+        "approvePlan",
+        "ApprovePlanInput",
+        decisionNumber="8-QĐ/TU",
+        decisionDate="2026-11-21",
+    )
+
+    indicators = await run.as_(flow.people["approver"]).data(
+        'query ($unit: ID!) { indicators(input: {unit: $unit, cycle: "2030-2035"}) '
+        "{ values { code numerator denominator } } }",
+        {"unit": province},
+    )
+    young = {v["code"]: v for v in indicators["indicators"]["values"]}["YOUNG"]
+    assert (young["numerator"], young["denominator"]) == (1, 1)

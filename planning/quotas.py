@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -48,6 +48,12 @@ def passes(ballot: Ballot, *, rules: RuleSet) -> bool:
     return base > 0 and Fraction(ballot.votes_for, base) > rules.vote_more_than
 
 
+def leadership_titles(committee_seat_of: Mapping[int, bool]) -> frozenset[int]:
+    """The positions Q3 counts among ``committee_seat_of`` (position → is a committee seat):
+    BCH, BTV and UBKT membership is planned by structure and not counted (DOMAIN.md §6.1)."""
+    return frozenset(position for position, committee in committee_seat_of.items() if not committee)
+
+
 def addition_problems(
     *,
     title: str,
@@ -59,9 +65,9 @@ def addition_problems(
 ) -> list[Problem]:
     """Why one more entry may not be written: the position already has ``planned`` people in
     the plan (Q1 for committee seats, Q2 for titles), or the person would hold the leadership
-    positions ``held`` (the new one included) at this approving level (Q3; committee seats are
-    not counted). Checked under the plan's and the person's locks, so that concurrent additions
-    cannot pass a cap together."""
+    titles ``held`` (``leadership_titles``, the new one included) at this approving level (Q3).
+    Checked under the plan's and the person's locks, so that concurrent additions cannot pass
+    a cap together."""
     problems = []
     allowed = bounds(seats=seats, committee_seat=committee_seat, rules=rules)
     if planned >= allowed.most:

@@ -16,7 +16,7 @@ from fractions import Fraction
 from planning.eligibility import Candidate, entry_findings
 from planning.findings import Finding, Severity, finding
 from planning.indicators import YOUNG_BAND, age_band, young_under
-from planning.quotas import Ballot, bounds, passes
+from planning.quotas import Ballot, bounds, leadership_titles, passes
 from planning.retirement import Month, Sex, age_months
 from planning.rulesets import CandidateTier, Indicator, RuleSet, Target
 from planning.units import UnitKind
@@ -132,15 +132,17 @@ def _per_person(
     elsewhere: Mapping[int, frozenset[int]],
     rules: RuleSet,
 ) -> list[Finding]:
-    leadership: dict[int, set[int]] = defaultdict(set)
+    held: dict[int, dict[int, bool]] = defaultdict(dict)
     first_entry: dict[int, int] = {}
     for entry in entries:
         first_entry.setdefault(entry.person_id, entry.entry_id)
-        if not positions[entry.position_id].committee_seat:
-            leadership[entry.person_id].add(entry.position_id)
+        held[entry.person_id][entry.position_id] = positions[entry.position_id].committee_seat
     findings = []
-    for person_id, here in sorted(leadership.items()):
-        total = len(here | elsewhere.get(person_id, frozenset()))
+    for person_id, here in sorted(held.items()):
+        titles = leadership_titles(here)
+        if not titles:
+            continue  # only committee seats here: this plan adds nothing to count
+        total = len(titles | elsewhere.get(person_id, frozenset()))
         if total > rules.positions_per_person:
             findings.append(
                 finding(

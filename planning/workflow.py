@@ -59,7 +59,9 @@ def movable(
         return Problems((REASON_REQUIRED,))
 
 
-def submit(plan: PlanState, *, version: int, report: Report, now: datetime) -> Decision | Refusal:
+def submit(
+    plan: PlanState, *, version: int, report: Report, now: datetime, reason: str | None = None
+) -> Decision | Refusal:
     """Trình: send the plan to its approving unit; refused while the validation report, as of
     now, has HARD errors (DOMAIN.md A.7)."""
     to = movable(plan, PlanAction.SUBMIT, version=version)
@@ -67,7 +69,8 @@ def submit(plan: PlanState, *, version: int, report: Report, now: datetime) -> D
         return to
     if report.blocks_submission:
         return Problems(tuple(problem(f.rule, "entries", **dict(f.values)) for f in report.errors))
-    return Decision(PlanAction.SUBMIT, plan.status, to, replace(plan.dossier, submitted_at=now))
+    dossier = replace(plan.dossier, submitted_at=now)
+    return Decision(PlanAction.SUBMIT, plan.status, to, dossier, reason=_text(reason))
 
 
 def withdraw(plan: PlanState, *, version: int, reason: str | None) -> Decision | Refusal:
@@ -87,6 +90,7 @@ def receive(
     working_days: int,
     holidays: Set[date],
     now: datetime,
+    reason: str | None = None,
 ) -> Decision | Refusal:
     """Tiếp nhận: a complete dossier is received; the decision is due ``working_days`` working
     days later (30 under QĐ 377, DOMAIN.md §5.4), weekends and holidays not counted."""
@@ -94,12 +98,8 @@ def receive(
     if not isinstance(to, PlanStatus):
         return to
     due = add_working_days(now.date(), working_days, holidays=holidays)
-    return Decision(
-        PlanAction.RECEIVE,
-        plan.status,
-        to,
-        replace(plan.dossier, received_at=now, due_on=due),
-    )
+    dossier = replace(plan.dossier, received_at=now, due_on=due)
+    return Decision(PlanAction.RECEIVE, plan.status, to, dossier, reason=_text(reason))
 
 
 def return_to_unit(plan: PlanState, *, version: int, reason: str | None) -> Decision | Refusal:

@@ -14,9 +14,9 @@ from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
 from planning import workflow
 from planning.cycles import PlanKind
 from planning.decisions import Problems
-from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus, is_live
+from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus, holds_place
 from planning.problems import Problem, problem
-from planning.quotas import addition_problems, ballot_problems
+from planning.quotas import addition_problems, ballot_problems, leadership_titles
 from planning.rulesets import in_force
 from schema.context import Context
 from schema.node import row_id, to_global_id
@@ -297,7 +297,7 @@ async def _cap_problems(
     )
     position = effective[position_id]
     entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
-    live = [e for e in entries if is_live(e.status, e.change)]
+    live = [e for e in entries if holds_place(e.status, e.change)]
     elsewhere = await ctx.db(
         plans_db.planned_elsewhere,
         person_ids=[person_id],
@@ -307,7 +307,7 @@ async def _cap_problems(
     positions = await ctx.db(
         plans_db.positions_by_ids, [e.position_id for e in live if e.person_id == person_id]
     )
-    here = {p.id for p in positions.values() if not p.committee_seat}
+    here = leadership_titles({p.id: p.committee_seat for p in positions.values()})
     return addition_problems(
         title=position.title,
         seats=position.seats,

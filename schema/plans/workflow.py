@@ -9,11 +9,11 @@ import strawberry
 from db import plans as plans_db, reports as reports_db, workflow as workflow_db
 from db.plan_models import Plan as PlanRow
 from planning import workflow
-from planning.lifecycle import PlanAction
+from planning.lifecycle import PlanAction, PlanStatus
 from schema.context import Context
 from schema.outcomes import not_found
 from schema.permissions import official
-from schema.plans.guard import PlanResult, admit, settle
+from schema.plans.guard import PlanResult, admit, refused, settle
 from schema.plans.inputs import AppraisePlanInput, ApprovePlanInput, PlanActionInput
 
 
@@ -33,9 +33,14 @@ class WorkflowMutation:
         )
         if not isinstance(plan, PlanRow):
             return plan
+        state = workflow_db.state_of(plan)
+        # The report costs a dozen statements: not for a stale version or a wrong status.
+        blocked = workflow.movable(state, PlanAction.SUBMIT, version=input.version)
+        if not isinstance(blocked, PlanStatus):
+            return refused(ctx, blocked)
         report = await ctx.db(reports_db.report_of, plan, rule_sets=ctx.rule_sets, today=ctx.today)
         decided = workflow.submit(
-            workflow_db.state_of(plan), version=input.version, report=report, now=ctx.now
+            state, version=input.version, report=report, now=ctx.now, reason=input.reason
         )
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 
@@ -75,6 +80,7 @@ class WorkflowMutation:
             working_days=ctx.rule_sets[plan.rule_set].approval_working_days,
             holidays=await ctx.db(plans_db.holidays),
             now=ctx.now,
+            reason=input.reason,
         )
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 
@@ -127,12 +133,17 @@ class WorkflowMutation:
         )
         if not isinstance(plan, PlanRow):
             return plan
+        state = workflow_db.state_of(plan)
         results = input.entry_results()
         if not isinstance(results, list):
+            # A malformed entry id is answered after what the plan itself refuses.
+            blocked = workflow.movable(state, PlanAction.APPROVE, version=input.version)
+            if not isinstance(blocked, PlanStatus):
+                return refused(ctx, blocked)
             return not_found(ctx, results)
         entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
         decided = workflow.approve(
-            workflow_db.state_of(plan),
+            state,
             [workflow_db.entry_state(e) for e in entries],
             version=input.version,
             results=results,

@@ -281,3 +281,25 @@ class TestRemoveEntry:
 def test_a_decision_is_overdue_only_while_its_clock_runs(status: PlanStatus, late: bool) -> None:
     assert overdue(status, date(2026, 11, 13), date(2026, 11, 14)) is late
     assert overdue(status, date(2026, 11, 13), date(2026, 11, 13)) is False
+
+
+def test_a_reason_given_with_a_submission_or_a_receipt_is_recorded() -> None:
+    submitted = workflow.submit(
+        plan(PlanStatus.RETURNED),
+        version=4,
+        report=Report(()),
+        now=NOW,
+        reason=" bổ sung biên bản ",
+    )
+    received = workflow.receive(
+        plan(PlanStatus.SUBMITTED),
+        version=4,
+        working_days=30,
+        holidays=frozenset(),
+        now=NOW,
+        reason="đủ hồ sơ",
+    )
+
+    assert isinstance(submitted, Decision)
+    assert isinstance(received, Decision)
+    assert (submitted.reason, received.reason) == ("bổ sung biên bản", "đủ hồ sơ")

@@ -49,11 +49,10 @@ from db.rollup_sql import (
 from planning.facts import FACT_FIELDS, Fact
 
 # The columns of a fact as the caller gives them: ``entry_fact`` has these and the unit's path.
-FACT_COLUMNS = FACT_FIELDS
 _unit = Unit.__table__
 INSERT_FACT = insert(entry_fact).values(
     {
-        **{column: bindparam(column) for column in FACT_COLUMNS},
+        **{column: bindparam(column) for column in FACT_FIELDS},
         "unit_path": select(_unit.c.path)
         .where(_unit.c.id == bindparam("unit_id"))
         .scalar_subquery(),
@@ -81,6 +80,13 @@ def _open_history(since: ColumnElement[datetime], *where: ColumnElement[bool]) -
     )
 
 
+async def insert_facts(session: AsyncSession, facts: Sequence[Fact]) -> None:
+    """Write facts without counting them yet (``add`` counts them; a bulk load rebuilds)."""
+    await session.execute(
+        INSERT_FACT, [{c: getattr(fact, c) for c in FACT_FIELDS} for fact in facts]
+    )
+
+
 async def add(session: AsyncSession, facts: Sequence[Fact], *, at: datetime) -> None:
     """Count newly approved entries (facts built by the caller) in every rollup, from ``at``."""
     if not facts:
@@ -90,9 +96,7 @@ async def add(session: AsyncSession, facts: Sequence[Fact], *, at: datetime) -> 
     # A unit's count for a title moves from one histogram row to another: take the unit out of
     # the row it is in before the facts change, and put it in its new row after.
     await session.execute(TITLES.subtract(title_cells(_THESE_TITLES)), titles)
-    await session.execute(
-        INSERT_FACT, [{c: getattr(fact, c) for c in FACT_COLUMNS} for fact in facts]
-    )
+    await insert_facts(session, facts)
     await session.execute(
         _open_history(
             bindparam("at", type_=DateTime(timezone=True)), entry_fact.c.entry_id == any_(_IDS)

@@ -27,6 +27,7 @@ from schema.permissions import logged_in
 from schema.persons.mutations import PersonMutation
 from schema.persons.queries import PersonQuery
 from schema.persons.types import Person
+from schema.plans.bulk import BulkWorkflowMutation
 from schema.plans.drafting import DraftingMutation
 from schema.plans.feed import FeedQuery
 from schema.plans.queries import PlanQuery
@@ -99,6 +100,7 @@ class Mutation(
     PersonMutation,
     DraftingMutation,
     WorkflowMutation,
+    BulkWorkflowMutation,
     ReferenceMutation,
 ):
     pass

@@ -95,6 +95,14 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
     "REASON_REQUIRED": Message("cần nêu lý do", "a reason is required"),
     "REPORT_REQUIRED": Message("cần báo cáo thẩm định", "the appraisal report is empty"),
     "DECISION_REQUIRED": Message("cần số quyết định", "the decision number is empty"),
+    # Bulk actions on plans (schema/plans/bulk.py).
+    "TOO_MANY_PLANS": Message(
+        "mỗi lần xử lý tối đa {most} danh sách (đã gửi {given})",
+        "at most {most} plans in one request ({given} given)",
+    ),
+    "DUPLICATE_PLAN": Message(
+        "danh sách {plan} được nêu hai lần", "the plan {plan} is listed twice"
+    ),
     # Lines of a unit list (planning/units.py, db/unit_import.py), printed by `import-units`.
     "DUPLICATE_CODE": Message(
         "mã {code!r} trùng với dòng {first}", "code {code!r} repeats line {first}"

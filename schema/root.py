@@ -26,6 +26,7 @@ from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
 from schema.persons.mutations import PersonMutation
 from schema.persons.queries import PersonQuery
+from schema.persons.transfer import TransferMutation
 from schema.persons.types import Person
 from schema.plans.bulk import BulkWorkflowMutation
 from schema.plans.drafting import DraftingMutation
@@ -98,6 +99,7 @@ class Mutation(
     AdminMutation,
     ApiKeyMutation,
     PersonMutation,
+    TransferMutation,
     DraftingMutation,
     WorkflowMutation,
     BulkWorkflowMutation,

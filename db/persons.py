@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
-from db.plan_models import Discipline, Person
+from db.plan_models import Discipline, Person, PersonUnitHistory
 from db.reach import within
 from db.search import words_match
 from planning.access import Reach
+from planning.transfers import Placement, Transfer
+from planning.units import UnitKind
 
 
 async def add(session: AsyncSession, /, **values: Any) -> Person:
@@ -79,3 +82,64 @@ async def page(
         statement = statement.where(tuple_(Person.full_name, Person.id) > tuple_(*after))
     statement = statement.order_by(Person.full_name, Person.id).limit(limit)
     return list((await session.scalars(statement)).all())
+
+
+async def placements_of(
+    session: AsyncSession, person_ids: Sequence[int]
+) -> dict[int, list[PersonUnitHistory]]:
+    """The units each person worked in before their current one, oldest first."""
+    rows = await session.scalars(
+        select(PersonUnitHistory)
+        .where(PersonUnitHistory.person_id.in_(person_ids))
+        .order_by(PersonUnitHistory.valid_to, PersonUnitHistory.id)
+    )
+    found: dict[int, list[PersonUnitHistory]] = {person_id: [] for person_id in person_ids}
+    for row in rows:
+        found[row.person_id].append(row)
+    return found
+
+
+def placement(person: Person, history: Sequence[PersonUnitHistory]) -> Placement:
+    """Where the person works now, and since when (the day the last placement ended)."""
+    return Placement(person.unit_id, history[-1].valid_to if history else None)
+
+
+async def transfer(
+    session: AsyncSession,
+    person: Person,
+    moved: Transfer,
+    *,
+    actor_user_id: int | None,
+    now: datetime,
+) -> None:
+    """Write ``moved`` on ``person`` (locked by the caller): the placement it ends goes into the
+    history, the person works in the new unit from today, and the record's version moves on."""
+    session.add(
+        PersonUnitHistory(
+            person_id=person.id,
+            unit_id=moved.left.unit_id,
+            valid_from=moved.left.since,
+            valid_to=moved.on,
+            reason=moved.reason,
+            transferred_by=actor_user_id,
+            transferred_at=now,
+        )
+    )
+    person.unit_id = moved.to_unit_id
+    person.version += 1
+    await session.flush()
+
+
+async def holding_province(session: AsyncSession, *, unit_id: int) -> Unit | None:
+    """The province whose tree holds the unit (the unit itself if it is one); a unit above the
+    provinces (a central agency) is its own holder."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        return None
+    province = await session.scalar(
+        select(Unit)
+        .where(Unit.path.bool_op("@>")(func.text2ltree(unit.path)), Unit.kind == UnitKind.PROVINCE)
+        .order_by(func.nlevel(Unit.path).desc())
+        .limit(1)
+    )
+    return province or unit

@@ -145,6 +145,26 @@ class Discipline(Base):
     decided_on: Mapped[date] = mapped_column(Date)
 
 
+class PersonUnitHistory(Base):
+    """A unit a person worked in before a transfer (quá trình công tác, migration 0012). The
+    current unit is the person's ``unit_id``, held since the last of these ended."""
+
+    __tablename__ = "person_unit_history"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    valid_from: Mapped[date | None] = mapped_column(Date)  # None: before transfers were kept
+    valid_to: Mapped[date] = mapped_column(Date)  # the transfer's day: the next unit's first
+    reason: Mapped[str | None] = mapped_column(Text)
+    transferred_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    transferred_at: Mapped[datetime] = mapped_column(Timestamp)
+
+    __table_args__ = (
+        CheckConstraint("valid_from IS NULL OR valid_from <= valid_to", name="period"),
+    )
+
+
 class Plan(Base):
     """A plan (danh sách quy hoạch) of one planning unit, cycle and approving body."""
 

@@ -26,7 +26,9 @@ from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
 from schema.persons.mutations import PersonMutation
 from schema.persons.queries import PersonQuery
+from schema.persons.transfer import TransferMutation
 from schema.persons.types import Person
+from schema.plans.bulk import BulkWorkflowMutation
 from schema.plans.drafting import DraftingMutation
 from schema.plans.feed import FeedQuery
 from schema.plans.queries import PlanQuery
@@ -97,8 +99,10 @@ class Mutation(
     AdminMutation,
     ApiKeyMutation,
     PersonMutation,
+    TransferMutation,
     DraftingMutation,
     WorkflowMutation,
+    BulkWorkflowMutation,
     ReferenceMutation,
 ):
     pass

@@ -56,6 +56,26 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "tuổi nghỉ hưu riêng phải từ 50 đến 65 tuổi (600–780 tháng)",
         "an individual retirement age is 50 to 65 years (600–780 months)",
     ),
+    # Transfers of a cadre (planning/transfers.py).
+    "UNIT_CLOSED": Message(
+        "đơn vị đã giải thể hoặc sáp nhập từ sau ngày {closed}: không nhận thêm cán bộ",
+        "the unit closed after {closed}: it takes no new persons",
+    ),
+    "UNIT_NOT_OPEN": Message(
+        "đơn vị chỉ hoạt động từ ngày {opens}", "the unit exists only from {opens}"
+    ),
+    "SAME_UNIT": Message(
+        "cán bộ đang công tác tại đơn vị này", "the person already works in this unit"
+    ),
+    # Finding a person nationally (schema/persons/queries.py): what an official outside the
+    # record's scope is told, without any personal data.
+    "PERSON_NOT_REGISTERED": Message(
+        "chưa có hồ sơ cán bộ nào mang số định danh này", "no record has this national id"
+    ),
+    "PERSON_ELSEWHERE": Message(
+        "hồ sơ cán bộ mang số định danh này do {province} quản lý: hãy liên hệ {province}",
+        "the record with this national id is kept by {province}: ask {province}",
+    ),
     # Reference data (schema/plans/reference.py, schema/stats/progress.py).
     "BAD_SEATS": Message("số vị trí 1–200, bậc 1–20", "seats 1–200, rank 1–20"),
     "UNKNOWN_TARGET": Message(
@@ -95,6 +115,14 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
     "REASON_REQUIRED": Message("cần nêu lý do", "a reason is required"),
     "REPORT_REQUIRED": Message("cần báo cáo thẩm định", "the appraisal report is empty"),
     "DECISION_REQUIRED": Message("cần số quyết định", "the decision number is empty"),
+    # Bulk actions on plans (schema/plans/bulk.py).
+    "TOO_MANY_PLANS": Message(
+        "mỗi lần xử lý tối đa {most} danh sách (đã gửi {given})",
+        "at most {most} plans in one request ({given} given)",
+    ),
+    "DUPLICATE_PLAN": Message(
+        "danh sách {plan} được nêu hai lần", "the plan {plan} is listed twice"
+    ),
     # Lines of a unit list (planning/units.py, db/unit_import.py), printed by `import-units`.
     "DUPLICATE_CODE": Message(
         "mã {code!r} trùng với dòng {first}", "code {code!r} repeats line {first}"

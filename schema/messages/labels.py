@@ -70,6 +70,7 @@ ACTIONS = {
     "manage": Message("quản lý", "manage"),
     "grant": Message("cấp", "grant"),
     "revoke": Message("thu hồi", "revoke"),
+    "transfer": Message("điều động", "transfer"),
 }
 
 ROLES = {

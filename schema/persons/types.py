@@ -7,6 +7,7 @@ from typing import Self
 
 import strawberry
 
+from db import persons as persons_db
 from db.plan_models import Person as PersonRow
 from planning.persons import BirthDate
 from planning.retirement import retirement_month
@@ -20,6 +21,20 @@ from schema.units.types import Unit, tree_date
 class DisciplineRecord:
     form: DisciplineForm
     decided_on: date
+
+
+@strawberry.type(description="A unit a person worked in, and when (quá trình công tác).")
+class PersonPlacement:
+    unit: Unit = strawberry.field(description="The unit (đơn vị công tác).")
+    valid_from: date | None = strawberry.field(
+        description="The day the person came (a transfer's day); null before transfers were kept."
+    )
+    valid_to: date | None = strawberry.field(
+        description="The day the person was transferred away; null for the current unit."
+    )
+    reason: str | None = strawberry.field(
+        description="Why the person left the unit (the transfer's reason)."
+    )
 
 
 @strawberry.type(description="A cadre's record (hồ sơ cán bộ): one per national id.")
@@ -105,3 +120,51 @@ class Person(Node):
         return [
             DisciplineRecord(form=DisciplineForm(r.form), decided_on=r.decided_on) for r in rows
         ]
+
+    @strawberry.field(
+        description="The units the person worked in (quá trình công tác), oldest first; the "
+        "current unit last, with `validTo` null. A transfer never moves the person's plan "
+        "entries: they stay with the units that planned them."
+    )
+    async def unit_history(self, info: strawberry.Info[Context, None]) -> list[PersonPlacement]:
+        ctx = info.context
+        history = (await ctx.db(persons_db.placements_of, [self.row.id]))[self.row.id]
+        current = persons_db.placement(self.row, history)
+        periods: list[tuple[int, date | None, date | None, str | None]] = [
+            (h.unit_id, h.valid_from, h.valid_to, h.reason) for h in history
+        ]
+        periods.append((current.unit_id, current.since, None, None))
+        units = await ctx.loaders.unit.load_many([unit_id for unit_id, *_ in periods])
+        placements = []
+        for row, (_, valid_from, valid_to, reason) in zip(units, periods, strict=True):
+            assert row is not None  # a foreign key
+            placements.append(
+                PersonPlacement(
+                    unit=Unit.from_row(row, at=tree_date(row, None, ctx.today)),
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                    reason=reason,
+                )
+            )
+        return placements
+
+
+@strawberry.type(description="No cadre record has this national id (chưa có hồ sơ).")
+class PersonNotRegistered:
+    message: str = strawberry.field(description="What to tell the official, in their language.")
+
+
+@strawberry.type(
+    description="A cadre record with this national id exists, in units you may not read: "
+    "where to ask, and nothing personal (DOMAIN.md A.8)."
+)
+class PersonRegisteredElsewhere:
+    message: str = strawberry.field(description="Whom to ask, in the official's language.")
+    person: strawberry.ID = strawberry.field(
+        description="The record's id, to name it in `transferPerson`; it tells nothing about "
+        "the person."
+    )
+    province: Unit = strawberry.field(
+        description="The province holding the record (tỉnh quản lý hồ sơ); for a record of a "
+        "central body, that body."
+    )

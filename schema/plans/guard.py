@@ -1,6 +1,7 @@
 """What every plan mutation does around its decision: first find the plan the caller may see,
 answer a retried request with its first answer, and authorize the action; last, present the
-refusal the decision returned, or write the decision, remember the answer and commit once."""
+refusal the decision returned, or write the decision (``write``), remember the answer and
+commit once (``settle``)."""
 
 from __future__ import annotations
 
@@ -113,6 +114,18 @@ async def settle(
     ctx: Context, plan: PlanRow, decided: Decision | Refused, *, key: str | None
 ) -> PlanPayload | StaleVersion | InvalidTransition | ValidationFailed | NotFound:
     """Present the refusal; or write the decision, remember the answer for retries and commit."""
+    written = await write(ctx, plan, decided)
+    if isinstance(written, PlanPayload):
+        await remember(ctx, key, plan)
+        await ctx.session.commit()
+    return written
+
+
+async def write(
+    ctx: Context, plan: PlanRow, decided: Decision | Refused
+) -> PlanPayload | StaleVersion | InvalidTransition | ValidationFailed | NotFound:
+    """Present the refusal; or write the decision in the caller's transaction, uncommitted
+    (``settle`` commits it; a bulk action remembers its own answer first)."""
     if not isinstance(decided, Decision):
         return refused(ctx, decided)
     await ctx.db(
@@ -123,8 +136,6 @@ async def settle(
         now=ctx.now,
         rule_sets=ctx.rule_sets,
     )
-    await remember(ctx, key, plan)
-    await ctx.session.commit()
     return PlanPayload(plan=Plan.from_row(plan))
 
 

@@ -29,6 +29,7 @@ from schema.persons.queries import PersonQuery
 from schema.persons.types import Person
 from schema.plans.drafting import DraftingMutation
 from schema.plans.feed import FeedQuery
+from schema.plans.positions import PositionQuery
 from schema.plans.queries import PlanQuery
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
@@ -46,6 +47,7 @@ class Query(
     AccessQuery,
     PersonQuery,
     PlanQuery,
+    PositionQuery,
     StatisticsQuery,
     IndicatorQuery,
     FeedQuery,

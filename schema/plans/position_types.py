@@ -117,3 +117,14 @@ async def position_choices(
         PositionChoice(position=Position.from_row(row), quota=PositionQuota.of(row, rules))
         for row in rows
     ]
+
+
+async def visible_position(ctx: Context, position_id: int) -> Position | None:
+    """The title as the national catalogue has it, if the caller may read the plans of some
+    unit of its kind (where `positions` would list it for them); None otherwise, as for an
+    unknown id."""
+    found = await ctx.db(
+        positions_db.positions_in_reach, [position_id], reaches=ctx.reaches("read", "plan")
+    )
+    row = found.get(position_id)
+    return Position.from_row(row) if row is not None else None

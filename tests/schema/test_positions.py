@@ -161,12 +161,19 @@ async def test_seats_and_rank_are_the_provinces_own_wherever_the_position_is_rea
     planned = {p["position"]["id"]: p for p in (await commune.positions(admin))["positions"]}
     [entry] = (await commune.positions(admin))["entries"]
     in_ha_noi = {p["position"]["id"]: p for p in await choices(admin, elsewhere)}
+    alone = await admin.data(
+        "query ($id: ID!) { node(id: $id) { ... on Position { seats rank } } }", {"id": vice_chair}
+    )
 
     own = {"least": 0, "most": 3, "rule": "Q2"}  # 3 people for its one seat
     assert (listed[vice_chair]["position"]["seats"], listed[vice_chair]["quota"]) == (1, own)
     assert (planned[vice_chair]["position"]["rank"], planned[vice_chair]["quota"]) == (7, own)
     assert entry["position"] == {"id": vice_chair, "seats": 1, "rank": 7}
     assert in_ha_noi[vice_chair]["position"]["seats"] > 1  # another province keeps the catalogue's
+    assert alone["node"] == {
+        "seats": in_ha_noi[vice_chair]["position"]["seats"],
+        "rank": in_ha_noi[vice_chair]["position"]["rank"],
+    }
 
 
 async def test_committee_quotas_follow_the_coefficient(

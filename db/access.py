@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import ApiKey, AppUser, LoginThrottle, RefreshToken, RoleGrant, Unit
 from db.reach import within
@@ -139,6 +140,22 @@ async def grants_of(session: AsyncSession, user_ids: Sequence[int]) -> dict[int,
     for grant in rows:
         found[grant.user_id].append(grant)
     return found
+
+
+async def grants_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, tuple[RoleGrant, str, str]]:
+    """Grants, live or revoked, with the path of their holder's unit and of the granted unit:
+    the two places that decide who may see a grant."""
+    holder_unit = aliased(Unit)
+    rows = await session.execute(
+        select(RoleGrant, holder_unit.path, Unit.path)
+        .join(AppUser, AppUser.id == RoleGrant.user_id)
+        .join(holder_unit, holder_unit.id == AppUser.unit_id)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .where(RoleGrant.id.in_(ids))
+    )
+    return {grant.id: (grant, holder, granted) for grant, holder, granted in rows}
 
 
 async def throttle_for_update(session: AsyncSession, *, username: str) -> LoginThrottle:

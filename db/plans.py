@@ -17,7 +17,13 @@ from db.plan_models import (
     PlanEntry,
     PlanEvent,
     Position,
-    PositionOverride,
+)
+
+# The position reads live in db/positions.py; plans' callers have always found them here.
+from db.positions import (
+    effective_positions as effective_positions,
+    positions_by_ids as positions_by_ids,
+    positions_for as positions_for,
 )
 from db.reach import within
 from db.units import valid_at
@@ -59,28 +65,6 @@ async def cycles_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, 
     return {row.id: row for row in rows}
 
 
-async def positions_for(
-    session: AsyncSession, *, unit_kind: UnitKind, managed_by: UnitKind, at: date
-) -> list[Position]:
-    """The titles a plan of this kind of unit covers for this approving body, on ``at``."""
-    rows = await session.scalars(
-        select(Position)
-        .where(
-            Position.unit_kind == unit_kind,
-            Position.managed_by == managed_by,
-            or_(Position.valid_from.is_(None), Position.valid_from <= at),
-            or_(Position.valid_to.is_(None), Position.valid_to >= at),
-        )
-        .order_by(Position.rank, Position.id)
-    )
-    return list(rows)
-
-
-async def positions_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Position]:
-    rows = await session.scalars(select(Position).where(Position.id.in_(ids)))
-    return {row.id: row for row in rows}
-
-
 async def add_plan(session: AsyncSession, /, **values: Any) -> Plan:
     plan = Plan(**values, status=PlanStatus.DRAFT, version=1)
     session.add(plan)
@@ -111,6 +95,18 @@ async def entries_of(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int
     for row in rows:
         found[row.plan_id].append(row)
     return found
+
+
+async def entries_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> dict[int, tuple[PlanEntry, int]]:
+    """Entries with their plan's planning unit: whoever may read that plan may read them."""
+    rows = await session.execute(
+        select(PlanEntry, Plan.planning_unit_id)
+        .join(Plan, Plan.id == PlanEntry.plan_id)
+        .where(PlanEntry.id.in_(ids))
+    )
+    return {entry.id: (entry, unit_id) for entry, unit_id in rows}
 
 
 async def add_entry(session: AsyncSession, /, **values: Any) -> PlanEntry:
@@ -286,39 +282,6 @@ async def province_of(session: AsyncSession, *, unit_path: str) -> Unit | None:
             Unit.path.bool_op("@>")(func.text2ltree(unit_path)), Unit.kind == UnitKind.PROVINCE
         )
     )
-
-
-async def effective_positions(
-    session: AsyncSession, ids: Sequence[int], *, province_id: int | None
-) -> dict[int, Position]:
-    """Positions with the province's seats and ranks applied (detached copies, not saved)."""
-    positions = await positions_by_ids(session, ids)
-    if province_id is None or not positions:
-        return positions
-    overrides = await session.scalars(
-        select(PositionOverride).where(
-            PositionOverride.position_id.in_(list(positions)),
-            PositionOverride.province_id == province_id,
-        )
-    )
-    result = dict(positions)
-    for override in overrides:
-        base = positions[override.position_id]
-        result[base.id] = Position(
-            id=base.id,
-            unit_kind=base.unit_kind,
-            code=base.code,
-            title=base.title,
-            body=base.body,
-            rank=override.rank if override.rank is not None else base.rank,
-            seats=override.seats,
-            committee_seat=base.committee_seat,
-            managed_by=base.managed_by,
-            valid_from=base.valid_from,
-            valid_to=base.valid_to,
-            political_theory_required=base.political_theory_required,
-        )
-    return result
 
 
 async def event_feed(

@@ -13,6 +13,7 @@ from planning.access import Role, Scope
 from planning.cycles import PlanKind
 from planning.findings import Severity
 from planning.lifecycle import EntryStatus, PlanStatus
+from planning.positions import PositionBody
 from planning.retirement import Sex
 from planning.rulesets import CandidateTier, DisciplineForm, Indicator
 from planning.units import UnitKind
@@ -24,6 +25,7 @@ __all__ = [
     "Indicator",
     "PlanKind",
     "PlanStatus",
+    "PositionBody",
     "Role",
     "Scope",
     "Severity",
@@ -53,6 +55,11 @@ strawberry.enum(DisciplineForm, description="A form of Party discipline (hình t
 strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
 strawberry.enum(EntryStatus, description="The state of one entry (lượt quy hoạch).")
 strawberry.enum(PlanKind, description="Next-term plan, or an annual review of the approved set.")
+strawberry.enum(
+    PositionBody,
+    description="The body a title belongs to: the Party (cấp ủy), the State (HĐND, UBND) or the "
+    "Front and its organisations (Mặt trận Tổ quốc).",
+)
 strawberry.enum(CandidateTier, description="Đối tượng 1 or 2 for the planned position.")
 strawberry.enum(Severity, description="HARD blocks submission; TARGET only warns.")
 strawberry.enum(Indicator, description="A structure indicator with a target (chỉ tiêu cơ cấu).")

@@ -14,10 +14,12 @@ from db import (
     access as access_db,
     persons as persons_db,
     plans as plans_db,
+    positions as positions_db,
     units as units_db,
 )
 from db.models import RoleGrant, Unit
 from db.plan_models import Cycle, Discipline, Person, PlanEntry, PlanEvent, Position
+from planning.units import UnitKind
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -52,6 +54,21 @@ class DatedKey(NamedTuple):
     at: date
 
 
+class HoldingKey(NamedTuple):
+    """Which titles a plan holds: its unit's kind, its tier, the day (db.positions.holding_day)."""
+
+    unit_kind: UnitKind
+    managed_by: UnitKind
+    at: date
+
+
+class PositionKey(NamedTuple):
+    """A title as one province has it (its seats and rank); a province of None: the catalogue."""
+
+    position_id: int
+    province_id: int | None
+
+
 def _grouped(
     keys: Sequence[K], group: Callable[[K], tuple[object, ...]]
 ) -> dict[tuple[object, ...], list[K]]:
@@ -84,6 +101,18 @@ class Loaders:
         self.position = DataLoader[int, Position | None](
             load_fn=lambda ids: self._by_ids(plans_db.positions_by_ids, ids)
         )
+        # A title's seats and rank are the province's own where it set them (setPositionSeats):
+        # every field showing a position in a province reads it through this loader.
+        self.effective_position = DataLoader[PositionKey, Position | None](
+            load_fn=self._effective_positions
+        )
+        # Plans of one kind of unit and tier share their titles: one statement for all of them.
+        self.holdable_positions = DataLoader[HoldingKey, list[Position]](
+            load_fn=self._holdable_positions
+        )
+        self.province_of_plan = DataLoader[int, int | None](
+            load_fn=lambda ids: self._by_ids(positions_db.provinces_of_plans, ids)
+        )
         self.cycle = DataLoader[int, Cycle | None](
             load_fn=lambda ids: self._by_ids(plans_db.cycles_by_ids, ids)
         )
@@ -106,6 +135,21 @@ class Loaders:
     ) -> list[list[V]]:
         found = await self._read(query, ids)
         return [found[i] for i in ids]
+
+    async def _effective_positions(self, keys: Sequence[PositionKey]) -> list[Position | None]:
+        found = await self._read(positions_db.effective_positions_in, keys)
+        return [found.get(key) for key in keys]
+
+    async def _holdable_positions(self, keys: Sequence[HoldingKey]) -> list[list[Position]]:
+        return [
+            await self._read(
+                positions_db.positions_for,
+                unit_kind=key.unit_kind,
+                managed_by=key.managed_by,
+                at=key.at,
+            )
+            for key in keys
+        ]
 
     async def _usernames(self, ids: Sequence[int]) -> list[str | None]:
         found = await self._read(access_db.users_by_ids, ids)

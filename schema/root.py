@@ -17,7 +17,7 @@ from schema.access.admin import AdminMutation
 from schema.access.api_keys import ApiKeyMutation
 from schema.access.queries import AccessQuery
 from schema.access.sessions import SessionMutation
-from schema.access.types import ApiKey, RoleGrant, User
+from schema.access.types import ApiKey, RoleGrant, User, visible_api_key, visible_grant
 from schema.context import Context
 from schema.errors import ErrorPresentation
 from schema.exports import ExportQuery
@@ -31,6 +31,8 @@ from schema.persons.types import Person
 from schema.plans.bulk import BulkWorkflowMutation
 from schema.plans.drafting import DraftingMutation
 from schema.plans.feed import FeedQuery
+from schema.plans.position_types import visible_position
+from schema.plans.positions import PositionQuery
 from schema.plans.queries import PlanQuery
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
@@ -48,6 +50,7 @@ class Query(
     AccessQuery,
     PersonQuery,
     PlanQuery,
+    PositionQuery,
     StatisticsQuery,
     IndicatorQuery,
     FeedQuery,
@@ -56,40 +59,57 @@ class Query(
 ):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "
-        "not see it.",
+        "not see it: each type is visible where a list or a field shows it to you.",
         extensions=logged_in(),
     )
     async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:
         type_name, row_id = parse_global_id(id)
-        ctx = info.context
-        if type_name == "Unit":
-            row = await ctx.loaders.unit.load(row_id)
-            return Unit.from_row(row, at=tree_date(row, None, ctx.today)) if row else None
-        guarded = _GUARDED.get(type_name)
-        if guarded is None or ctx.principal is None or not ctx.principal.is_official:
-            return None
-        found = (await ctx.db(guarded.load, [row_id])).get(row_id)
-        path = await ctx.db(access_db.unit_path, unit_id=guarded.unit_of(found)) if found else None
-        # Whatever the caller may not read is as absent as what does not exist.
-        if found is None or path is None or not ctx.allows("read", guarded.resource, path):
-            return None
-        return guarded.present(found)
+        resolve = NODE_RESOLVERS.get(type_name)
+        return await resolve(info.context, row_id) if resolve is not None else None
 
 
 @dataclass(frozen=True, slots=True)
-class _Guarded:
-    """A node type holding personal or account data, readable in its unit's scope only."""
+class _InUnit:
+    """A node holding personal or account data, readable where its unit's scope allows."""
 
     resource: str
     load: Callable[..., Awaitable[Mapping[int, Any]]]
     unit_of: Callable[[Any], int]
     present: Callable[[Any], Node]
 
+    async def __call__(self, ctx: Context, row_id: int) -> Node | None:
+        if ctx.principal is None or not ctx.principal.is_official:
+            return None
+        found = (await ctx.db(self.load, [row_id])).get(row_id)
+        path = await ctx.db(access_db.unit_path, unit_id=self.unit_of(found)) if found else None
+        # Whatever the caller may not read is as absent as what does not exist.
+        if found is None or path is None or not ctx.allows("read", self.resource, path):
+            return None
+        return self.present(found)
 
-_GUARDED = {
-    "Person": _Guarded("person", persons_db.by_ids, lambda r: r.unit_id, Person.from_row),
-    "Plan": _Guarded("plan", plans_db.by_ids, lambda r: r.planning_unit_id, Plan.from_row),
-    "User": _Guarded("user", access_db.users_by_ids, lambda r: r.unit_id, User.from_row),
+
+async def _unit(ctx: Context, row_id: int) -> Node | None:
+    # The unit tree is public reference data: any login reads all of it (`units`).
+    row = await ctx.loaders.unit.load(row_id)
+    return Unit.from_row(row, at=tree_date(row, None, ctx.today)) if row else None
+
+
+NodeResolver = Callable[[Context, int], Awaitable[Node | None]]
+
+# How `node(id:)` finds each type that implements Node, under the scoping of the lists and
+# fields that show it; tests/schema/test_node.py fails for a Node type missing here.
+NODE_RESOLVERS: Mapping[str, NodeResolver] = {
+    "Unit": _unit,
+    "Person": _InUnit("person", persons_db.by_ids, lambda r: r.unit_id, Person.from_row),
+    "Plan": _InUnit("plan", plans_db.by_ids, lambda r: r.planning_unit_id, Plan.from_row),
+    # An entry is read with its plan: found with its plan's planning unit.
+    "PlanEntry": _InUnit(
+        "plan", plans_db.entries_by_ids, lambda r: r[1], lambda r: PlanEntry.from_row(r[0])
+    ),
+    "Position": visible_position,
+    "User": _InUnit("user", access_db.users_by_ids, lambda r: r.unit_id, User.from_row),
+    "RoleGrant": visible_grant,
+    "ApiKey": visible_api_key,
 }
 
 

@@ -7,6 +7,7 @@ from typing import Self
 
 import strawberry
 
+from db import access as access_db
 from db.models import ApiKey as ApiKeyRow, AppUser, RoleGrant as GrantRow
 from schema.context import Context
 from schema.enums import Role, Scope
@@ -167,3 +168,40 @@ class UserPayload:
 @strawberry.type(description="The grant after the change.")
 class GrantPayload:
     grant: RoleGrant
+
+
+async def visible_grant(ctx: Context, grant_id: int) -> RoleGrant | None:
+    """The grant, live or revoked, if the caller sees it somewhere: on its holder's account
+    (`users { grants }`: reading users of the holder's unit), as an admin of grants on its unit
+    (`revokeRole`), or as its holder (`viewer`). None otherwise, as for an unknown id."""
+    principal = ctx.principal
+    if principal is None or not principal.is_official:
+        return None
+    found = (await ctx.db(access_db.grants_by_ids, [grant_id])).get(grant_id)
+    if found is None:
+        return None
+    grant, holder_path, granted_path = found
+    if (
+        grant.user_id == principal.user_id
+        or ctx.allows("read", "user", holder_path)
+        or ctx.allows("manage", "grant", granted_path)
+    ):
+        return RoleGrant.from_row(grant)
+    return None
+
+
+async def visible_api_key(ctx: Context, key_id: int) -> ApiKey | None:
+    """The API key, if the caller sees it somewhere: as an admin of API keys on its unit
+    (`createApiKey`, `revokeApiKey`), or as the key itself (`viewer`). None otherwise."""
+    principal = ctx.principal
+    if principal is None:
+        return None
+    key = await ctx.db(access_db.api_key, key_id=key_id)
+    if key is None:
+        return None
+    if key.id == principal.api_key_id:
+        return ApiKey.from_row(key)
+    path = await ctx.db(access_db.unit_path, unit_id=key.unit_id)
+    if not principal.is_official or path is None or not ctx.allows("manage", "apikey", path):
+        return None
+    return ApiKey.from_row(key)

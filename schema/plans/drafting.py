@@ -8,6 +8,7 @@ from db import (
     access as access_db,
     persons as persons_db,
     plans as plans_db,
+    positions as positions_db,
     workflow as workflow_db,
 )
 from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
@@ -152,10 +153,10 @@ class DraftingMutation:
         allowed = {
             p.id
             for p in await ctx.db(
-                plans_db.positions_for,
-                unit_kind=unit.kind,
+                positions_db.holdable_positions,
+                unit=unit,
                 managed_by=plan.managed_by,
-                at=unit.valid_to or ctx.today,
+                today=ctx.today,
             )
         }
         if position_id not in allowed:

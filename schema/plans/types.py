@@ -12,10 +12,16 @@ from db.plan_models import (
     Cycle as CycleRow,
     Plan as PlanRow,
     PlanEntry as EntryRow,
-    Position as PositionRow,
 )
 from planning.findings import Finding as FindingValue
-from planning.lifecycle import STEPS, PlanAction, Side, overdue as is_overdue, possible
+from planning.lifecycle import (
+    STEPS,
+    PlanAction,
+    Side,
+    is_live,
+    overdue as is_overdue,
+    possible,
+)
 from schema.context import Context
 from schema.enums import (
     CandidateTier,
@@ -25,9 +31,16 @@ from schema.enums import (
     Severity,
     UnitKind,
 )
+from schema.loaders import PositionKey
 from schema.messages import Language, render
 from schema.node import Node, to_global_id
 from schema.persons.types import Person
+from schema.plans.position_types import (
+    PlanPosition,
+    Position as Position,  # other features find the position type here
+    PositionQuota,
+    holdable,
+)
 from schema.units.types import Unit, tree_date
 
 
@@ -43,38 +56,6 @@ class Cycle:
             code=row.code,
             party_term=f"{row.party_term_start}–{row.party_term_end}",
             state_term=f"{row.state_term_start}–{row.state_term_end}",
-        )
-
-
-@strawberry.type(description="A title that can be planned (chức danh quy hoạch).")
-class Position(Node):
-    code: str
-    title: str
-    body: str = strawberry.field(description="PARTY, STATE or FRONT.")
-    rank: int | None = strawberry.field(description="QĐ 368 rank (bậc); 1 is the highest.")
-    seats: int = strawberry.field(description="Seats of the title (or of the committee).")
-    committee_seat: bool = strawberry.field(
-        description="A committee membership (BCH/BTV/UBKT): counted by coefficient, not per person."
-    )
-    managed_by: UnitKind = strawberry.field(
-        description="The tier whose standing committee approves."
-    )
-    political_theory_required: str | None = strawberry.field(
-        description="The political theory standard (E8): T1 must meet it, T2 is only warned."
-    )
-
-    @classmethod
-    def from_row(cls, row: PositionRow) -> Self:
-        return cls(
-            id=to_global_id("Position", row.id),
-            code=row.code,
-            title=row.title,
-            body=row.body,
-            rank=row.rank,
-            seats=row.seats,
-            committee_seat=row.committee_seat,
-            managed_by=row.managed_by,
-            political_theory_required=row.political_theory_required,
         )
 
 
@@ -152,10 +133,12 @@ class PlanEntry(Node):
         assert row is not None
         return Person.from_row(row)
 
-    @strawberry.field(description="The position planned.")
+    @strawberry.field(description="The position planned, as the plan's province has it.")
     async def position(self, info: strawberry.Info[Context, None]) -> Position:
-        row = await info.context.loaders.position.load(self.row.position_id)
-        assert row is not None
+        loaders = info.context.loaders
+        province = await loaders.province_of_plan.load(self.row.plan_id)
+        row = await loaders.effective_position.load(PositionKey(self.row.position_id, province))
+        assert row is not None, "a foreign key keeps the position of an entry"
         return Position.from_row(row)
 
 
@@ -243,6 +226,29 @@ class Plan(Node):
     async def entries(self, info: strawberry.Info[Context, None]) -> list[PlanEntry]:
         rows = await info.context.loaders.entries_of_plan.load(self.row.id)
         return [PlanEntry.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The titles the plan may hold (what `addPlanEntry` accepts): those of its "
+        "planning unit's kind that its `managedBy` tier manages, valid on the plan's day, as its "
+        "province has them, ordered by rank; with how many it plans and may plan for each."
+    )
+    async def positions(self, info: strawberry.Info[Context, None]) -> list[PlanPosition]:
+        ctx = info.context
+        unit = await ctx.loaders.unit.load(self.row.planning_unit_id)
+        assert unit is not None
+        province = await ctx.loaders.province_of_plan.load(self.row.id)
+        rows = await holdable(ctx, unit, self.row.managed_by, province_id=province)
+        entries = await ctx.loaders.entries_of_plan.load(self.row.id)
+        live = [e.position_id for e in entries if is_live(e.status, e.change)]
+        rules = ctx.rule_sets[self.row.rule_set]
+        return [
+            PlanPosition(
+                position=Position.from_row(row),
+                quota=PositionQuota.of(row, rules),
+                planned=live.count(row.id),
+            )
+            for row in rows
+        ]
 
     @strawberry.field(description="The validation report under the plan's rule set, now.")
     async def validation(self, info: strawberry.Info[Context, None]) -> ValidationReport:

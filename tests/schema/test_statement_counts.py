@@ -11,7 +11,17 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.demo_plans import load_demo_plans
+from db import (
+    persons as persons_db,
+    plans as plans_db,
+    positions as positions_db,
+    reference as reference_db,
+)
 from planning.access import Role
+from planning.cycles import PlanKind
+from planning.lifecycle import EntryChange, EntrySource
+from planning.rulesets import CandidateTier
+from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import NOW, Runner, Statements
@@ -122,3 +132,106 @@ async def test_progress_costs_the_same_statements_at_every_level(
 
     assert children["commune"] == 0 < children["root"] < children["province"]
     assert len(set(counted.values())) == 1, counted
+
+
+POSITIONS = """
+query ($unit: ID!) {
+  positions(unit: $unit, managedBy: PROVINCE) {
+    position { id code seats rank body } quota { least most rule }
+  }
+}
+"""
+PLAN_POSITIONS = """
+query ($unit: ID!) {
+  plans(unit: $unit) {
+    positions { position { id seats rank } quota { most } planned }
+    entries { position { id seats rank } }
+  }
+}
+"""
+
+
+async def test_listing_positions_costs_the_same_statements_however_many_there_are(
+    levels: dict[str, str], official: Runner, statements: Statements, session: AsyncSession
+) -> None:
+    # Province 22 plans 5 titles of its own, each of its communes 11; some with its own seats.
+    province = await unit(session, "22")
+    for code in ("BTV", "PCT_UBND"):
+        for kind in ("PROVINCE", "COMMUNE"):
+            position_id = await session.scalar(
+                text(
+                    "SELECT id FROM position "
+                    "WHERE code = :c AND unit_kind = :k AND managed_by = 'PROVINCE'"
+                ),
+                {"c": code, "k": kind},
+            )
+            if position_id is not None:
+                await reference_db.set_override(
+                    session,
+                    position_id=position_id,
+                    province_id=province.id,
+                    seats=4,
+                    rank=5,
+                    set_by=None,
+                    set_at=NOW,
+                    reason=None,
+                )
+    counted, sizes = {}, {}
+    for level in ("province", "commune"):
+        counted[level], data = await count(official, statements, POSITIONS, {"unit": levels[level]})
+        sizes[level] = len(data["positions"])  # type: ignore[index]
+        assert 4 in {p["position"]["seats"] for p in data["positions"]}  # type: ignore[index]
+
+    assert sizes == {"province": 5, "commune": 11}
+    assert counted["province"] == counted["commune"], counted
+
+
+async def test_a_plans_positions_and_its_entries_positions_cost_the_same_however_many(
+    levels: dict[str, str], official: Runner, statements: Statements, session: AsyncSession
+) -> None:
+    # A demo commune's plan with its entries, and a plan of another commune with one.
+    province = await unit(session, "22")
+    empty = await unit(session, "07135")
+    cycle = await plans_db.cycle_by_code(session, code="2030-2035")
+    assert cycle is not None
+    plan = await plans_db.add_plan(
+        session,
+        planning_unit_id=empty.id,
+        approving_unit_id=province.id,
+        cycle_id=cycle.id,
+        kind=PlanKind.NEXT_TERM,
+        managed_by=UnitKind.PROVINCE,
+        rule_set="QD377_2025",
+        created_at=NOW,
+    )
+    someone = await persons_db.add(
+        session,
+        national_id="022084007777",
+        full_name="Phạm Văn Một",
+        sex="MALE",
+        birth_year=1984,
+        birth_month=6,
+        unit_id=empty.id,
+    )
+    [title, *_] = await positions_db.positions_for(
+        session, unit_kind=UnitKind.COMMUNE, managed_by=UnitKind.PROVINCE, at=NOW.date()
+    )
+    await plans_db.add_entry(
+        session,
+        plan_id=plan.id,
+        person_id=someone.id,
+        position_id=title.id,
+        tier=CandidateTier.T1,
+        source=EntrySource.LOCAL,
+        change=EntryChange.ADD,
+        ballots=[],
+    )
+    counted, entries = {}, {}
+    for name, unit_id in (("demo", levels["commune"]), ("one", to_global_id("Unit", empty.id))):
+        counted[name], data = await count(official, statements, PLAN_POSITIONS, {"unit": unit_id})
+        [plan] = data["plans"]  # type: ignore[index]
+        assert len(plan["positions"]) == 11, name
+        entries[name] = len(plan["entries"])
+
+    assert entries["one"] == 1 < entries["demo"]
+    assert counted["demo"] == counted["one"], counted

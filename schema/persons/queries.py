@@ -11,8 +11,9 @@ from schema.node import row_id_of
 from schema.pagination import (
     BY_TEXT,
     DEFAULT_PAGE_SIZE,
-    Connection,
+    CountedConnection,
     Edge,
+    Once,
     described,
     page_request,
     paginate,
@@ -31,9 +32,10 @@ class PersonEdge(Edge[Person]):
 @described(
     edges="The persons of this page, in order.",
     page_info="Whether more pages follow, and cursors.",
+    total_count="How many persons match, over all pages (one more statement: ask only to show it).",
 )
 @strawberry.type(description="A page of persons (Relay connection), ordered by name.")
-class PersonConnection(Connection[PersonEdge]):
+class PersonConnection(CountedConnection[PersonEdge]):
     pass
 
 
@@ -72,6 +74,16 @@ class PersonQuery:
                 limit=request.fetch,
             )
 
+        async def count() -> int:
+            if unit is not None and unit_path is None:
+                return 0
+            return await ctx.db(
+                persons_db.count,
+                reaches=ctx.reaches("read", "person"),
+                words=words,
+                unit_path=unit_path,
+            )
+
         return PersonConnection(
             page=paginate(
                 request,
@@ -79,5 +91,6 @@ class PersonQuery:
                 key=lambda row: (row.full_name, row.id),
                 node=Person.from_row,
                 edge=PersonEdge,
-            )
+            ),
+            count=Once(count),
         )

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import strawberry
 
-from db import plans as plans_db
+from db import plan_lists
 from db.plan_models import Plan as PlanRow, PlanEvent
 from schema.context import Context
 from schema.enums import PlanStatus
@@ -16,8 +16,9 @@ from schema.node import row_id_of, to_global_id
 from schema.pagination import (
     BY_NUMBER,
     DEFAULT_PAGE_SIZE,
-    Connection,
+    CountedConnection,
     Edge,
+    Once,
     described,
     page_request,
     paginate,
@@ -49,8 +50,14 @@ class PlanChangeEdge(Edge[PlanChange]):
     pass
 
 
+@described(
+    edges="The changes of this page, in feed order.",
+    page_info="Whether more changes follow now; keep `endCursor` to ask again later.",
+    total_count="How many changes the feed holds now, over all pages (one more statement): "
+    "with `after`, still the whole feed, not what follows the cursor.",
+)
 @strawberry.type(description="A page of plan changes, oldest first.")
-class PlanChangeConnection(Connection[PlanChangeEdge]):
+class PlanChangeConnection(CountedConnection[PlanChangeEdge]):
     pass
 
 
@@ -96,7 +103,7 @@ class FeedQuery:
 
         async def rows() -> list[_Change]:
             found = await ctx.db(
-                plans_db.event_feed,
+                plan_lists.event_feed,
                 reaches=ctx.reaches("read", "statistics"),
                 unit_path=subtree.path,
                 after=request.after,
@@ -117,5 +124,12 @@ class FeedQuery:
                 key=lambda change: (change.txid, change.event.id),
                 node=_Change.present,
                 edge=PlanChangeEdge,
-            )
+            ),
+            count=Once(
+                lambda: ctx.db(
+                    plan_lists.event_feed_count,
+                    reaches=ctx.reaches("read", "statistics"),
+                    unit_path=subtree.path,
+                )
+            ),
         )

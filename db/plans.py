@@ -197,27 +197,32 @@ async def live_next_term_plan(
     return found is not None
 
 
-async def carry_over(session: AsyncSession, *, base_plan_id: int, review_plan_id: int) -> None:
-    """Start a review from the approved set: each active entry is kept until changed."""
+async def carry_over(
+    session: AsyncSession, *, base_plan_id: int, review_plan_id: int
+) -> list[PlanEntry]:
+    """Start a review from the approved set: each active entry is kept until changed. Returns
+    the review's kept entries (its history records them)."""
     active = await session.scalars(
-        select(PlanEntry).where(
-            PlanEntry.plan_id == base_plan_id, PlanEntry.status == EntryStatus.ACTIVE
-        )
+        select(PlanEntry)
+        .where(PlanEntry.plan_id == base_plan_id, PlanEntry.status == EntryStatus.ACTIVE)
+        .order_by(PlanEntry.id)
     )
-    for entry in active:
-        session.add(
-            PlanEntry(
-                plan_id=review_plan_id,
-                person_id=entry.person_id,
-                position_id=entry.position_id,
-                tier=entry.tier,
-                source=entry.source,
-                status=EntryStatus.PROPOSED,
-                change=EntryChange.KEEP,
-                ballots=entry.ballots,
-            )
+    kept = [
+        PlanEntry(
+            plan_id=review_plan_id,
+            person_id=entry.person_id,
+            position_id=entry.position_id,
+            tier=entry.tier,
+            source=entry.source,
+            status=EntryStatus.PROPOSED,
+            change=EntryChange.KEEP,
+            ballots=entry.ballots,
         )
+        for entry in active
+    ]
+    session.add_all(kept)
     await session.flush()
+    return kept
 
 
 async def entry_exists(

@@ -20,7 +20,8 @@ from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import NOW, Runner, Statements
 from tests.factories import make_user, unit
-from tests.schema.plan_helpers import person
+from tests.schema.plan_helpers import officials, person, position
+from tests.schema.test_plan_workflow import Flow
 
 STATISTICS = """
 query ($unit: ID!, $groupBy: [Dimension!]!) {
@@ -194,3 +195,25 @@ async def test_a_page_costs_the_same_statements_whatever_its_size(
 
     assert one == three
     assert with_total == three + 1
+
+
+async def test_a_history_costs_the_same_statements_for_one_entry_as_for_three(
+    run: Runner, session: AsyncSession, access: AccessServices, statements: Statements
+) -> None:
+    people = await officials(session, access, commune="07132", approver="22", suffix="sc")
+    flow = Flow(run, people)
+    vice_chair = await position(session, "PCT_UBND", managed_by=UnitKind.PROVINCE)
+    await flow.create("07132", "2030-2035", "PROVINCE")
+    query = (
+        "query ($id: ID!) { node(id: $id) { ... on Plan { history { action actor before "
+        "entry { id } person { fullName } entries { toStatus person { fullName } } } } } }"
+    )
+    reader = run.as_(people["approver"])
+
+    costs = []
+    for n in range(3):
+        await flow.add(await person(session, "07132", f"02208400085{n}", f"Người {n}"), vice_chair)
+        if n != 1:
+            costs.append((await count(reader, statements, query, {"id": flow.plan["id"]}))[0])
+
+    assert costs[0] == costs[1], costs

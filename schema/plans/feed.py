@@ -1,4 +1,5 @@
-"""The change feed of plans: every event, in an order that never skips one, for syncing."""
+"""The change feeds: every plan event, in an order that never skips one, for syncing; and the
+audit trail of a subtree's records and reference data, for its administrators."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import strawberry
 
 from db import plan_lists
 from db.plan_models import Plan as PlanRow, PlanEvent
+from schema.audit_trail import AuditEventConnection, audit_events
 from schema.context import Context
 from schema.enums import PlanStatus
 from schema.errors import ClientError
@@ -23,7 +25,7 @@ from schema.pagination import (
     page_request,
     paginate,
 )
-from schema.permissions import logged_in
+from schema.permissions import logged_in, official
 from schema.units.types import Unit, tree_date
 
 
@@ -133,3 +135,19 @@ class FeedQuery:
                 )
             ),
         )
+
+    @strawberry.field(
+        description="The audit trail (nhật ký thay đổi) of a unit's subtree, newest first: "
+        "every change to cadre records, grants and accounts, and reference data (targets, "
+        "seats, deadlines; holidays and cycles at the national root), with who, when, before "
+        "and after. For administrators: only what lies where you administer accounts.",
+        extensions=official(),
+    )
+    async def audit_events(
+        self,
+        info: strawberry.Info[Context, None],
+        unit: strawberry.ID,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> AuditEventConnection:
+        return await audit_events(info.context, unit, first, after)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Select, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -109,6 +109,16 @@ async def api_key_for_update(session: AsyncSession, *, key_id: int) -> ApiKey | 
     return await session.scalar(select(ApiKey).where(ApiKey.id == key_id).with_for_update())
 
 
+def _users_within(reaches: Sequence[Reach], unit_path: str | None) -> Select[AppUser]:
+    """Users whose unit a reach covers (and inside ``unit_path`` if given)."""
+    statement = (
+        select(AppUser).join(Unit, Unit.id == AppUser.unit_id).where(within(Unit.path, reaches))
+    )
+    if unit_path is not None:
+        statement = statement.where(Unit.path.bool_op("<@")(func.text2ltree(unit_path)))
+    return statement
+
+
 async def users_page(
     session: AsyncSession,
     *,
@@ -118,15 +128,19 @@ async def users_page(
     limit: int,
 ) -> list[AppUser]:
     """Users whose unit a reach covers (and inside ``unit_path`` if given), by username."""
-    statement = (
-        select(AppUser).join(Unit, Unit.id == AppUser.unit_id).where(within(Unit.path, reaches))
-    )
-    if unit_path is not None:
-        statement = statement.where(Unit.path.bool_op("<@")(func.text2ltree(unit_path)))
+    statement = _users_within(reaches, unit_path)
     if after is not None:
         statement = statement.where(tuple_(AppUser.username, AppUser.id) > tuple_(*after))
     statement = statement.order_by(AppUser.username, AppUser.id).limit(limit)
     return list((await session.scalars(statement)).all())
+
+
+async def users_count(
+    session: AsyncSession, *, reaches: Sequence[Reach], unit_path: str | None
+) -> int:
+    """How many users ``users_page`` would show over all its pages."""
+    within_reach = _users_within(reaches, unit_path).subquery()
+    return (await session.scalar(select(func.count()).select_from(within_reach))) or 0
 
 
 async def grants_of(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, list[RoleGrant]]:

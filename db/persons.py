@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
@@ -61,6 +61,21 @@ async def replace_disciplines(
     await session.flush()
 
 
+def _matching(
+    reaches: Sequence[Reach], words: Sequence[str], unit_path: str | None
+) -> Select[Person]:
+    """Persons of the units a reach covers (inside ``unit_path`` if given) whose name the
+    ``words`` prefix-match: what a page shows and what its count counts."""
+    statement = (
+        select(Person).join(Unit, Unit.id == Person.unit_id).where(within(Unit.path, reaches))
+    )
+    if unit_path is not None:
+        statement = statement.where(Unit.path.bool_op("<@")(func.text2ltree(unit_path)))
+    if words:
+        statement = statement.where(words_match(Person.full_name, words))
+    return statement
+
+
 async def page(
     session: AsyncSession,
     *,
@@ -71,13 +86,7 @@ async def page(
     limit: int,
 ) -> list[Person]:
     """Persons of the units a reach covers, by name then id; ``words`` prefix-match the name."""
-    statement = (
-        select(Person).join(Unit, Unit.id == Person.unit_id).where(within(Unit.path, reaches))
-    )
-    if unit_path is not None:
-        statement = statement.where(Unit.path.bool_op("<@")(func.text2ltree(unit_path)))
-    if words:
-        statement = statement.where(words_match(Person.full_name, words))
+    statement = _matching(reaches, words, unit_path)
     if after is not None:
         statement = statement.where(tuple_(Person.full_name, Person.id) > tuple_(*after))
     statement = statement.order_by(Person.full_name, Person.id).limit(limit)
@@ -143,3 +152,11 @@ async def holding_province(session: AsyncSession, *, unit_id: int) -> Unit | Non
         .limit(1)
     )
     return province or unit
+
+
+async def count(
+    session: AsyncSession, *, reaches: Sequence[Reach], words: Sequence[str], unit_path: str | None
+) -> int:
+    """How many persons ``page`` would show over all its pages."""
+    matching = _matching(reaches, words, unit_path).subquery()
+    return (await session.scalar(select(func.count()).select_from(matching))) or 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Text, cast, func, or_, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Unit
@@ -25,13 +25,10 @@ from db.positions import (
     positions_by_ids as positions_by_ids,
     positions_for as positions_for,
 )
-from db.reach import within
 from db.units import valid_at
-from planning.access import Reach
 from planning.cycles import PlanKind
 from planning.lifecycle import (
     LIVE_PLAN_STATUSES,
-    PENDING_PLAN_STATUSES,
     PLACE_HOLDING_STATUSES,
     EntryChange,
     EntryStatus,
@@ -164,31 +161,6 @@ async def holidays(session: AsyncSession) -> frozenset[date]:
     return frozenset(await session.scalars(select(Holiday.day)))
 
 
-async def inbox(
-    session: AsyncSession,
-    *,
-    approver_reaches: Sequence[Reach],
-    submitter_reaches: Sequence[Reach],
-    after: tuple[datetime, int] | None,
-    limit: int,
-) -> list[Plan]:
-    """Plans waiting for the caller: addressed to a unit they appraise or approve, or
-    returned to a unit they submit for; oldest first."""
-    approving = select(Unit.id).where(within(Unit.path, approver_reaches))
-    submitting = select(Unit.id).where(within(Unit.path, submitter_reaches))
-    waiting_since = func.coalesce(Plan.submitted_at, Plan.created_at)
-    statement = select(Plan).where(
-        or_(
-            Plan.approving_unit_id.in_(approving) & Plan.status.in_(PENDING_PLAN_STATUSES),
-            Plan.planning_unit_id.in_(submitting) & (Plan.status == PlanStatus.RETURNED),
-        )
-    )
-    if after is not None:
-        statement = statement.where(func.row(waiting_since, Plan.id) > func.row(after[0], after[1]))
-    statement = statement.order_by(waiting_since, Plan.id).limit(limit)
-    return list((await session.scalars(statement)).all())
-
-
 async def approved_plan(
     session: AsyncSession, *, unit_id: int, cycle_id: int, managed_by: UnitKind
 ) -> Plan | None:
@@ -221,27 +193,32 @@ async def live_next_term_plan(
     return found is not None
 
 
-async def carry_over(session: AsyncSession, *, base_plan_id: int, review_plan_id: int) -> None:
-    """Start a review from the approved set: each active entry is kept until changed."""
+async def carry_over(
+    session: AsyncSession, *, base_plan_id: int, review_plan_id: int
+) -> list[PlanEntry]:
+    """Start a review from the approved set: each active entry is kept until changed. Returns
+    the review's kept entries (its history records them)."""
     active = await session.scalars(
-        select(PlanEntry).where(
-            PlanEntry.plan_id == base_plan_id, PlanEntry.status == EntryStatus.ACTIVE
-        )
+        select(PlanEntry)
+        .where(PlanEntry.plan_id == base_plan_id, PlanEntry.status == EntryStatus.ACTIVE)
+        .order_by(PlanEntry.id)
     )
-    for entry in active:
-        session.add(
-            PlanEntry(
-                plan_id=review_plan_id,
-                person_id=entry.person_id,
-                position_id=entry.position_id,
-                tier=entry.tier,
-                source=entry.source,
-                status=EntryStatus.PROPOSED,
-                change=EntryChange.KEEP,
-                ballots=entry.ballots,
-            )
+    kept = [
+        PlanEntry(
+            plan_id=review_plan_id,
+            person_id=entry.person_id,
+            position_id=entry.position_id,
+            tier=entry.tier,
+            source=entry.source,
+            status=EntryStatus.PROPOSED,
+            change=EntryChange.KEEP,
+            ballots=entry.ballots,
         )
+        for entry in active
+    ]
+    session.add_all(kept)
     await session.flush()
+    return kept
 
 
 async def entry_exists(
@@ -268,13 +245,6 @@ async def supersede(session: AsyncSession, *, plan_id: int) -> Plan | None:
     return plan
 
 
-async def of_unit(session: AsyncSession, *, unit_id: int) -> list[Plan]:
-    rows = await session.scalars(
-        select(Plan).where(Plan.planning_unit_id == unit_id).order_by(Plan.id.desc())
-    )
-    return list(rows)
-
-
 async def province_of(session: AsyncSession, *, unit_path: str) -> Unit | None:
     """The province a unit lies in (itself if it is one)."""
     return await session.scalar(
@@ -282,34 +252,3 @@ async def province_of(session: AsyncSession, *, unit_path: str) -> Unit | None:
             Unit.path.bool_op("@>")(func.text2ltree(unit_path)), Unit.kind == UnitKind.PROVINCE
         )
     )
-
-
-async def event_feed(
-    session: AsyncSession,
-    *,
-    reaches: Sequence[Reach],
-    unit_path: str,
-    after: tuple[int, int] | None,
-    limit: int,
-) -> list[tuple[int, PlanEvent, Plan]]:
-    """Plan events in commit-safe order (transaction id, id) of plans the reaches cover."""
-    # The transaction id (xid8) orders the feed; clients see it as a number in the cursor.
-    xact = PlanEvent.__table__.c.txid
-    txid = cast(cast(xact, Text), BigInteger)
-    statement = (
-        select(txid, PlanEvent, Plan)
-        .join(Plan, Plan.id == PlanEvent.plan_id)
-        .join(Unit, Unit.id == Plan.planning_unit_id)
-        .where(
-            within(Unit.path, reaches),
-            Unit.path.bool_op("<@")(func.text2ltree(unit_path)),
-            # Only transactions older than every one still running: none can commit below.
-            xact < func.pg_snapshot_xmin(func.pg_current_snapshot()),
-        )
-        .order_by(xact, PlanEvent.id)
-        .limit(limit)
-    )
-    if after is not None:
-        statement = statement.where(tuple_(txid, PlanEvent.id) > tuple_(after[0], after[1]))
-    rows = await session.execute(statement)
-    return [(int(t), event, plan) for t, event, plan in rows]

@@ -5,7 +5,8 @@ caller's transaction (which commits once, last)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,8 +50,11 @@ async def apply(
     now: datetime,
     rule_sets: Mapping[str, RuleSet],
 ) -> None:
-    """Write ``decision`` on ``plan`` (locked by the caller) and record it in its history."""
+    """Write ``decision`` on ``plan`` (locked by the caller) and record it in its history:
+    the dossier fields it changed (the decision number of an approval among them) and each
+    entry it decided, before and after."""
     dossier = decision.dossier
+    before, after = _dossier_change(state_of(plan).dossier, dossier)
     plan.submitted_at, plan.received_at, plan.due_on = (
         dossier.submitted_at,
         dossier.received_at,
@@ -63,7 +67,10 @@ async def apply(
         dossier.decision_date,
     )
     if decision.entries or decision.counting is not Counting.UNCHANGED:
-        await _apply_to_entries(session, plan, decision, now=now, rule_sets=rule_sets)
+        decided = await _apply_to_entries(session, plan, decision, now=now, rule_sets=rule_sets)
+        if decided:
+            before["entries"] = [entry for entry, _ in decided]
+            after["entries"] = [entry for _, entry in decided]
     if decision.supersedes is not None:
         replaced = await plans_db.supersede(session, plan_id=decision.supersedes)
         if replaced is not None:
@@ -76,6 +83,7 @@ async def apply(
                 from_status=PlanStatus.APPROVED,
                 actor_user_id=actor_user_id,
                 now=now,
+                after={"superseded_by_plan_id": plan.id},
             )
     plan.status = decision.to
     await record(
@@ -86,7 +94,31 @@ async def apply(
         reason=decision.reason,
         actor_user_id=actor_user_id,
         now=now,
+        before=before or None,
+        after=after or None,
     )
+
+
+def _dossier_change(was: Dossier, becomes: Dossier) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dossier fields a transition changes, as they were and as they become (JSON)."""
+    old, new = asdict(was), asdict(becomes)
+    changed = [name for name in new if new[name] != old[name]]
+    return {n: _json(old[n]) for n in changed}, {n: _json(new[n]) for n in changed}
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value  # datetimes are dates too
+
+
+def _entry(entry: PlanEntry, *, reason: bool) -> dict[str, Any]:
+    """An entry as the history records it: which one, whose, for which title, and its status."""
+    shown = {
+        "entry_id": entry.id,
+        "person_id": entry.person_id,
+        "position_id": entry.position_id,
+        "status": entry.status.value,
+    }
+    return {**shown, "reason": entry.result_reason} if reason else shown
 
 
 async def _apply_to_entries(
@@ -96,19 +128,25 @@ async def _apply_to_entries(
     *,
     now: datetime,
     rule_sets: Mapping[str, RuleSet],
-) -> None:
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Write the entries' outcomes and start or stop their counting; return each entry the
+    decision changed, before and after."""
     if decision.counting is Counting.STOP:
         await rollups.remove(session, plan_id=plan.id, at=now)
     entries = {e.id: e for e in (await plans_db.entries_of(session, [plan.id]))[plan.id]}
+    decided = []
     for outcome in decision.entries:
         entry = entries[outcome.entry_id]
+        was = _entry(entry, reason=False)
         entry.status, entry.result_reason = outcome.status, outcome.reason
+        decided.append((was, _entry(entry, reason=True)))
     if decision.counting is Counting.START:
         active = [e for e in entries.values() if e.status is EntryStatus.ACTIVE]
         facts = await facts_db.facts_of(
             session, [(plan, active)], rule_sets=rule_sets, today=now.date()
         )
         await rollups.add(session, facts, at=now)
+    return decided
 
 
 async def record(

@@ -12,8 +12,9 @@ from schema.node import row_id_of
 from schema.pagination import (
     BY_TEXT,
     DEFAULT_PAGE_SIZE,
-    Connection,
+    CountedConnection,
     Edge,
+    Once,
     described,
     page_request,
     paginate,
@@ -30,9 +31,10 @@ class UserEdge(Edge[User]):
 @described(
     edges="The users of this page, in order.",
     page_info="Whether more pages follow, and cursors.",
+    total_count="How many users the list holds, over all pages (one more statement).",
 )
 @strawberry.type(description="A page of users (Relay connection), ordered by username.")
-class UserConnection(Connection[UserEdge]):
+class UserConnection(CountedConnection[UserEdge]):
     pass
 
 
@@ -87,6 +89,13 @@ class AccessQuery:
                 limit=request.fetch,
             )
 
+        async def count() -> int:
+            if unit is not None and unit_path is None:
+                return 0
+            return await ctx.db(
+                access_db.users_count, reaches=ctx.reaches("read", "user"), unit_path=unit_path
+            )
+
         return UserConnection(
             page=paginate(
                 request,
@@ -94,5 +103,6 @@ class AccessQuery:
                 key=lambda row: (row.username, row.id),
                 node=User.from_row,
                 edge=UserEdge,
-            )
+            ),
+            count=Once(count),
         )

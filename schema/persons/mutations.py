@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any
 
 import strawberry
 
 from db import access as access_db, persons as persons_db
+from db.audit import json_value
 from db.plan_models import Person as PersonRow
 from planning.persons import BirthDate, record_problems
 from planning.problems import Problem, problem
 from schema import idempotency
+from schema.audit import audit_change
 from schema.context import Context
 from schema.enums import DisciplineForm, Sex
 from schema.node import row_id
@@ -168,6 +171,11 @@ class PersonMutation:
             person_id=person.id,
             disciplines=[(d.form.value, d.decided_on) for d in input.disciplines],
         )
+        recorded = {name: json_value(value) for name, value in values.items()}
+        recorded["disciplines"] = _disciplines(
+            (d.form.value, d.decided_on) for d in input.disciplines
+        )
+        await audit_change(ctx, "create_person", "person", person.id, unit_id, after=recorded)
         await idempotency.remember(ctx, input.idempotency_key, {"person_id": person.id})
         await ctx.session.commit()
         return PersonPayload(person=Person.from_row(person))
@@ -204,14 +212,22 @@ class PersonMutation:
         problems = _problems(ctx, merged)
         if problems:
             return validation_failed(ctx, problems)
+        # What the change does, field by field: only what differs, as it was and as it becomes.
+        changed = [name for name, value in changes.items() if getattr(person, name) != value]
+        before = {name: json_value(getattr(person, name)) for name in changed}
+        after = {name: json_value(changes[name]) for name in changed}
         _apply(person, changes)
         if input.disciplines is not strawberry.UNSET:
-            await ctx.db(
-                persons_db.replace_disciplines,
-                person_id=person.id,
-                disciplines=[(d.form.value, d.decided_on) for d in input.disciplines or []],
-            )
+            given = [(d.form.value, d.decided_on) for d in input.disciplines or []]
+            held = (await ctx.db(persons_db.disciplines_of, [person.id]))[person.id]
+            before["disciplines"] = _disciplines((d.form, d.decided_on) for d in held)
+            after["disciplines"] = _disciplines(given)
+            await ctx.db(persons_db.replace_disciplines, person_id=person.id, disciplines=given)
+        before["version"], after["version"] = person.version, person.version + 1
         person.version += 1
+        await audit_change(
+            ctx, "update_person", "person", person.id, person.unit_id, before=before, after=after
+        )
         await idempotency.remember(ctx, input.idempotency_key, {"person_id": person.id})
         await ctx.session.commit()
         return PersonPayload(person=Person.from_row(person))
@@ -225,6 +241,11 @@ async def _replay(
         return earlier
     person = (await ctx.db(persons_db.by_ids, [earlier["person_id"]]))[earlier["person_id"]]
     return PersonPayload(person=Person.from_row(person))
+
+
+def _disciplines(records: Iterable[tuple[str, date]]) -> list[dict[str, str]]:
+    """Discipline records as an audit event stores them."""
+    return [{"form": form, "decided_on": day.isoformat()} for form, day in records]
 
 
 def _apply(person: PersonRow, changes: dict[str, Any]) -> None:

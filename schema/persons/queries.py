@@ -18,8 +18,9 @@ from schema.outcomes import ValidationFailed, validation_failed
 from schema.pagination import (
     BY_TEXT,
     DEFAULT_PAGE_SIZE,
-    Connection,
+    CountedConnection,
     Edge,
+    Once,
     described,
     page_request,
     paginate,
@@ -48,9 +49,10 @@ class PersonEdge(Edge[Person]):
 @described(
     edges="The persons of this page, in order.",
     page_info="Whether more pages follow, and cursors.",
+    total_count="How many persons match, over all pages (one more statement: ask only to show it).",
 )
 @strawberry.type(description="A page of persons (Relay connection), ordered by name.")
-class PersonConnection(Connection[PersonEdge]):
+class PersonConnection(CountedConnection[PersonEdge]):
     pass
 
 
@@ -89,6 +91,16 @@ class PersonQuery:
                 limit=request.fetch,
             )
 
+        async def count() -> int:
+            if unit is not None and unit_path is None:
+                return 0
+            return await ctx.db(
+                persons_db.count,
+                reaches=ctx.reaches("read", "person"),
+                words=words,
+                unit_path=unit_path,
+            )
+
         return PersonConnection(
             page=paginate(
                 request,
@@ -96,7 +108,8 @@ class PersonQuery:
                 key=lambda row: (row.full_name, row.id),
                 node=Person.from_row,
                 edge=PersonEdge,
-            )
+            ),
+            count=Once(count),
         )
 
     @strawberry.field(

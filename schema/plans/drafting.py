@@ -115,11 +115,13 @@ class DraftingMutation:
             base_plan_id=base.id if base else None,
             created_at=ctx.now,
         )
+        created: dict[str, object] = {"rule_set": rule_set, "kind": input.kind.value}
         if base is not None:
-            await ctx.db(plans_db.carry_over, base_plan_id=base.id, review_plan_id=plan.id)
-        await record(
-            ctx, plan, "CREATE", after={"rule_set": rule_set, "kind": input.kind.value}, bump=False
-        )
+            kept = await ctx.db(plans_db.carry_over, base_plan_id=base.id, review_plan_id=plan.id)
+            # The review's history says which entries it started from (each KEEP).
+            created["base_plan_id"] = base.id
+            created["entries"] = [_kept(entry) for entry in kept]
+        await record(ctx, plan, "CREATE", after=created, bump=False)
         await remember(ctx, input.idempotency_key, plan)
         await ctx.session.commit()
         return PlanPayload(plan=Plan.from_row(plan))
@@ -183,7 +185,16 @@ class DraftingMutation:
             ctx,
             plan,
             "ADD_ENTRY",
-            after={"entry_id": entry.id, "person_id": person.id, "position_id": position_id},
+            after={
+                "entry_id": entry.id,
+                "person_id": person.id,
+                "position_id": position_id,
+                "change": entry.change.value,
+                "status": entry.status.value,
+                "tier": entry.tier,
+                "source": entry.source,
+                "ballots": entry.ballots,
+            },
         )
         await remember(ctx, input.idempotency_key, plan)
         await ctx.session.commit()
@@ -215,7 +226,12 @@ class DraftingMutation:
             plan,
             "UPDATE_ENTRY",
             before={"entry_id": entry.id, **before},
-            after={"entry_id": entry.id, "tier": entry.tier, "source": entry.source},
+            after={
+                "entry_id": entry.id,
+                "tier": entry.tier,
+                "source": entry.source,
+                "ballots": entry.ballots,
+            },
         )
         await ctx.session.commit()
         return PlanPayload(plan=Plan.from_row(plan))
@@ -274,6 +290,16 @@ async def _editable_entry(
         return not_found(ctx, entry_gid)
     refusal = await editable(ctx, plan, version=version)
     return (entry, plan) if refusal is None else refusal
+
+
+def _kept(entry: PlanEntryRow) -> dict[str, object]:
+    return {
+        "entry_id": entry.id,
+        "person_id": entry.person_id,
+        "position_id": entry.position_id,
+        "change": entry.change.value,
+        "status": entry.status.value,
+    }
 
 
 def _ballot_problems(ballots: list[BallotInput]) -> list[Problem]:

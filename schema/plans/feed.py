@@ -1,4 +1,5 @@
-"""The change feed of plans: every event, in an order that never skips one, for syncing."""
+"""The change feeds: every plan event, in an order that never skips one, for syncing; and the
+audit trail of a subtree's records and reference data, for its administrators."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import NamedTuple
 
 import strawberry
 
-from db import plans as plans_db
+from db import plan_lists
 from db.plan_models import Plan as PlanRow, PlanEvent
+from schema.audit_trail import AuditEventConnection, audit_events
 from schema.context import Context
 from schema.enums import PlanStatus
 from schema.errors import ClientError
@@ -16,13 +18,14 @@ from schema.node import row_id_of, to_global_id
 from schema.pagination import (
     BY_NUMBER,
     DEFAULT_PAGE_SIZE,
-    Connection,
+    CountedConnection,
     Edge,
+    Once,
     described,
     page_request,
     paginate,
 )
-from schema.permissions import logged_in
+from schema.permissions import logged_in, official
 from schema.units.types import Unit, tree_date
 
 
@@ -49,8 +52,14 @@ class PlanChangeEdge(Edge[PlanChange]):
     pass
 
 
+@described(
+    edges="The changes of this page, in feed order.",
+    page_info="Whether more changes follow now; keep `endCursor` to ask again later.",
+    total_count="How many changes the feed holds now, over all pages (one more statement): "
+    "with `after`, still the whole feed, not what follows the cursor.",
+)
 @strawberry.type(description="A page of plan changes, oldest first.")
-class PlanChangeConnection(Connection[PlanChangeEdge]):
+class PlanChangeConnection(CountedConnection[PlanChangeEdge]):
     pass
 
 
@@ -96,7 +105,7 @@ class FeedQuery:
 
         async def rows() -> list[_Change]:
             found = await ctx.db(
-                plans_db.event_feed,
+                plan_lists.event_feed,
                 reaches=ctx.reaches("read", "statistics"),
                 unit_path=subtree.path,
                 after=request.after,
@@ -117,5 +126,28 @@ class FeedQuery:
                 key=lambda change: (change.txid, change.event.id),
                 node=_Change.present,
                 edge=PlanChangeEdge,
-            )
+            ),
+            count=Once(
+                lambda: ctx.db(
+                    plan_lists.event_feed_count,
+                    reaches=ctx.reaches("read", "statistics"),
+                    unit_path=subtree.path,
+                )
+            ),
         )
+
+    @strawberry.field(
+        description="The audit trail (nhật ký thay đổi) of a unit's subtree, newest first: "
+        "every change to cadre records, grants and accounts, and reference data (targets, "
+        "seats, deadlines; holidays and cycles at the national root), with who, when, before "
+        "and after. For administrators: only what lies where you administer accounts.",
+        extensions=official(),
+    )
+    async def audit_events(
+        self,
+        info: strawberry.Info[Context, None],
+        unit: strawberry.ID,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> AuditEventConnection:
+        return await audit_events(info.context, unit, first, after)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
@@ -42,6 +42,9 @@ from schema.plans.position_types import (
     holdable,
 )
 from schema.units.types import Unit, tree_date
+
+if TYPE_CHECKING:
+    from schema.plans.history import PlanEvent
 
 
 @strawberry.type(description="A planning cycle: party term and state term (nhiệm kỳ).")
@@ -140,16 +143,6 @@ class PlanEntry(Node):
         row = await loaders.effective_position.load(PositionKey(self.row.position_id, province))
         assert row is not None, "a foreign key keeps the position of an entry"
         return Position.from_row(row)
-
-
-@strawberry.type(description="One change in a plan's history (append-only).")
-class PlanEvent:
-    at: datetime
-    action: str
-    from_status: PlanStatus | None
-    to_status: PlanStatus | None
-    reason: str | None
-    actor: str | None = strawberry.field(description="The username of who did it.")
 
 
 @strawberry.type(description="What the caller may do next with the plan (DHIS2's mayApprove).")
@@ -280,24 +273,17 @@ class Plan(Node):
             reopen=may(PlanAction.REOPEN),
         )
 
-    @strawberry.field(description="Every transition and edit, oldest first.")
-    async def history(self, info: strawberry.Info[Context, None]) -> list[PlanEvent]:
-        rows = await info.context.loaders.events_of_plan.load(self.row.id)
-        users = await info.context.loaders.username.load_many(
-            [r.actor_user_id for r in rows if r.actor_user_id is not None]
-        )
-        names = dict(zip([r.actor_user_id for r in rows if r.actor_user_id], users, strict=True))
-        return [
-            PlanEvent(
-                at=r.at,
-                action=r.action,
-                from_status=r.from_status,
-                to_status=r.to_status,
-                reason=r.reason,
-                actor=names.get(r.actor_user_id) if r.actor_user_id else None,
-            )
-            for r in rows
-        ]
+    @strawberry.field(
+        description="Every transition and edit, oldest first (lịch sử): who, when, why, and "
+        "what changed — entries and persons, before and after, the decision number."
+    )
+    async def history(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[Annotated[PlanEvent, strawberry.lazy("schema.plans.history")]]:
+        # Imported here: the history shows this module's entries, so it imports this module.
+        from schema.plans.history import history_of
+
+        return await history_of(info, self.row)
 
 
 async def validation_report(ctx: Context, plan: PlanRow) -> ValidationReport:

@@ -9,15 +9,17 @@ from decimal import Decimal
 import strawberry
 
 from db import (
-    audit,
     plans as plans_db,
     progress as progress_db,
     reference as reference_db,
     units as units_db,
 )
+from db.audit import snapshot
 from db.models import Unit as UnitRow
+from db.plan_models import Cycle as CycleRow, Holiday, PositionOverride, TargetOverride
+from db.progress import Deadline
 from planning.problems import problem
-from schema.audit import actor
+from schema.audit import actor, audit_change
 from schema.context import Context
 from schema.enums import UnitKind
 from schema.node import row_id
@@ -55,6 +57,11 @@ async def managed_province(ctx: Context, province_gid: str) -> UnitRow | NotFoun
     return province
 
 
+def _unit_id(path: str) -> int:
+    """The unit a path ends at (paths are unit ids from the root, "1.12.345")."""
+    return int(path.rsplit(".", 1)[-1])
+
+
 @strawberry.type
 class ReferenceMutation:
     @strawberry.mutation(
@@ -78,6 +85,8 @@ class ReferenceMutation:
                 ctx,
                 [problem("BAD_SEATS", "seats")],
             )
+        key = {"position_id": position_id, "province_id": province.id}
+        before = await ctx.db(snapshot, PositionOverride, **key)
         await ctx.db(
             reference_db.set_override,
             position_id=position_id,
@@ -88,15 +97,14 @@ class ReferenceMutation:
             set_at=ctx.now,
             reason=input.reason,
         )
-        await ctx.db(
-            audit.record,
-            at=ctx.now,
-            actor_user_id=actor(ctx),
-            action="set_position_seats",
-            subject_type="position",
-            subject_id=position_id,
-            unit_id=province.id,
-            after={"seats": input.seats, "rank": input.rank},
+        await audit_change(
+            ctx,
+            "set_position_seats",
+            "position",
+            position_id,
+            province.id,
+            before=before,
+            after=await ctx.db(snapshot, PositionOverride, **key),
             reason=input.reason,
         )
         await ctx.session.commit()
@@ -121,7 +129,18 @@ class ReferenceMutation:
                 ctx,
                 [problem("MISSING_NAME", "name")],
             )
+        before = await ctx.db(snapshot, Holiday, day=input.day)
         await ctx.db(reference_db.set_holiday, day=input.day, name=input.name.strip())
+        # A holiday's key is its day: the subject id spells it as a number, 20260902.
+        await audit_change(
+            ctx,
+            "set_holiday",
+            "holiday",
+            int(input.day.strftime("%Y%m%d")),
+            _unit_id(root),
+            before=before,
+            after=await ctx.db(snapshot, Holiday, day=input.day),
+        )
         await ctx.session.commit()
         return HolidayPayload(day=input.day, name=input.name.strip())
 
@@ -145,6 +164,12 @@ class ReferenceMutation:
             problems.append(problem("BAD_VALUE", "atLeast"))
         if problems:
             return validation_failed(ctx, problems)
+        key = {
+            "province_id": province.id,
+            "rule_set": input.rule_set,
+            "indicator": input.indicator.value,
+        }
+        before = await ctx.db(snapshot, TargetOverride, **key)
         await ctx.db(
             reference_db.set_target,
             province_id=province.id,
@@ -154,6 +179,15 @@ class ReferenceMutation:
             young_under=input.young_under,
             set_by=actor(ctx),
             set_at=ctx.now,
+        )
+        await audit_change(
+            ctx,
+            "set_target",
+            "target",
+            province.id,
+            province.id,
+            before=before,
+            after=await ctx.db(snapshot, TargetOverride, **key),
         )
         await ctx.session.commit()
         return TargetPayload(
@@ -171,7 +205,8 @@ class ReferenceMutation:
         self, info: strawberry.Info[Context, None], input: SetCycleInput
     ) -> CycleResult:
         ctx = info.context
-        if not ctx.allows("manage", "reference", await ctx.db(units_db.root_path)):
+        root = await ctx.db(units_db.root_path)
+        if not ctx.allows("manage", "reference", root):
             return not_allowed(ctx, "manage", "reference")
         months = {m.kind: m.month for m in input.reference_months}
         wanted = {"GRASSROOTS", "ABOVE_GRASSROOTS", "COMMUNE", "PROVINCE", "STATE"}
@@ -186,6 +221,7 @@ class ReferenceMutation:
                 ctx,
                 [problem("BAD_CYCLE", "referenceMonths")],
             )
+        before = await ctx.db(snapshot, CycleRow, code=input.code.strip())
         await ctx.db(
             reference_db.set_cycle,
             code=input.code.strip(),
@@ -194,6 +230,17 @@ class ReferenceMutation:
             state_term_start=input.state_term_start,
             state_term_end=input.state_term_end,
             reference_months=months,
+        )
+        after = await ctx.db(snapshot, CycleRow, code=input.code.strip())
+        assert after is not None
+        await audit_change(
+            ctx,
+            "set_cycle",
+            "cycle",
+            after["id"],
+            _unit_id(root),
+            before=before,
+            after=after,
         )
         await ctx.session.commit()
         cycle = await ctx.db(plans_db.cycle_by_code, code=input.code.strip())
@@ -218,6 +265,8 @@ class ReferenceMutation:
                 ctx,
                 [problem("UNKNOWN_CYCLE", "cycle", cycle=input.cycle)],
             )
+        key = {"province_id": province.id, "cycle_id": cycle.id, "unit_kind": input.unit_kind}
+        before = await ctx.db(snapshot, Deadline, **key)
         await ctx.db(
             progress_db.set_deadline,
             province_id=province.id,
@@ -226,6 +275,15 @@ class ReferenceMutation:
             due_on=input.due_on,
             set_by=actor(ctx),
             set_at=ctx.now,
+        )
+        await audit_change(
+            ctx,
+            "set_deadline",
+            "deadline",
+            province.id,
+            province.id,
+            before=before,
+            after=await ctx.db(snapshot, Deadline, **key),
         )
         await ctx.session.commit()
         return DeadlinePayload(unit_kind=input.unit_kind, due_on=input.due_on)

@@ -30,17 +30,20 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 PLANS = """
 query ($unit: ID!) {
-  plans(unit: $unit) {
-    id kind status decisionNumber decisionDate
-    cycle { code }
-    planningUnit { code name }
-    approvingUnit { code name }
-    entries {
-      id status tier source
-      person { fullName sex birthYear birthMonth ethnicity currentPosition education
-               politicalTheory }
-      position { code title body managedBy }
-    }
+  plans(unit: $unit, first: 100) {
+    pageInfo { hasNextPage }
+    edges { node {
+      id kind status decisionNumber decisionDate
+      cycle { code }
+      planningUnit { code name }
+      approvingUnit { code name }
+      entries {
+        id status tier source
+        person { fullName sex birthYear birthMonth ethnicity currentPosition education
+                 politicalTheory }
+        position { code title body managedBy }
+      }
+    } }
   }
 }
 """
@@ -173,7 +176,9 @@ async def expected_plan_list(
     """The approved plan list of a province as the GraphQL `plans` query tells it."""
     plans = []
     for planning_unit in await planning_units(session, province):
-        plans += (await graphql(client, headers, PLANS, unit=planning_unit))["plans"]
+        page = (await graphql(client, headers, PLANS, unit=planning_unit))["plans"]
+        assert not page["pageInfo"]["hasNextPage"]  # a unit has a handful of plans
+        plans += [edge["node"] for edge in page["edges"]]
     rows = []
     for plan in plans:
         if plan["status"] != "APPROVED" or plan["cycle"]["code"] != CYCLE:

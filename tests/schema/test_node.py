@@ -87,7 +87,10 @@ async def _first(run: Runner, query: str, variables: dict[str, Any], *path: str)
     return found
 
 
-ENTRIES = "query ($unit: ID!) { plans(unit: $unit) { id entries { id person { id } } } }"
+ENTRIES = (
+    "query ($unit: ID!) { plans(unit: $unit) "
+    "{ edges { node { id entries { id person { id } } } } } }"
+)
 USERS = "query ($unit: ID!) { users(unit: $unit) { edges { node { id grants { id } } } } }"
 CREATE_KEY = """
 mutation ($unit: ID!) {
@@ -107,10 +110,12 @@ FETCH: dict[str, Fetch] = {
         "node",
         "id",
     ),
-    "Plan": lambda w: _first(w.admin, ENTRIES, {"unit": w.commune}, "plans", "id"),
-    "PlanEntry": lambda w: _first(w.admin, ENTRIES, {"unit": w.commune}, "plans", "entries", "id"),
+    "Plan": lambda w: _first(w.admin, ENTRIES, {"unit": w.commune}, "plans", "edges", "node", "id"),
+    "PlanEntry": lambda w: _first(
+        w.admin, ENTRIES, {"unit": w.commune}, "plans", "edges", "node", "entries", "id"
+    ),
     "Person": lambda w: _first(
-        w.admin, ENTRIES, {"unit": w.commune}, "plans", "entries", "person", "id"
+        w.admin, ENTRIES, {"unit": w.commune}, "plans", "edges", "node", "entries", "person", "id"
     ),
     "Position": lambda w: _first(
         w.admin,

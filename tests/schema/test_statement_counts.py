@@ -19,13 +19,15 @@ from db import (
 )
 from planning.access import Role
 from planning.cycles import PlanKind
-from planning.lifecycle import EntryChange, EntrySource
+from planning.lifecycle import EntryChange, EntrySource, PlanStatus
 from planning.rulesets import CandidateTier
 from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import NOW, Runner, Statements
 from tests.factories import make_user, unit
+from tests.schema.plan_helpers import officials, person, position
+from tests.schema.test_plan_workflow import Flow
 
 STATISTICS = """
 query ($unit: ID!, $groupBy: [Dimension!]!) {
@@ -144,8 +146,10 @@ query ($unit: ID!) {
 PLAN_POSITIONS = """
 query ($unit: ID!) {
   plans(unit: $unit) {
-    positions { position { id seats rank } quota { most } planned }
-    entries { position { id seats rank } }
+    edges { node {
+      positions { position { id seats rank } quota { most } planned }
+      entries { position { id seats rank } }
+    } }
   }
 }
 """
@@ -229,9 +233,99 @@ async def test_a_plans_positions_and_its_entries_positions_cost_the_same_however
     counted, entries = {}, {}
     for name, unit_id in (("demo", levels["commune"]), ("one", to_global_id("Unit", empty.id))):
         counted[name], data = await count(official, statements, PLAN_POSITIONS, {"unit": unit_id})
-        [plan] = data["plans"]  # type: ignore[index]
+        [edge] = data["plans"]["edges"]  # type: ignore[index]
+        plan = edge["node"]
         assert len(plan["positions"]) == 11, name
         entries[name] = len(plan["entries"])
 
     assert entries["one"] == 1 < entries["demo"]
     assert counted["demo"] == counted["one"], counted
+
+
+# Connections: a page costs the same statements for one item as for three (nested fields go
+# through loaders), and `totalCount` costs exactly one more, only when asked for.
+CONNECTIONS = {
+    "persons": 'persons(search: "Quách Thị", first: $first) { %s edges { node { fullName '
+    "unit { code } disciplines { form } } } }",
+    "users": "users(unit: $commune, first: $first) { %s edges { node { username "
+    "unit { code } grants { role } } } }",
+    "plans": "plans(unit: $commune, first: $first) { %s edges { node { status "
+    "planningUnit { code } cycle { code } entries { id } viewerCan { approve } "
+    "history { action actor } } } }",
+    "inbox": "inbox(first: $first) { %s edges { node { status planningUnit { code } "
+    "approvingUnit { code } viewerCan { approve reject } } } }",
+}
+
+
+@pytest.fixture
+async def lists(session: AsyncSession, access: AccessServices, run: Runner) -> Runner:
+    """Three or more of each: persons and users of a commune, and that commune's plans,
+    appraised and waiting for the province's approver (who is the caller)."""
+    commune, province = await unit(session, "07132"), await unit(session, "22")
+    for n in range(3):
+        await person(session, "07132", f"02208400080{n}", f"Quách Thị {'ABC'[n]}")
+        await make_user(session, access, f"clerk.n{n}", unit_code="07132", roles=[Role.CLERK])
+    for code in ("2025-2030", "2030-2035"):
+        for managed_by in (UnitKind.PROVINCE, UnitKind.COMMUNE):
+            cycle = await plans_db.cycle_by_code(session, code=code)
+            assert cycle is not None
+            plan = await plans_db.add_plan(
+                session,
+                planning_unit_id=commune.id,
+                approving_unit_id=province.id,
+                cycle_id=cycle.id,
+                kind=PlanKind.NEXT_TERM,
+                managed_by=managed_by,
+                rule_set="QD377_2025",
+                created_at=NOW,
+            )
+            plan.status = PlanStatus.APPRAISED
+    await session.flush()
+    _, approver = await make_user(
+        session, access, "approver.n", unit_code="22", roles=[Role.APPROVER]
+    )
+    return run.as_(approver)
+
+
+@pytest.mark.parametrize("field", list(CONNECTIONS))
+async def test_a_page_costs_the_same_statements_whatever_its_size(
+    lists: Runner, statements: Statements, session: AsyncSession, field: str
+) -> None:
+    commune = to_global_id("Unit", (await unit(session, "07132")).id)
+    declared = "$first: Int" + (", $commune: ID!" if "$commune" in CONNECTIONS[field] else "")
+
+    async def cost(first: int, total: str = "") -> int:
+        query = f"query ({declared}) {{ {CONNECTIONS[field] % total} }}"
+        variables: dict[str, object] = {"first": first}
+        if "$commune" in declared:
+            variables["commune"] = commune
+        counted, data = await count(lists, statements, query, variables)
+        assert len(data[field]["edges"]) == first, data  # type: ignore[index]
+        return counted
+
+    one, three, with_total = await cost(1), await cost(3), await cost(3, "totalCount")
+
+    assert one == three
+    assert with_total == three + 1
+
+
+async def test_a_history_costs_the_same_statements_for_one_entry_as_for_three(
+    run: Runner, session: AsyncSession, access: AccessServices, statements: Statements
+) -> None:
+    people = await officials(session, access, commune="07132", approver="22", suffix="sc")
+    flow = Flow(run, people)
+    vice_chair = await position(session, "PCT_UBND", managed_by=UnitKind.PROVINCE)
+    await flow.create("07132", "2030-2035", "PROVINCE")
+    query = (
+        "query ($id: ID!) { node(id: $id) { ... on Plan { history { action actor before "
+        "entry { id } person { fullName } entries { toStatus person { fullName } } } } } }"
+    )
+    reader = run.as_(people["approver"])
+
+    costs = []
+    for n in range(3):
+        await flow.add(await person(session, "07132", f"02208400085{n}", f"Người {n}"), vice_chair)
+        if n != 1:
+            costs.append((await count(reader, statements, query, {"id": flow.plan["id"]}))[0])
+
+    assert costs[0] == costs[1], costs

@@ -15,6 +15,7 @@ from db import (
     Session,
     persons as persons_db,
     plans as plans_db,
+    positions as positions_db,
     reports as reports_db,
     units as units_db,
     workflow as workflow_db,
@@ -144,7 +145,7 @@ async def load_demo_plans(session: Session, access: AccessServices, *, now: date
     today = now.date()
     positions = [
         p
-        for p in await plans_db.positions_for(
+        for p in await positions_db.positions_for(
             session, unit_kind=UnitKind.COMMUNE, managed_by=UnitKind.PROVINCE, at=today
         )
         if not p.committee_seat

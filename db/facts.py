@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import (
     persons as persons_db,
     plans as plans_db,
+    positions as positions_db,
     reference as reference_db,
     units as units_db,
 )
@@ -36,7 +37,9 @@ async def facts_of(
     units = await units_db.by_ids(session, sorted({p.planning_unit_id for p, _ in plans}))
     cycles = await plans_db.cycles_by_ids(session, sorted({p.cycle_id for p, _ in plans}))
     persons = await persons_db.by_ids(session, sorted({e.person_id for e in entries}))
-    positions = await plans_db.positions_by_ids(session, sorted({e.position_id for e in entries}))
+    positions = await positions_db.positions_by_ids(
+        session, sorted({e.position_id for e in entries})
+    )
     hometown_ids = sorted({p.hometown_unit_id for p in persons.values() if p.hometown_unit_id})
     hometowns = {u.id: u.path for u in (await units_db.by_ids(session, hometown_ids)).values()}
     # Each plan's rule set as its province applies it: a province's own young threshold sets

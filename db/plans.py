@@ -18,13 +18,6 @@ from db.plan_models import (
     PlanEvent,
     Position,
 )
-
-# The position reads live in db/positions.py; plans' callers have always found them here.
-from db.positions import (
-    effective_positions as effective_positions,
-    positions_by_ids as positions_by_ids,
-    positions_for as positions_for,
-)
 from db.units import valid_at
 from planning.cycles import PlanKind
 from planning.lifecycle import (

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import (
     persons as persons_db,
     plans as plans_db,
+    positions as positions_db,
     reference as reference_db,
     units as units_db,
 )
@@ -47,7 +48,7 @@ async def report_of(
     rules = await reference_db.as_applied(
         session, shipped, province_id=province.id if province else None
     )
-    positions = await plans_db.effective_positions(
+    positions = await positions_db.effective_positions(
         session,
         sorted({e.position_id for e in entries}),
         province_id=province.id if province else None,

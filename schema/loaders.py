@@ -18,7 +18,15 @@ from db import (
     units as units_db,
 )
 from db.models import RoleGrant, Unit
-from db.plan_models import Cycle, Discipline, Person, PlanEntry, PlanEvent, Position
+from db.plan_models import (
+    Cycle,
+    Discipline,
+    Person,
+    PersonUnitHistory,
+    PlanEntry,
+    PlanEvent,
+    Position,
+)
 from planning.units import UnitKind
 
 K = TypeVar("K")
@@ -92,6 +100,9 @@ class Loaders:
         self.grants_of_user = DataLoader[int, list[RoleGrant]](
             load_fn=lambda ids: self._grouped_by(access_db.grants_of, ids)
         )
+        self.placements_of_person = DataLoader[int, list[PersonUnitHistory]](
+            load_fn=lambda ids: self._grouped_by(persons_db.placements_of, ids)
+        )
         self.disciplines_of_person = DataLoader[int, list[Discipline]](
             load_fn=lambda ids: self._grouped_by(persons_db.disciplines_of, ids)
         )
@@ -99,7 +110,7 @@ class Loaders:
             load_fn=lambda ids: self._by_ids(persons_db.by_ids, ids)
         )
         self.position = DataLoader[int, Position | None](
-            load_fn=lambda ids: self._by_ids(plans_db.positions_by_ids, ids)
+            load_fn=lambda ids: self._by_ids(positions_db.positions_by_ids, ids)
         )
         # A title's seats and rank are the province's own where it set them (setPositionSeats):
         # every field showing a position in a province reads it through this loader.

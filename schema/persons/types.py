@@ -128,7 +128,7 @@ class Person(Node):
     )
     async def unit_history(self, info: strawberry.Info[Context, None]) -> list[PersonPlacement]:
         ctx = info.context
-        history = (await ctx.db(persons_db.placements_of, [self.row.id]))[self.row.id]
+        history = await ctx.loaders.placements_of_person.load(self.row.id)
         current = persons_db.placement(self.row, history)
         periods: list[tuple[int, date | None, date | None, str | None]] = [
             (h.unit_id, h.valid_from, h.valid_to, h.reason) for h in history

@@ -320,7 +320,9 @@ async def _cap_problems(
     assert unit is not None
     province = await ctx.db(plans_db.province_of, unit_path=unit.path)
     effective = await ctx.db(
-        plans_db.effective_positions, [position_id], province_id=province.id if province else None
+        positions_db.effective_positions,
+        [position_id],
+        province_id=province.id if province else None,
     )
     position = effective[position_id]
     entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
@@ -332,7 +334,7 @@ async def _cap_problems(
         except_plan=plan.id,
     )
     positions = await ctx.db(
-        plans_db.positions_by_ids, [e.position_id for e in live if e.person_id == person_id]
+        positions_db.positions_by_ids, [e.position_id for e in live if e.person_id == person_id]
     )
     here = leadership_titles({p.id: p.committee_seat for p in positions.values()})
     return addition_problems(

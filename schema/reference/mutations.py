@@ -10,6 +10,7 @@ import strawberry
 
 from db import (
     plans as plans_db,
+    positions as positions_db,
     progress as progress_db,
     reference as reference_db,
     units as units_db,
@@ -74,7 +75,9 @@ class ReferenceMutation:
     ) -> PositionResult:
         ctx = info.context
         position_id = row_id(input.position, "Position")
-        positions = await ctx.db(plans_db.positions_by_ids, [position_id] if position_id else [])
+        positions = await ctx.db(
+            positions_db.positions_by_ids, [position_id] if position_id else []
+        )
         if position_id not in positions:
             return not_found(ctx, input.position)
         province = await managed_province(ctx, input.province)
@@ -109,7 +112,7 @@ class ReferenceMutation:
         )
         await ctx.session.commit()
         effective = await ctx.db(
-            plans_db.effective_positions, [position_id], province_id=province.id
+            positions_db.effective_positions, [position_id], province_id=province.id
         )
         return PositionPayload(position=Position.from_row(effective[position_id]))
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import strawberry
 
-from db import plans as plans_db, reference as reference_db
+from db import plans as plans_db, positions as positions_db, reference as reference_db
 from planning.indicators import (
     MASTER_OR_DOCTORATE,
     YOUNG_BAND,
@@ -139,7 +139,7 @@ async def _titles(
     them; over several provinces (the national root) the catalogue's."""
     titles = await counts.titles(ctx)
     positions = await ctx.db(
-        plans_db.effective_positions, sorted({p for _, p, _ in titles}), province_id=province_id
+        positions_db.effective_positions, sorted({p for _, p, _ in titles}), province_id=province_id
     )
     under = over = committees = planned = 0
     per_seat = Fraction(0)

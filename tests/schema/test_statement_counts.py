@@ -246,7 +246,7 @@ async def test_a_plans_positions_and_its_entries_positions_cost_the_same_however
 # through loaders), and `totalCount` costs exactly one more, only when asked for.
 CONNECTIONS = {
     "persons": 'persons(search: "Quách Thị", first: $first) { %s edges { node { fullName '
-    "unit { code } disciplines { form } } } }",
+    "unit { code } disciplines { form } unitHistory { unit { code } } } } }",
     "users": "users(unit: $commune, first: $first) { %s edges { node { username "
     "unit { code } grants { role } } } }",
     "plans": "plans(unit: $commune, first: $first) { %s edges { node { status "

@@ -110,9 +110,16 @@ async def test_a_commune_plan_goes_from_draft_to_a_partial_approval(desk: Desk, 
     )
 
 
-async def test_a_rejected_plan_is_started_again(desk: Desk, demo: Demo) -> None:
+async def test_a_withdrawn_plan_is_a_draft_and_a_rejected_one_is_started_again(
+    desk: Desk, demo: Demo
+) -> None:
     await desk.create()
     await desk.add(await desk.person("Lê Văn Tùng"), demo.position(0))
+    await desk.do("head", "submitPlan")
+    withdrawn = await desk.do("head", "withdrawPlan")
+    assert withdrawn["plan"]["status"] == "DRAFT"
+    too_early = await desk.do("appraiser", "receivePlan")
+    assert too_early == {"__typename": "InvalidTransition", "status": "DRAFT", "action": "RECEIVE"}
     await desk.do("head", "submitPlan")
     await desk.do("appraiser", "receivePlan")
     await desk.do("appraiser", "appraisePlan", report="Không đạt")

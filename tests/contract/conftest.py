@@ -1,0 +1,196 @@
+"""The contract suite's server: the real application under uvicorn, reached over HTTP only.
+
+Once for the whole package, the database of the run (migrated, both unit trees and the reference
+data loaded by tests/conftest.py) is copied as a template into a database of the suite's own,
+and the demo data of ``quyhoach demo`` (its logins and plans) is loaded into the copy with the
+demo loader: the other tests keep their empty database and their rolled-back transactions.
+The application is then built as ``api/asgi.py`` builds it (settings, an engine, the access
+listener in its lifespan) and served by a ``uvicorn.Server`` in a thread of its own, with its
+own event loop, on a socket bound to a free port of 127.0.0.1. At the end the server is asked to
+exit, its thread joined, and the copy dropped.
+
+Two test affordances of ``create_app`` are used: the fixed clock of the other tests (so that
+"today" is 21/11/2026 whatever the day of the run) and their access services (argon2 at its
+cheapest, a test secret). Tests get ids only from answers: see ``client.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+
+import db
+from api.app import create_app
+from api.demo_plans import load_demo_plans
+from api.operator import load_demo_logins
+from api.settings import Settings
+from db.access_cache import AccessListener, PrincipalCache
+from schema.access.services import AccessServices
+from tests.conftest import NOW
+from tests.contract.client import Api
+from tests.contract.desk import Demo, Desk
+
+START_TIMEOUT_S = 60
+STOP_TIMEOUT_S = 30
+
+
+@pytest.fixture(scope="package")
+async def demo_database(
+    server_url: str, database_url: str, engine: AsyncEngine, access: AccessServices
+) -> AsyncIterator[str]:
+    """A copy of the run's database with the demo logins and plans; dropped at the end."""
+    template = make_url(database_url).database
+    name = f"quyhoach_contract_{uuid.uuid4().hex[:8]}"
+    maintenance = make_url(server_url).set(drivername="postgresql")
+    # A template must have no connection while it is copied: close the pool's idle ones (the
+    # engine opens new ones when the next test asks).
+    await engine.dispose()
+    admin = await asyncpg.connect(maintenance.render_as_string(hide_password=False))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await admin.close()
+    url = maintenance.set(database=name).render_as_string(hide_password=False)
+    loader = db.create_engine(url, pool_size=1)
+    try:
+        async with db.create_sessionmaker(loader)() as session:
+            await load_demo_logins(session, access, now=NOW)
+            await load_demo_plans(session, access, now=NOW)
+            await session.commit()
+    finally:
+        await loader.dispose()
+    try:
+        yield url
+    finally:
+        admin = await asyncpg.connect(maintenance.render_as_string(hide_password=False))
+        try:
+            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+class ServerThread:
+    """``uvicorn.Server`` serving ``app`` on ``sock`` in a thread with its own event loop."""
+
+    def __init__(self, app: Starlette, sock: socket.socket) -> None:
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="on", ws="none"
+        )
+        self.server = uvicorn.Server(config)
+        self.sock = sock
+        self.settled = threading.Event()  # startup finished, or the thread ended
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="contract-server", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self.server.serve(sockets=[self.sock]))
+        except BaseException as error:  # reported to the fixture, not lost in the thread
+            self.error = error
+        finally:
+            self.settled.set()
+
+    def started(self) -> None:
+        self.settled.set()
+
+    async def start(self) -> None:
+        self.thread.start()
+        settled = await asyncio.to_thread(self.settled.wait, START_TIMEOUT_S)
+        if not settled or not self.thread.is_alive():
+            raise RuntimeError(f"the contract server did not start: {self.error!r}")
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await asyncio.to_thread(self.thread.join, STOP_TIMEOUT_S)
+        assert not self.thread.is_alive(), "the contract server did not stop"
+        assert self.error is None, self.error
+
+
+@pytest.fixture(scope="package")
+def listening_socket() -> Iterator[socket.socket]:
+    """A socket on a free port of 127.0.0.1, listening before the server starts."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+@pytest.fixture(scope="package")
+async def base_url(
+    demo_database: str, access: AccessServices, listening_socket: socket.socket
+) -> AsyncIterator[str]:
+    """The base URL of the running server, up and answering ``/healthz``."""
+    settings = Settings(database_url=demo_database)
+    engine = db.create_engine(demo_database, pool_size=settings.db_pool_size)
+    principals = PrincipalCache()
+    listener = AccessListener(db.plain_url(demo_database), principals)
+    served: ServerThread
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await listener.start()
+        served.started()
+        yield
+        await listener.stop()
+        await engine.dispose()
+
+    app = create_app(
+        settings=settings,
+        sessionmaker=db.create_sessionmaker(engine),
+        access=access,
+        principals=principals,
+        lifespan=lifespan,
+        clock=lambda: NOW,
+    )
+    served = ServerThread(app, listening_socket)
+    await served.start()
+    host, port = listening_socket.getsockname()
+    url = f"http://{host}:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=START_TIMEOUT_S) as probe:
+            assert (await probe.get("/healthz")).status_code == 200
+        yield url
+    finally:
+        await served.stop()
+
+
+@pytest.fixture
+async def api(base_url: str) -> AsyncIterator[Api]:
+    """Clients of the running server for one test; all closed at its end."""
+    api = Api(base_url)
+    try:
+        yield api
+    finally:
+        await api.close()
+
+
+@pytest.fixture(scope="package")
+async def demo(base_url: str) -> Demo:
+    """The demo's province, root, free communes and positions, read once from answers."""
+    api = Api(base_url)
+    try:
+        return await Demo.read(api)
+    finally:
+        await api.close()
+
+
+@pytest.fixture
+async def desk(api: Api, demo: Demo) -> Desk:
+    """The officials of a commune of its own, for one journey."""
+    return await Desk.open(api, demo)

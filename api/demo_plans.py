@@ -32,7 +32,7 @@ from planning.decisions import (
     PlanState,
     Refusal,
 )
-from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus
+from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanEdit, PlanStatus
 from planning.rulesets import CandidateTier
 from planning.units import UnitKind
 from planning.validation import Report
@@ -193,7 +193,7 @@ async def _plan(
     await workflow_db.record(
         session,
         plan,
-        "CREATE",
+        PlanEdit.CREATE,
         actor_user_id=None,
         now=started,
         after={"rule_set": plan.rule_set, "kind": plan.kind},

@@ -7,7 +7,7 @@ from typing import Any
 
 from api.tabular import Cell
 from db.exports import ApprovedEntry
-from schema.errors import Language
+from schema.messages import Language
 from schema.node import to_global_id
 
 # One operation per export, each taking the whole input object as one variable, so that a

@@ -37,8 +37,9 @@ from api.xlsx import XlsxTable
 from db import exports as exports_db, plans as plans_db
 from planning.problems import problem
 from schema.context import Context
-from schema.errors import ClientError, Language
+from schema.errors import ClientError
 from schema.exports import EXPORTS_PATH, INDICATORS, PLAN_ENTRIES, STATISTICS
+from schema.messages import Language
 from schema.node import row_id_of
 
 logger = logging.getLogger("quyhoach.exports")

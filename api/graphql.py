@@ -31,7 +31,8 @@ from planning.problems import Problem, problem
 from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
 from schema.context import Context
-from schema.errors import ClientError, Language, present
+from schema.errors import ClientError, present
+from schema.messages import Language
 
 # Vietnam keeps UTC+7 all year: "today" for the tree and for deadlines is the local date.
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")

@@ -6,7 +6,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import Scope
 
-from schema.errors import ClientError, Language
+from schema.errors import ClientError
+from schema.messages import Language
 
 
 class RequestRejected(Exception):

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from api.demo_plans import EDUCATION, GIVEN, GRADES, MIDDLE, PATHS, SURNAMES, THEORY, scripted
 from planning.decisions import Dossier, EntryOutcome, EntryState, PlanState
-from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanStatus
+from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanEdit, PlanStatus
 from planning.validation import Report
 
 
@@ -279,7 +279,7 @@ class Generator:
         planning.workflow, as the demo's and a client's are), its history and its entries."""
         rng = self.rng
         created = day = date(2022, 3, 1) + timedelta(days=rng.randint(0, 60))
-        out.events.append((plan.id, _stamp(created), "CREATE", None, None, None))
+        out.events.append((plan.id, _stamp(created), PlanEdit.CREATE, None, None, None))
         state = PlanState(plan.id, PlanStatus.DRAFT, 1, Dossier())
         proposed = [
             EntryState(n, EntryStatus.PROPOSED, EntryChange.ADD) for n in range(len(entries))

@@ -70,3 +70,14 @@ class StrEnumText(TypeDecorator[E]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum(value)
+
+
+def child_under(path: str, ancestor_path: str, own_id: str) -> str:
+    """SQL for the child of the ancestor at ``ancestor_path`` that the row at ``path`` lies
+    under: its id is the path's label right below the ancestor's; the row's ``own_id`` when
+    it is the ancestor itself (its own plans, its own facts). Arguments are SQL expressions."""
+    return (
+        f"CASE WHEN nlevel({path}) > nlevel({ancestor_path}) "
+        f"THEN ltree2text(subpath({path}, nlevel({ancestor_path}), 1))::bigint "
+        f"ELSE {own_id} END"
+    )

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import child_under
 from db.fact_tables import entry_fact
 from db.models import Unit
 from db.plan_models import Plan
@@ -54,9 +55,7 @@ _FACTS = f"""
         FROM jsonb_to_recordset(CAST(:pending AS jsonb)) AS p({_FACT_TYPES})
         JOIN unit u ON u.id = p.unit_id
     ), facts AS (
-        SELECT counted.*, CASE WHEN nlevel(unit_path) > nlevel(text2ltree(:path))
-            THEN ltree2text(subpath(unit_path, nlevel(text2ltree(:path)), 1))::bigint
-            ELSE unit_id END AS child_id
+        SELECT counted.*, {child_under("unit_path", "text2ltree(:path)", "unit_id")} AS child_id
         FROM counted
     )
 """

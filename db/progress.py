@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base
+from db.base import Base, child_under
 from db.models import Unit
 from db.plan_models import Plan
 from planning.lifecycle import CLOCK_RUNNING_STATUSES
@@ -59,10 +59,8 @@ async def deadlines(session: AsyncSession, *, unit_path: str, cycle_id: int) -> 
 # Plans of the subtree counted per child of the unit (the unit itself for its own plans). The
 # path is passed as a value, so that PostgreSQL estimates the subtree's size from it
 # (DESIGN.md §6); plans are found by planning unit (migration 0009).
-STATUS_PER_CHILD = """
-    SELECT CASE WHEN nlevel(u.path) > nlevel(text2ltree(:path))
-                THEN ltree2text(subpath(u.path, nlevel(text2ltree(:path)), 1))::bigint
-                ELSE u.id END,
+STATUS_PER_CHILD = f"""
+    SELECT {child_under("u.path", "text2ltree(:path)", "u.id")},
            p.status::text, count(*),
            count(*) FILTER (WHERE p.due_on < :today
                             AND p.status::text = ANY(:clock_running))

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.sql.selectable import TextualSelect
 
+from db.base import child_under
 from db.fact_tables import (
     rollup_entry,
     rollup_entry_total,
@@ -107,17 +108,14 @@ PERSON_TOTALS = Rollup(rollup_person_total, ("persons", "age_months_sum"))
 TITLES = Rollup(rollup_title, ("units",))
 ENTRY_ROLLUPS = (ENTRIES, ENTRY_TOTALS)
 PERSON_ROLLUPS = (PERSONS, PERSON_TOTALS)
-# The cells without the child: the entry's, and the person's within it.
-ENTRY_CELL = ENTRY_TOTALS.key
+# The cells without the child: the person's within an entry's.
 PERSON_CELL = PERSON_TOTALS.key
 
 # The ancestor rows of facts, and the child of each ancestor the fact lies under.
-_FACT_ANCESTORS = """
+_FACT_ANCESTORS = f"""
     FROM entry_fact f
     JOIN unit a ON a.path @> f.unit_path
-    CROSS JOIN LATERAL (SELECT CASE WHEN nlevel(f.unit_path) > nlevel(a.path)
-        THEN ltree2text(subpath(f.unit_path, nlevel(a.path), 1))::bigint ELSE a.id END
-        AS child_id) c
+    CROSS JOIN LATERAL (SELECT {child_under("f.unit_path", "a.path", "a.id")} AS child_id) c
 """
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import facts as facts_db, plans as plans_db, rollups
 from db.plan_models import Plan, PlanEntry
 from planning.decisions import Counting, Decision, Dossier, EntryState, PlanState
-from planning.lifecycle import SUPERSEDE_EVENT, EntryStatus, PlanStatus
+from planning.lifecycle import EntryStatus, PlanEdit, PlanStatus
 from planning.rulesets import RuleSet
 
 
@@ -79,7 +79,7 @@ async def apply(
             await record(
                 session,
                 replaced,
-                SUPERSEDE_EVENT,
+                PlanEdit.SUPERSEDE,
                 from_status=PlanStatus.APPROVED,
                 actor_user_id=actor_user_id,
                 now=now,

@@ -34,5 +34,5 @@ class Finding:
 def finding(
     rule: str, severity: Severity, /, *, entry: int | None = None, **values: Value
 ) -> Finding:
-    """``finding("Q3", Severity.HARD, entry=7, positions=4, most=3)``: keyword order is kept."""
+    """``finding("Q3", Severity.HARD, entry=7, positions=4, maximum=3)``: keyword order is kept."""
     return Finding(rule, severity, tuple(values.items()), entry)

@@ -22,7 +22,8 @@ class PlanStatus(StrEnum):
     APPRAISED = "APPRAISED"  # đã thẩm định
     APPROVED = "APPROVED"  # đã phê duyệt (possibly in part)
     REJECTED = "REJECTED"  # không phê duyệt
-    WITHDRAWN = "WITHDRAWN"  # rút lại by the submitter before a decision
+    # No step leads here (withdrawal returns a plan to DRAFT); the database type keeps it.
+    WITHDRAWN = "WITHDRAWN"
     SUPERSEDED = "SUPERSEDED"  # replaced by a later approved review
 
 
@@ -109,9 +110,16 @@ class PlanAction(StrEnum):
     REOPEN = "REOPEN"
 
 
-# The history's name for the change a later approved review makes to the plan it replaces: a
-# consequence of that approval, not an action anyone takes on this plan.
-SUPERSEDE_EVENT = "SUPERSEDE"
+class PlanEdit(StrEnum):
+    """What a plan's history records besides the transitions (named by their PlanAction)."""
+
+    CREATE = "CREATE"
+    ADD_ENTRY = "ADD_ENTRY"  # bổ sung
+    UPDATE_ENTRY = "UPDATE_ENTRY"
+    REMOVE_ENTRY = "REMOVE_ENTRY"  # đưa ra
+    # What a later approved review does to the plan it replaces: a consequence of that
+    # approval, not an action anyone takes on this plan.
+    SUPERSEDE = "SUPERSEDE"
 
 
 class Side(StrEnum):

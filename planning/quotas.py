@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from planning.problems import Problem, Value, problem
-from planning.rulesets import RuleSet
+from planning.rulesets import RuleSet, VoteBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ class Ballot:
 
 def passes(ballot: Ballot, *, rules: RuleSet) -> bool:
     """Whether a candidate got strictly more than the threshold of the rule set's base."""
-    base = ballot.summoned if rules.vote_base.value == "SUMMONED" else ballot.present
+    base = ballot.summoned if rules.vote_base is VoteBase.SUMMONED else ballot.present
     return base > 0 and Fraction(ballot.votes_for, base) > rules.vote_more_than
 
 

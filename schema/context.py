@@ -12,8 +12,9 @@ from db import Session
 from planning.access import Principal, Reach
 from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
-from schema.errors import ClientError, Language
+from schema.errors import ClientError
 from schema.loaders import Loaders
+from schema.messages import Language
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from strawberry.extensions import SchemaExtension
 
 from schema.messages import Language, text
 
-__all__ = ["ClientError", "ErrorPresentation", "Language", "present"]
+__all__ = ["ClientError", "ErrorPresentation", "present"]
 
 logger = logging.getLogger("quyhoach.errors")
 

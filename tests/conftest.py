@@ -41,7 +41,7 @@ from planning.access import Grant, Principal, Role
 from schema.access.credentials import Credentials
 from schema.access.services import AccessServices
 from schema.context import Context
-from schema.errors import Language
+from schema.messages import Language
 from schema.root import schema
 
 RULE_SETS = reference_data.rule_sets()

@@ -15,7 +15,14 @@ from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
 from planning import workflow
 from planning.cycles import PlanKind
 from planning.decisions import Problems
-from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanStatus, holds_place
+from planning.lifecycle import (
+    EntryChange,
+    EntrySource,
+    PlanAction,
+    PlanEdit,
+    PlanStatus,
+    holds_place,
+)
 from planning.problems import Problem, problem
 from planning.quotas import addition_problems, ballot_problems, leadership_titles
 from planning.rulesets import in_force
@@ -25,8 +32,8 @@ from schema.outcomes import NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
 from schema.plans.guard import (
     PlanPayload,
+    PlanRefusal,
     PlanResult,
-    Refusal,
     authorize,
     load,
     record,
@@ -121,7 +128,7 @@ class DraftingMutation:
             # The review's history says which entries it started from (each KEEP).
             created["base_plan_id"] = base.id
             created["entries"] = [_kept(entry) for entry in kept]
-        await record(ctx, plan, "CREATE", after=created, bump=False)
+        await record(ctx, plan, PlanEdit.CREATE, after=created, bump=False)
         await remember(ctx, input.idempotency_key, plan)
         await ctx.session.commit()
         return PlanPayload(plan=Plan.from_row(plan))
@@ -184,7 +191,7 @@ class DraftingMutation:
         await record(
             ctx,
             plan,
-            "ADD_ENTRY",
+            PlanEdit.ADD_ENTRY,
             after={
                 "entry_id": entry.id,
                 "person_id": person.id,
@@ -224,7 +231,7 @@ class DraftingMutation:
         await record(
             ctx,
             plan,
-            "UPDATE_ENTRY",
+            PlanEdit.UPDATE_ENTRY,
             before={"entry_id": entry.id, **before},
             after={
                 "entry_id": entry.id,
@@ -258,7 +265,7 @@ class DraftingMutation:
         await record(
             ctx,
             plan,
-            "REMOVE_ENTRY",
+            PlanEdit.REMOVE_ENTRY,
             reason=entry.removal_reason,
             before=before,
             after={"entry_id": entry.id, "change": entry.change, "status": entry.status.value},
@@ -267,7 +274,7 @@ class DraftingMutation:
         return PlanPayload(plan=Plan.from_row(plan))
 
 
-async def editable(ctx: Context, plan: PlanRow, *, version: int) -> Refusal | None:
+async def editable(ctx: Context, plan: PlanRow, *, version: int) -> PlanRefusal | None:
     """Why the caller may not edit the plan now (roles, version, status), or None."""
     not_allowed_here = await authorize(ctx, plan, PlanAction.EDIT)
     if not_allowed_here is not None:
@@ -278,7 +285,7 @@ async def editable(ctx: Context, plan: PlanRow, *, version: int) -> Refusal | No
 
 async def _editable_entry(
     ctx: Context, entry_gid: strawberry.ID, *, version: int
-) -> tuple[PlanEntryRow, PlanRow] | Refusal:
+) -> tuple[PlanEntryRow, PlanRow] | PlanRefusal:
     """The entry and its plan, both locked, if the caller may edit that plan now; an entry
     of a plan the caller may not see is not found, like the plan itself."""
     entry_id = row_id(entry_gid, "PlanEntry")

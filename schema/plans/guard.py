@@ -11,14 +11,8 @@ import strawberry
 
 from db import access as access_db, plans as plans_db, workflow as workflow_db
 from db.plan_models import Plan as PlanRow
-from planning.decisions import (
-    Decision,
-    NotPossible,
-    Problems,
-    Refusal as Refused,
-    StaleVersion as Stale,
-    UnknownEntry,
-)
+from planning import decisions
+from planning.decisions import Decision
 from planning.lifecycle import STEPS, PlanAction, Side
 from schema import idempotency
 from schema.audit import actor
@@ -39,7 +33,8 @@ from schema.outcomes import (
 )
 from schema.plans.types import Plan
 
-Refusal = NotAllowed | NotFound | StaleVersion | InvalidTransition | ValidationFailed
+# What a plan mutation answers instead of the plan (the decision's refusals as clients read them).
+PlanRefusal = NotAllowed | NotFound | StaleVersion | InvalidTransition | ValidationFailed
 
 
 @strawberry.type(description="The plan after the change.")
@@ -97,21 +92,21 @@ async def authorize(ctx: Context, plan: PlanRow, action: PlanAction) -> NotAllow
 
 
 def refused(
-    ctx: Context, refusal: Refused
+    ctx: Context, refusal: decisions.Refusal
 ) -> StaleVersion | InvalidTransition | ValidationFailed | NotFound:
     """A decision's refusal as the client reads it."""
-    if isinstance(refusal, Stale):
+    if isinstance(refusal, decisions.StaleVersion):
         return stale_version(ctx, refusal.current_version)
-    if isinstance(refusal, NotPossible):
+    if isinstance(refusal, decisions.NotPossible):
         return invalid_transition(ctx, refusal.status, refusal.action)
-    if isinstance(refusal, UnknownEntry):
+    if isinstance(refusal, decisions.UnknownEntry):
         return not_found(ctx, to_global_id("PlanEntry", refusal.entry_id))
-    assert isinstance(refusal, Problems)
+    assert isinstance(refusal, decisions.Problems)
     return validation_failed(ctx, refusal.problems)
 
 
 async def settle(
-    ctx: Context, plan: PlanRow, decided: Decision | Refused, *, key: str | None
+    ctx: Context, plan: PlanRow, decided: Decision | decisions.Refusal, *, key: str | None
 ) -> PlanPayload | StaleVersion | InvalidTransition | ValidationFailed | NotFound:
     """Present the refusal; or write the decision, remember the answer for retries and commit."""
     written = await write(ctx, plan, decided)
@@ -122,7 +117,7 @@ async def settle(
 
 
 async def write(
-    ctx: Context, plan: PlanRow, decided: Decision | Refused
+    ctx: Context, plan: PlanRow, decided: Decision | decisions.Refusal
 ) -> PlanPayload | StaleVersion | InvalidTransition | ValidationFailed | NotFound:
     """Present the refusal; or write the decision in the caller's transaction, uncommitted
     (``settle`` commits it; a bulk action remembers its own answer first)."""

@@ -8,7 +8,7 @@ from db.statistics import DIMENSIONS
 from planning.indicators import suppressed
 from planning.rulesets import in_force
 from schema.context import Context
-from schema.errors import Language
+from schema.messages import Language
 from schema.permissions import logged_in
 from schema.stats.counts import counts_for
 from schema.stats.types import Dimension, GroupValue, Statistics, StatisticsInput, StatisticsRow

@@ -100,9 +100,8 @@ class Demo:
         progress = (
             await viewer.data(DEMO_PLANS, {"province": units["province"]["id"], "cycle": CYCLE})
         )["progress"]
-        # No query lists positions yet (a `positions` query is being added on another branch):
-        # the ids are read from the entries of the demo plans, which use commune positions
-        # managed by the province.
+        # The journeys plan the titles the demo plans hold (commune titles managed by the
+        # province, no committee seat), read from their entries: `positions` lists them too.
         positions = {
             entry["position"]["code"]: entry["position"]["id"]
             for child in progress["children"]
@@ -137,37 +136,19 @@ class Desk:
         self.demo = demo
         self.commune = commune
         self.people: dict[str, GraphQLClient] = {}
+        self.usernames: dict[str, str] = {}
+        self.national_ids: dict[str, str] = {}  # person id → the national id it was made with
         self.plan: dict[str, Any] = {}
 
     @classmethod
     async def open(cls, api: Api, demo: Demo) -> Desk:
         desk = cls(api, demo, demo.commune())
-        admin = await api.login(f"admin.{PROVINCE_CODE}")
         for role in ("CLERK", "HEAD"):
-            username = f"{role.lower()}.contract{demo.number()}"
-            created = await admin.mutate(
-                "createUser",
-                "CreateUserInput",
-                "__typename ... on UserPayload { user { id } }"
-                " ... on ValidationFailed { problems { code field } }",
-                username=username,
-                password=ACCOUNT_PASSWORD,
-                fullName=f"Cán bộ {role.lower()} {desk.commune['name']}",
-                unit=desk.commune["id"],
-            )
-            assert created["__typename"] == "UserPayload", created
-            granted = await admin.mutate(
-                "grantRole",
-                "GrantRoleInput",
-                "__typename ... on GrantPayload { grant { role unit { code } } }",
-                user=created["user"]["id"],
-                role=role,
-                unit=desk.commune["id"],
-                reason="contract test",
-            )
-            assert granted["grant"] == {"role": role, "unit": {"code": desk.commune["code"]}}
+            username = await account(api, desk.commune, role, demo.number())
+            desk.usernames[role.lower()] = username
             desk.people[role.lower()] = await api.login(username, password=ACCOUNT_PASSWORD)
         for role in ("appraiser", "approver", "viewer"):
+            desk.usernames[role] = f"{role}.{PROVINCE_CODE}"
             desk.people[role] = await api.login(f"{role}.{PROVINCE_CODE}")
         return desk
 
@@ -190,6 +171,7 @@ class Desk:
             politicalStandardOk=True,
         )
         assert created["__typename"] == "PersonPayload", created
+        self.national_ids[created["person"]["id"]] = national_id
         return str(created["person"]["id"])
 
     async def do(self, who: str, name: str, **input: Any) -> dict[str, Any]:
@@ -264,3 +246,34 @@ async def api_key(api: Api, unit: str, admin: str = "admin.22") -> tuple[str, st
     )["createApiKey"]
     assert created["__typename"] == "ApiKeyCreated", created
     return str(created["secret"]), str(created["apiKey"]["id"])
+
+
+async def account(
+    api: Api, unit: dict[str, str], role: str, number: int, admin: str = f"admin.{PROVINCE_CODE}"
+) -> str:
+    """A new login on ``unit`` holding ``role`` there, made by ``admin`` through GraphQL; its
+    username (the password is ``ACCOUNT_PASSWORD``)."""
+    creator = await api.login(admin)
+    username = f"{role.lower()}.contract{number}"
+    created = await creator.mutate(
+        "createUser",
+        "CreateUserInput",
+        "__typename ... on UserPayload { user { id } }"
+        " ... on ValidationFailed { problems { code field } }",
+        username=username,
+        password=ACCOUNT_PASSWORD,
+        fullName=f"Cán bộ {role.lower()} {unit['name']}",
+        unit=unit["id"],
+    )
+    assert created["__typename"] == "UserPayload", created
+    granted = await creator.mutate(
+        "grantRole",
+        "GrantRoleInput",
+        "__typename ... on GrantPayload { grant { role unit { code } } }",
+        user=created["user"]["id"],
+        role=role,
+        unit=unit["id"],
+        reason="contract test",
+    )
+    assert granted["grant"] == {"role": role, "unit": {"code": unit["code"]}}, granted
+    return username

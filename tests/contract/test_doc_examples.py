@@ -1,11 +1,13 @@
 """Every ```graphql example of README.md and docs/*.md runs over HTTP, as the login it names.
 
 The walkthrough of docs/plans.md runs in the order of the file, each example as the demo login
-of its step, its variables filled from the answers before it (and the steps the text only names,
-receiving and appraising, done in between). The other examples run on their own: integrators'
-examples with an API key made by the guide's own ``createApiKey`` example, the others as a
-viewer of Quảng Ninh. The ids a document spells out are those of a fresh demo database; a test
-checks that they are, and every run puts in their place the ids the server answered.
+of its step, its variables filled from the answers before it (and the step the text only names,
+appraising, done in between); its section on transfers runs as Quảng Ninh's admin on a cadre
+made in Hà Nội for it. The other examples run on their own: integrators' examples with an API
+key made by the guide's own ``createApiKey`` example, those ``LOGINS`` names as that login, the
+others as a viewer of Quảng Ninh. The ids a document spells out are those of a fresh demo
+database; a test checks that they are, and every run puts in their place the ids the server
+answered.
 """
 
 from __future__ import annotations
@@ -75,11 +77,17 @@ WALKTHROUGH = [
     "plans.md:FindTheCommune",
     "plans.md:Positions",
     "plans.md:AddEntry",
+    "plans.md:PlanPositions",
     "plans.md:Submit",
     "plans.md:Inbox",
+    "plans.md:ReceiveBacklog",
     "plans.md:Approve",
     "plans.md:History",
+    "plans.md:DecisionHistory",
 ]
+# The section on transfers, in the order of the file: Quảng Ninh's admin finds a cadre of Hà Nội
+# (made for the test under the national id the example gives) and takes them in.
+TRANSFER = ["plans.md:FindByNationalId", "plans.md:TransferPerson"]
 
 
 def with_ids(value: Any, ids: dict[str, str]) -> Any:
@@ -117,11 +125,12 @@ def test_every_example_is_run() -> None:
     unknown_mutations = [
         example.key
         for example in EXAMPLES
-        if example.is_mutation and example.key not in WALKTHROUGH and example.key not in CHECKS
+        if example.is_mutation and example.key not in [*WALKTHROUGH, *TRANSFER, *CHECKS]
     ]
 
     assert len(BY_KEY) == len(EXAMPLES), "two examples of one document share a name"
     assert [key for key in BY_KEY if key in WALKTHROUGH] == WALKTHROUGH, "walkthrough order"
+    assert [key for key in BY_KEY if key in TRANSFER] == TRANSFER, "transfer order"
     assert unknown_mutations == [], "say in this file as whom, and on what, they run"
     assert set(CHECKS) <= set(BY_KEY), "a check of an example that is gone"
 
@@ -173,6 +182,13 @@ async def test_the_plan_walkthrough_runs_as_written(api: Api, demo: Demo) -> Non
     )["addPlanEntry"]
     assert added["__typename"] == "PlanPayload", added
     assert added["plan"]["validation"]["blocksSubmission"] is False
+    held = (await run(clerk, "plans.md:PlanPositions", ids, {"plan": plan["id"]}))["node"]
+    planned = {p["position"]["code"]: p for p in held["positions"]}
+    [entry] = held["entries"]
+    assert {code: p["planned"] for code, p in planned.items() if p["planned"]} == {
+        position["code"]: 1
+    }
+    assert entry["position"] == planned[position["code"]]["position"]
     submitted = (
         await run(
             head, "plans.md:Submit", ids, {"plan": plan["id"], "version": added["plan"]["version"]}
@@ -184,34 +200,90 @@ async def test_the_plan_walkthrough_runs_as_written(api: Api, demo: Demo) -> Non
     assert inbox[plan["id"]]["viewerCan"]["receive"] is True
     assert inbox[plan["id"]]["planningUnit"]["name"] == commune["name"]
 
-    # Receiving and appraising, which the text names without an example.
-    version = await between(appraiser, plan["id"])
-    entry = (await appraiser.data(ENTRIES, {"id": plan["id"]}))["node"]["entries"][0]["id"]
+    # Receiving (a backlog of one) and appraising, which the text names without an example.
+    version = await between(appraiser, plan["id"], ids)
+    entry_id = (await appraiser.data(ENTRIES, {"id": plan["id"]}))["node"]["entries"][0]["id"]
     approved = (
         await run(
             approver,
             "plans.md:Approve",
             ids,
-            {"plan": plan["id"], "version": version, "entry": entry},
+            {"plan": plan["id"], "version": version, "entry": entry_id},
         )
     )["approvePlan"]
     history = await run(appraiser, "plans.md:History", ids)
+    decided = await run(approver, "plans.md:DecisionHistory", ids, {"plan": plan["id"]})
 
     assert approved["plan"]["status"] == "APPROVED", approved
     assert approved["plan"]["entries"] == [
         {"status": "NOT_APPROVED", "resultReason": "Chưa đủ thời gian công tác"}
     ]
     assert history["inbox"]["edges"][0]["node"]["history"][0]["action"] == "CREATE"
+    [approval] = [e for e in decided["node"]["history"] if e["action"] == "APPROVE"]
+    assert approval["decisionNumber"] == "125-QĐ/TU"
+    assert approval["entries"] == [
+        {
+            "change": None,  # a decision adds and removes nothing
+            "fromStatus": "PROPOSED",
+            "toStatus": "NOT_APPROVED",
+            "reason": "Chưa đủ thời gian công tác",
+            "person": {"fullName": "Nguyễn Thị Hồng Nhung"},
+        }
+    ]
+    [add] = [e for e in decided["node"]["history"] if e["action"] == "ADD_ENTRY"]
+    assert add["person"] == {"fullName": "Nguyễn Thị Hồng Nhung"}
+    assert add["entry"] == {"id": entry_id}
 
 
-ENTRIES = "query ($id: ID!) { node(id: $id) { ... on Plan { version entries { id } } } }"
-RECEIVE = """
-mutation ($plan: ID!, $version: Int!) {
-  receivePlan(input: {plan: $plan, version: $version}) {
-    ... on PlanPayload { plan { version dueOn } }
-  }
+async def test_the_transfer_section_runs_as_written(api: Api) -> None:
+    national, admin = await api.login("admin"), await api.login("admin.22")
+    ids = await answered_ids(admin)
+    ha_noi = (await national.data('{ unit(code: "01") { id } }'))["unit"]
+    commune = (await national.data(FIRST_COMMUNE, {"parent": ha_noi["id"]}))["units"]["edges"][0]
+    quang_yen = (await admin.data(f'{{ unit(code: "{DOCS_COMMUNE}") {{ id name }} }}'))["unit"]
+    cadre = {
+        "nationalId": BY_KEY["plans.md:FindByNationalId"].variables["nationalId"],
+        "fullName": "Đặng Văn Thành",
+        "sex": "MALE",
+        "birthYear": 1985,
+        "unit": commune["node"]["id"],
+    }
+    created = (await national.data(CREATE_PERSON, {"input": cadre}))["createPerson"]
+    assert created["__typename"] == "PersonPayload", created
+
+    found = (await run(admin, "plans.md:FindByNationalId", ids))["personByNationalId"]
+    moved = (
+        await run(
+            admin,
+            "plans.md:TransferPerson",
+            ids,
+            {"person": found["person"], "toUnit": quang_yen["id"]},
+        )
+    )["transferPerson"]
+    again = (await run(admin, "plans.md:FindByNationalId", ids))["personByNationalId"]
+
+    assert found["__typename"] == "PersonRegisteredElsewhere", found
+    assert found["person"] == created["person"]["id"]
+    assert found["province"] == {"name": "Thành phố Hà Nội"}
+    assert moved["__typename"] == "PersonPayload", moved
+    assert [(p["unit"]["name"], p["validTo"]) for p in moved["person"]["unitHistory"]] == [
+        (commune["node"]["name"], "2026-11-21"),
+        (quang_yen["name"], None),
+    ]
+    assert (again["__typename"], again["unit"]) == ("Person", {"name": quang_yen["name"]})
+
+
+FIRST_COMMUNE = """
+query ($parent: ID!) {
+  units(parent: $parent, kind: COMMUNE, first: 1) { edges { node { id name } } }
 }
 """
+CREATE_PERSON = """
+mutation ($input: CreatePersonInput!) {
+  createPerson(input: $input) { __typename ... on PersonPayload { person { id } } }
+}
+"""
+ENTRIES = "query ($id: ID!) { node(id: $id) { ... on Plan { version entries { id } } } }"
 APPRAISE = """
 mutation ($plan: ID!, $version: Int!) {
   appraisePlan(input: {plan: $plan, version: $version, report: "Hồ sơ đầy đủ"}) {
@@ -221,13 +293,19 @@ mutation ($plan: ID!, $version: Int!) {
 """
 
 
-async def between(appraiser: GraphQLClient, plan: str) -> int:
-    """Receive and appraise ``plan``; return its version after."""
+async def between(appraiser: GraphQLClient, plan: str, ids: dict[str, str]) -> int:
+    """Receive ``plan`` with the backlog example and appraise it; return its version after."""
     version = (await appraiser.data(ENTRIES, {"id": plan}))["node"]["version"]
-    received = (await appraiser.data(RECEIVE, {"plan": plan, "version": version}))["receivePlan"]
-    assert received["plan"]["dueOn"] is not None
+    backlog = {"plans": [{"plan": plan, "version": version}]}
+    answer = (await run(appraiser, "plans.md:ReceiveBacklog", ids, backlog))["receivePlans"]
+    [received] = answer["results"]
+    assert received["plan"] == plan
+    assert received["result"]["plan"]["status"] == "UNDER_APPRAISAL", received
+    assert received["result"]["plan"]["dueOn"] is not None
     appraised = (
-        await appraiser.data(APPRAISE, {"plan": plan, "version": received["plan"]["version"]})
+        await appraiser.data(
+            APPRAISE, {"plan": plan, "version": received["result"]["plan"]["version"]}
+        )
     )["appraisePlan"]
     assert appraised["plan"]["status"] == "APPRAISED"
     return int(appraised["plan"]["version"])
@@ -268,7 +346,26 @@ def _search(data: dict[str, Any]) -> None:
 
 
 def _by_id(data: dict[str, Any]) -> None:
-    assert data["node"]["code"] == "22"
+    assert (data["node"]["__typename"], data["node"]["code"]) == ("Unit", "22")
+
+
+def _counts(data: dict[str, Any]) -> None:
+    assert data["persons"]["totalCount"] > 0  # the demo's cadres of Quảng Ninh's communes
+    assert data["planEvents"]["totalCount"] > 0  # the whole feed of the province's subtree
+
+
+def _inbox(data: dict[str, Any]) -> None:
+    items = _edges(data["inbox"])
+    assert items, "the demo's submitted plans wait for the appraiser"
+    assert all(any(item["viewerCan"].values()) for item in items)
+    assert data["inbox"]["totalCount"] >= len(items)
+
+
+def _audit_trail(data: dict[str, Any]) -> None:
+    events = _edges(data["auditEvents"])
+    assert events, "the demo's accounts of the province were created"
+    assert all(e["action"] and e["subjectType"] and e["subject"] for e in events)
+    assert data["auditEvents"]["totalCount"] >= len(events)
 
 
 def _pages(data: dict[str, Any]) -> None:
@@ -316,6 +413,9 @@ CHECKS: dict[str, Check] = {
     "api.md:Search": _search,
     "api.md:ById": _by_id,
     "api.md:Pages": _pages,
+    "api.md:Counts": _counts,
+    "api.md:Inbox": _inbox,
+    "plans.md:AuditTrail": _audit_trail,
     "integrators.md:createApiKey": _api_key,
     "integrators.md:statistics": _statistics,
     "integrators.md:indicators": _indicators,
@@ -323,7 +423,13 @@ CHECKS: dict[str, Check] = {
     "integrators.md:exportLinks": _export_links,
     "integrators.md:planEvents": _events,
 }
-ON_THEIR_OWN = [example for example in EXAMPLES if example.key not in WALKTHROUGH]
+ON_THEIR_OWN = [example for example in EXAMPLES if example.key not in [*WALKTHROUGH, *TRANSFER]]
+# The login an example runs as, where it is not a viewer of Quảng Ninh.
+LOGINS = {
+    "integrators.md:createApiKey": "admin.22",  # an admin of the unit creates the key
+    "plans.md:AuditTrail": "admin.22",  # the trail is for admins of the unit
+    "api.md:Inbox": "appraiser.22",  # a viewer acts on nothing: their inbox is empty
+}
 
 
 @pytest.mark.parametrize("example", ON_THEIR_OWN, ids=[e.key for e in ON_THEIR_OWN])
@@ -331,8 +437,8 @@ async def test_example_runs_as_written(api: Api, example: Example) -> None:
     viewer = await api.login("viewer.22")
     ids = await answered_ids(viewer)
     client = viewer
-    if example.key == "integrators.md:createApiKey":
-        client = await api.login("admin.22")  # an admin of the unit creates the key
+    if example.key in LOGINS:
+        client = await api.login(LOGINS[example.key])
     elif example.doc == "integrators.md":
         # The guide's other examples run with the key its first example creates.
         created = await run(await api.login("admin.22"), "integrators.md:createApiKey", ids)

@@ -29,7 +29,7 @@ from schema.permissions import official
 from schema.persons.mutations import PersonPayload, PersonResult
 from schema.persons.types import Person
 
-TRANSFER_EVENT = "TRANSFER"
+TRANSFER_EVENT = "transfer_person"
 
 
 @strawberry.input(description="Take a cadre into a unit you administer (điều động, tiếp nhận).")

@@ -94,7 +94,7 @@ async def test_the_receiving_admin_moves_the_person_and_the_old_unit_stays_in_th
     ]
     [event] = await session.scalars(
         select(AuditEvent).where(
-            AuditEvent.action == "TRANSFER",
+            AuditEvent.action == "transfer_person",
             AuditEvent.subject_id == row_id_of(cadre, "Person"),
         )
     )

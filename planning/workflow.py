@@ -3,8 +3,9 @@
 Each transition is one pure function — ``submit``, ``withdraw``, ``receive``, ``return_to_unit``,
 ``appraise``, ``approve``, ``reject``, ``reopen`` — from the plan as it stands (plain values) to
 the ``Decision`` that says everything the transition changes, or the ``Refusal`` that stops it.
-``db.workflow.apply`` writes a decision; the GraphQL resolvers, the demo loader and the bench
-seed all go through the same pair.
+``db.workflow.apply`` writes a decision. The GraphQL resolvers and the demo loader go through
+that pair; the bench seed decides with the same functions and, at national scale, writes the
+rows in bulk (its facts built by db/facts.py, as an approval builds them).
 """
 
 from __future__ import annotations

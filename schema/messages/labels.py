@@ -96,6 +96,21 @@ RESOURCES = {
     **ROLES,
 }
 
+# The groups of statistics (schema/stats/queries.py): the three age bands, the middle one as
+# wide as the rule set says, and the coded values a group can have.
+AGE_BANDS = (
+    Message("trẻ", "young"),
+    Message("{n} năm tiếp theo", "next {n} years"),
+    Message("lớn tuổi hơn", "older"),
+)
+GROUP_VALUES = {
+    "MALE": Message("Nam", "male"),
+    "FEMALE": Message("Nữ", "female"),
+    "true": Message("có", "yes"),
+    "false": Message("không", "no"),
+    "": Message("(chưa ghi)", "(not recorded)"),
+}
+
 LABELS: Mapping[str, Mapping[str, Message]] = {
     "tier": TIERS,
     "form": DISCIPLINE_FORMS,

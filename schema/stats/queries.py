@@ -8,20 +8,10 @@ from db.statistics import DIMENSIONS
 from planning.indicators import suppressed
 from planning.rulesets import in_force
 from schema.context import Context
-from schema.messages import Language
+from schema.messages.labels import AGE_BANDS, GROUP_VALUES
 from schema.permissions import logged_in
 from schema.stats.counts import counts_for
 from schema.stats.types import Dimension, GroupValue, Statistics, StatisticsInput, StatisticsRow
-
-# Readable labels of coded values, (Vietnamese, English), in the caller's language.
-BAND_LABELS = (("trẻ", "young"), ("{n} năm tiếp theo", "next {n} years"), ("lớn tuổi hơn", "older"))
-CODE_LABELS = {
-    "MALE": ("Nam", "male"),
-    "FEMALE": ("Nữ", "female"),
-    "true": ("có", "yes"),
-    "false": ("không", "no"),
-    "": ("(chưa ghi)", "(not recorded)"),
-}
 
 
 def _row(
@@ -59,11 +49,11 @@ async def _labels(ctx: Context, dimension: Dimension, value: str) -> str:
     if dimension is Dimension.POSITION:
         position = await ctx.loaders.position.load(int(value))
         return position.title if position else value
-    pick = 0 if ctx.language is Language.VI else 1
     if dimension is Dimension.AGE_BAND:
         width = in_force(ctx.rule_sets, on=ctx.today).age_band_years
-        return BAND_LABELS[int(value)][pick].format(n=width)
-    return CODE_LABELS[value][pick] if value in CODE_LABELS else value
+        return AGE_BANDS[int(value)].template(ctx.language).format(n=width)
+    label = GROUP_VALUES.get(value)
+    return label.template(ctx.language) if label is not None else value
 
 
 @strawberry.type

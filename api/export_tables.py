@@ -7,7 +7,7 @@ from typing import Any
 
 from api.tabular import Cell
 from db.exports import ApprovedEntry
-from schema.messages import Language
+from schema.messages import Language, Message
 from schema.node import to_global_id
 
 # One operation per export, each taking the whole input object as one variable, so that a
@@ -45,38 +45,38 @@ INDICATOR_FIELDS = (
     "suppressed",
 )
 
-# The approved plan list as an official reads it: (Vietnamese, English) column titles.
-PLAN_ENTRY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Mã đơn vị", "Unit code"),
-    ("Đơn vị quy hoạch", "Planning unit"),
-    ("Mã cấp phê duyệt", "Approving unit code"),
-    ("Cấp phê duyệt", "Approving unit"),
-    ("Nhiệm kỳ", "Cycle"),
-    ("Mã danh sách", "Plan id"),
-    ("Loại danh sách", "Plan kind"),
-    ("Số quyết định", "Decision number"),
-    ("Ngày quyết định", "Decision date"),
-    ("Mã lượt", "Entry id"),
-    ("Họ và tên", "Full name"),
-    ("Giới tính", "Sex"),
-    ("Năm sinh", "Birth year"),
-    ("Tháng sinh", "Birth month"),
-    ("Dân tộc", "Ethnicity"),
-    ("Chức vụ hiện tại", "Current position"),
-    ("Trình độ chuyên môn", "Education"),
-    ("Lý luận chính trị", "Political theory"),
-    ("Mã chức danh", "Position code"),
-    ("Chức danh quy hoạch", "Planned position"),
-    ("Khối", "Body"),
-    ("Cấp quản lý", "Managing level"),
-    ("Đối tượng", "Tier"),
-    ("Nguồn", "Source"),
-    ("Trạng thái", "Entry status"),
+# The approved plan list as an official reads it: its column titles.
+PLAN_ENTRY_COLUMNS: tuple[Message, ...] = (
+    Message("Mã đơn vị", "Unit code"),
+    Message("Đơn vị quy hoạch", "Planning unit"),
+    Message("Mã cấp phê duyệt", "Approving unit code"),
+    Message("Cấp phê duyệt", "Approving unit"),
+    Message("Nhiệm kỳ", "Cycle"),
+    Message("Mã danh sách", "Plan id"),
+    Message("Loại danh sách", "Plan kind"),
+    Message("Số quyết định", "Decision number"),
+    Message("Ngày quyết định", "Decision date"),
+    Message("Mã lượt", "Entry id"),
+    Message("Họ và tên", "Full name"),
+    Message("Giới tính", "Sex"),
+    Message("Năm sinh", "Birth year"),
+    Message("Tháng sinh", "Birth month"),
+    Message("Dân tộc", "Ethnicity"),
+    Message("Chức vụ hiện tại", "Current position"),
+    Message("Trình độ chuyên môn", "Education"),
+    Message("Lý luận chính trị", "Political theory"),
+    Message("Mã chức danh", "Position code"),
+    Message("Chức danh quy hoạch", "Planned position"),
+    Message("Khối", "Body"),
+    Message("Cấp quản lý", "Managing level"),
+    Message("Đối tượng", "Tier"),
+    Message("Nguồn", "Source"),
+    Message("Trạng thái", "Entry status"),
 )
 
 
 def plan_entry_header(language: Language) -> list[str]:
-    return [vi if language is Language.VI else en for vi, en in PLAN_ENTRY_COLUMNS]
+    return [title.template(language) for title in PLAN_ENTRY_COLUMNS]
 
 
 def plan_entry_cells(entry: ApprovedEntry) -> list[Cell]:

@@ -39,16 +39,16 @@ from planning.problems import problem
 from schema.context import Context
 from schema.errors import ClientError
 from schema.exports import EXPORTS_PATH, INDICATORS, PLAN_ENTRIES, STATISTICS
-from schema.messages import Language
+from schema.messages import Message
 from schema.node import row_id_of
 
 logger = logging.getLogger("quyhoach.exports")
 # Refusals by code; any other client mistake is a 400.
 _STATUS = {"UNAUTHENTICATED": 401, "NOT_ALLOWED": 403, "OFFICIALS_ONLY": 403, "INTERNAL_ERROR": 500}
 _SHEETS = {
-    PLAN_ENTRIES: ("Danh sách quy hoạch", "Approved plan list"),
-    STATISTICS: ("Thống kê", "Statistics"),
-    INDICATORS: ("Chỉ tiêu", "Indicators"),
+    PLAN_ENTRIES: Message("Danh sách quy hoạch", "Approved plan list"),
+    STATISTICS: Message("Thống kê", "Statistics"),
+    INDICATORS: Message("Chỉ tiêu", "Indicators"),
 }
 RETRY_BUSY_AFTER_S = 30
 Export = Callable[[Request, Context, str], Awaitable[Response]]
@@ -160,8 +160,7 @@ class Exports:
     def _writer(self, ctx: Context, name: str, format: str, header: Sequence[str]) -> TableWriter:
         if format == "csv":
             return CsvTable(header)
-        vi, en = _SHEETS[name]
-        return XlsxTable(header, sheet=vi if ctx.language is Language.VI else en, now=ctx.now)
+        return XlsxTable(header, sheet=_SHEETS[name].template(ctx.language), now=ctx.now)
 
     async def _plan_entries(self, request: Request, ctx: Context, format: str) -> Response:
         assert ctx.principal is not None

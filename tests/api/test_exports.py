@@ -64,7 +64,7 @@ class TestPlanEntries:
             'attachment; filename="plan-entries-22-2030-2035.csv"'
         )
         header, *rows = csv_rows(response)
-        assert header == [en for _, en in PLAN_ENTRY_COLUMNS]
+        assert header == [title.en for title in PLAN_ENTRY_COLUMNS]
         assert len(expected) == 4  # one approved commune plan of four entries
         assert sorted(rows) == sorted(expected)
 

@@ -44,13 +44,13 @@ from schema.outcomes import (
     Problem as ProblemType,
     StaleVersion,
     ValidationFailed,
-    not_found,
     validation_failed,
 )
 from schema.permissions import official
 from schema.plans.guard import PlanPayload, authorize, load, write
 from schema.plans.inputs import ApprovePlanInput, EntryResultInput
 from schema.plans.types import Plan
+from schema.plans.workflow import decide_approval
 
 MAX_PLANS = 100  # a page of an inbox; beyond it one request would run for minutes
 # Joins the batch's key and a plan's place in it into that plan's key (a control character no
@@ -243,19 +243,7 @@ class BulkWorkflowMutation:
         ctx = info.context
 
         async def decide(plan: PlanRow, item: PlanApprovalInput) -> Decision | Refusal | NotFound:
-            single = item.single()
-            results = single.entry_results()
-            if not isinstance(results, list):
-                return not_found(ctx, results)
-            entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
-            return workflow.approve(
-                workflow_db.state_of(plan),
-                [workflow_db.entry_state(e) for e in entries],
-                version=item.version,
-                results=results,
-                decision=single.decision(),
-                now=ctx.now,
-            )
+            return await decide_approval(ctx, plan, item.single())
 
         return await act_on_each(ctx, PlanAction.APPROVE, "approvePlans", input, decide)
 

@@ -9,9 +9,10 @@ import strawberry
 from db import plans as plans_db, reports as reports_db, workflow as workflow_db
 from db.plan_models import Plan as PlanRow
 from planning import workflow
+from planning.decisions import Decision, Refusal
 from planning.lifecycle import PlanAction, PlanStatus
 from schema.context import Context
-from schema.outcomes import not_found
+from schema.outcomes import NotFound, not_found
 from schema.permissions import official
 from schema.plans.guard import PlanResult, admit, refused, settle
 from schema.plans.inputs import AppraisePlanInput, ApprovePlanInput, PlanActionInput
@@ -133,23 +134,9 @@ class WorkflowMutation:
         )
         if not isinstance(plan, PlanRow):
             return plan
-        state = workflow_db.state_of(plan)
-        results = input.entry_results()
-        if not isinstance(results, list):
-            # A malformed entry id is answered after what the plan itself refuses.
-            blocked = workflow.movable(state, PlanAction.APPROVE, version=input.version)
-            if not isinstance(blocked, PlanStatus):
-                return refused(ctx, blocked)
-            return not_found(ctx, results)
-        entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
-        decided = workflow.approve(
-            state,
-            [workflow_db.entry_state(e) for e in entries],
-            version=input.version,
-            results=results,
-            decision=input.decision(),
-            now=ctx.now,
-        )
+        decided = await decide_approval(ctx, plan, input)
+        if isinstance(decided, NotFound):
+            return decided
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 
     @strawberry.mutation(
@@ -192,3 +179,24 @@ class WorkflowMutation:
             reason=input.reason,
         )
         return await settle(ctx, plan, decided, key=input.idempotency_key)
+
+
+async def decide_approval(
+    ctx: Context, plan: PlanRow, input: ApprovePlanInput
+) -> Decision | Refusal | NotFound:
+    """The approval of ``plan`` as ``input`` asks (approvePlan and approvePlans alike). A
+    malformed entry id is answered after what the plan itself refuses (stale, not possible)."""
+    state = workflow_db.state_of(plan)
+    results = input.entry_results()
+    if not isinstance(results, list):
+        blocked = workflow.movable(state, PlanAction.APPROVE, version=input.version)
+        return blocked if not isinstance(blocked, PlanStatus) else not_found(ctx, results)
+    entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
+    return workflow.approve(
+        state,
+        [workflow_db.entry_state(e) for e in entries],
+        version=input.version,
+        results=results,
+        decision=input.decision(),
+        now=ctx.now,
+    )

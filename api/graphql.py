@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -33,9 +33,8 @@ from schema.access.services import AccessServices
 from schema.context import Context
 from schema.errors import ClientError, present
 from schema.messages import Language
+from schema.scalars import VIETNAM_TIME
 
-# Vietnam keeps UTC+7 all year: "today" for the tree and for deadlines is the local date.
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 MAX_JSON_DEPTH = 64
 Clock = Callable[[], datetime]
 

@@ -15,19 +15,19 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from api.demo_plans import EDUCATION, GIVEN, GRADES, MIDDLE, PATHS, SURNAMES, THEORY, scripted
 from planning.decisions import Dossier, EntryOutcome, EntryState, PlanState
 from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanEdit, PlanStatus
 from planning.validation import Report
+from schema.scalars import VIETNAM_TIME
 
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 NATIONAL_ID_PREFIX = "97"  # the demo's synthetic ids start with 99; no province code is 97
 WOMEN_SHARE = 0.30
 AGES = (30, 58, 46)  # triangular: youngest, oldest, most common (years at the reference month)

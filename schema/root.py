@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -37,6 +38,7 @@ from schema.plans.queries import PlanQuery
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
 from schema.reference.mutations import ReferenceMutation
+from schema.scalars import VIETNAM_DATETIME
 from schema.stats.indicators import IndicatorQuery
 from schema.stats.progress import ProgressQuery
 from schema.stats.queries import StatisticsQuery
@@ -151,6 +153,7 @@ def build_schema() -> strawberry.Schema:
         types=[Unit, User, RoleGrant, ApiKey, Person, Plan, PlanEntry, Position],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides={datetime: VIETNAM_DATETIME},
     )
 
 

@@ -30,7 +30,6 @@ import db
 from api import reference_data
 from api.app import create_app
 from api.auth import build_access
-from api.graphql import VIETNAM_TIME
 from api.settings import Settings
 from api.unit_lists import datasets, read_rows
 from db import embedded, migrate
@@ -43,6 +42,7 @@ from schema.access.services import AccessServices
 from schema.context import Context
 from schema.messages import Language
 from schema.root import schema
+from schema.scalars import VIETNAM_TIME
 
 RULE_SETS = reference_data.rule_sets()
 # A fixed clock: "today" in every test is 21/11/2026 in Vietnam.

@@ -14,7 +14,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from schema.messages import Language, text
+from schema.messages import Language, graphql_detail, text
 
 __all__ = ["ClientError", "ErrorPresentation", "present"]
 
@@ -66,13 +66,9 @@ def present(error: GraphQLError, *, language: Language, request_id: str) -> Grap
         client_error = ClientError("TOO_MANY_TOKENS")
     elif original is None or _is_variable_coercion(error):
         # graphql-core's own parse and validation messages exist in English only.
-        detail = error.message
-        code = (
-            "GRAPHQL_PARSE_FAILED"
-            if detail.startswith("Syntax Error")
-            else "GRAPHQL_VALIDATION_FAILED"
-        )
-        client_error = ClientError(code, detail=detail)
+        parse = error.message.startswith("Syntax Error")
+        code = "GRAPHQL_PARSE_FAILED" if parse else "GRAPHQL_VALIDATION_FAILED"
+        client_error = ClientError(code, detail=graphql_detail(error.message))
     else:
         logger.error("unexpected error in request %s", request_id, exc_info=original)
         client_error = ClientError("INTERNAL_ERROR", request_id=request_id)

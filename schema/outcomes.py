@@ -15,7 +15,10 @@ from schema.messages import render, text
 @strawberry.type(description="The caller may not do this here (no role grants it).")
 class NotAllowed:
     message: str
-    code: str = strawberry.field(description="Why: `NOT_ALLOWED`, `SELF_GRANT`, `ROLE_NOT_HELD`…")
+    code: str = strawberry.field(
+        description="Why: `NOT_ALLOWED` (no role grants it here), `SELF_GRANT` (one's own "
+        "grants), `ROLE_NOT_HELD` (a role the granter does not hold), `SELF_DEACTIVATION`."
+    )
 
 
 @strawberry.type(description="Nothing with this id exists (or the caller may not know of it).")
@@ -51,8 +54,14 @@ class ValidationFailed:
     problems: list[Problem]
 
 
+# The codes a NotAllowed can carry; each is worded with the {action} and {resource} refused.
+NOT_ALLOWED_CODES = frozenset({"NOT_ALLOWED", "SELF_GRANT", "ROLE_NOT_HELD", "SELF_DEACTIVATION"})
+
+
 def not_allowed(ctx: Context, action: str, resource: str, code: str = "NOT_ALLOWED") -> NotAllowed:
-    message = text("NOT_ALLOWED", ctx.language, action=action, resource=resource)
+    """The refusal ``code`` (the generic one unless a rule names why) of ``action`` on
+    ``resource``, in the caller's language."""
+    message = text(code, ctx.language, action=action, resource=resource)
     return NotAllowed(message=message, code=code)
 
 

@@ -21,8 +21,9 @@ from planning.retirement import Month, Sex
 from planning.rulesets import CandidateTier, DisciplineForm, Indicator, VoteBase
 from planning.units import UnitKind
 from planning.validation import EntryToCheck, PlannedPosition, validate
-from schema.messages import LABELS, MESSAGES, Language, placeholders, render, text
+from schema.messages import LABELS, MESSAGES, Language, graphql_detail, placeholders, render, text
 from schema.messages.labels import ACTIONS, RESOURCES
+from schema.outcomes import NOT_ALLOWED_CODES
 from tests.planning.test_rules import QD377, candidate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,4 +231,89 @@ def test_a_reason_is_worded_in_the_callers_language() -> None:
     )
     assert text("NOT_ALLOWED", Language.VI, action="grant", resource="CLERK") == (
         "Bạn không có quyền cấp vai trò chuyên viên ở đơn vị này."
+    )
+
+
+def not_allowed_codes_given() -> set[str]:
+    """The codes a NotAllowed is given: ``not_allowed(..., code="…")`` literals and the
+    refusals the grant rule returns."""
+    codes = set()
+    for path in sorted((ROOT / "schema").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "not_allowed":
+                codes |= {
+                    str(k.value.value)
+                    for k in node.keywords
+                    if k.arg == "code" and isinstance(k.value, ast.Constant)
+                }
+    access = ast.parse((ROOT / "planning/access.py").read_text(encoding="utf-8"))
+    [rule] = [
+        n for n in access.body if isinstance(n, ast.FunctionDef) and n.name == "grant_refusal"
+    ]
+    codes |= {
+        str(n.value)
+        for n in ast.walk(rule)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.isupper()
+    }
+    return codes
+
+
+def test_every_refusal_says_its_own_reason() -> None:
+    given = not_allowed_codes_given()
+    assert {"SELF_GRANT", "ROLE_NOT_HELD", "SELF_DEACTIVATION"} <= given
+    assert given <= NOT_ALLOWED_CODES
+    for code in NOT_ALLOWED_CODES:
+        assert placeholders(MESSAGES[code].vi) <= {"action", "resource"}, code
+    self_grant = text("SELF_GRANT", Language.VI, action="grant", resource="CLERK")
+    assert self_grant != text("NOT_ALLOWED", Language.VI, action="grant", resource="CLERK")
+    assert "chính mình" in self_grant
+    assert text("ROLE_NOT_HELD", Language.VI, action="grant", resource="APPROVER") == (
+        "Bạn chỉ được cấp vai trò phê duyệt (ban thường vụ) khi chính bạn giữ vai trò đó ở đơn "
+        "vị này hoặc đơn vị cấp trên."
+    )
+
+
+def test_a_unit_kind_reads_as_a_word() -> None:
+    bad = problem("BAD_PARENT", None, kind="COMMUNE", parent="CENTRAL")
+
+    assert render(bad, Language.VI) == "đơn vị loại xã không thể trực thuộc đơn vị loại trung ương"
+    assert "COMMUNE" not in render(problem("BAD_CODE", None, code="1", kind="COMMUNE"), Language.VI)
+
+
+# Documents graphql-core refuses with each wording the catalogue recognises.
+MISTAKES = {
+    "UNKNOWN_FIELD": "{ nope }",
+    "UNKNOWN_ARGUMENT": "{ viewer { user { id(x: 1) } } }",
+    "UNKNOWN_TYPE": "query ($a: Foo) { viewer { user { id } } }",
+    "UNKNOWN_FRAGMENT": "{ ...F }",
+    "NO_ARGUMENT": "mutation { submitPlan { __typename } }",
+    "NO_SELECTION": "{ viewer }",
+    "LEAF": "{ viewer { user { id { x } } } }",
+    "UNUSED_VARIABLE": "query ($x: Int) { viewer { user { id } } }",
+    "UNDEFINED_VARIABLE": "{ unit(id: $u) { id } }",
+    "UNUSED_FRAGMENT": "fragment F on User { id } { viewer { user { id } } }",
+}
+
+
+@pytest.mark.parametrize(("code", "document"), sorted(MISTAKES.items()))
+def test_graphql_cores_wording_is_recognised_as_installed(code: str, document: str) -> None:
+    from graphql import parse, validate
+
+    from schema.root import schema
+
+    details = [graphql_detail(error.message) for error in validate(schema._schema, parse(document))]
+
+    assert code in [detail.code for detail in details], details
+    for detail in details:
+        worded = text("GRAPHQL_VALIDATION_FAILED", Language.VI, detail=detail)
+        assert vietnamese_problems(worded) == []
+        assert "Did you mean" not in text("GRAPHQL_VALIDATION_FAILED", Language.EN, detail=detail)
+
+
+def test_an_unrecognised_wording_is_quoted_as_machine_text() -> None:
+    detail = graphql_detail('Int cannot represent non-integer value: "x"')
+
+    assert text("GRAPHQL_VALIDATION_FAILED", Language.VI, detail=detail) == (
+        "Câu truy vấn GraphQL không hợp lệ: nguyên văn của bộ kiểm tra GraphQL: `Int cannot "
+        'represent non-integer value: "x"`'
     )

@@ -19,12 +19,22 @@ from collections.abc import Mapping
 from planning.findings import Finding
 from planning.problems import Problem
 from schema.messages.findings import FINDINGS
+from schema.messages.graphql import GRAPHQL_DETAILS, graphql_detail
 from schema.messages.inputs import INPUT_PROBLEMS
 from schema.messages.labels import LABELS
 from schema.messages.requests import OUTCOMES, REQUEST_ERRORS, REQUEST_REASONS
 from schema.messages.wording import Language, Message, placeholders
 
-__all__ = ["LABELS", "MESSAGES", "Language", "Message", "placeholders", "render", "text"]
+__all__ = [
+    "LABELS",
+    "MESSAGES",
+    "Language",
+    "Message",
+    "graphql_detail",
+    "placeholders",
+    "render",
+    "text",
+]
 
 logger = logging.getLogger("quyhoach.messages")
 
@@ -40,7 +50,7 @@ def _merged(*parts: Mapping[str, Message]) -> Mapping[str, Message]:
 
 
 MESSAGES: Mapping[str, Message] = _merged(
-    REQUEST_ERRORS, REQUEST_REASONS, OUTCOMES, INPUT_PROBLEMS, FINDINGS
+    REQUEST_ERRORS, REQUEST_REASONS, OUTCOMES, INPUT_PROBLEMS, FINDINGS, GRAPHQL_DETAILS
 )
 
 

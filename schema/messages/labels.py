@@ -118,6 +118,8 @@ LABELS: Mapping[str, Mapping[str, Message]] = {
     "held": THEORY_LEVELS,
     "base": VOTE_BASES,
     "level": UNIT_KINDS,
+    "kind": UNIT_KINDS,  # of a unit-list row; an unknown kind reads as given
+    "parent": UNIT_KINDS,
     "status": PLAN_STATUSES,
     "action": ACTIONS,
     "resource": RESOURCES,

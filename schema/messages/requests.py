@@ -107,6 +107,21 @@ REQUEST_ERRORS: Mapping[str, Message] = {
         "Bạn không có quyền {action} {resource} ở đơn vị này.",
         "You may not {action} {resource} here.",
     ),
+    # The particular refusals of NotAllowed.code, given the same {action} and {resource}.
+    "SELF_GRANT": Message(
+        "Không ai được tự cấp hoặc thu hồi quyền của chính mình; hãy đề nghị một quản trị viên "
+        "khác.",
+        "Nobody may grant or revoke their own roles; ask another administrator.",
+    ),
+    "ROLE_NOT_HELD": Message(
+        "Bạn chỉ được {action} {resource} khi chính bạn giữ vai trò đó ở đơn vị này hoặc đơn vị "
+        "cấp trên.",
+        "You may {action} {resource} only where you hold that role yourself, here or above.",
+    ),
+    "SELF_DEACTIVATION": Message(
+        "Bạn không thể tự khóa tài khoản của chính mình; hãy đề nghị một quản trị viên khác.",
+        "You may not deactivate your own account; ask another administrator.",
+    ),
     "OFFICIALS_ONLY": Message(
         "Chỉ cán bộ đăng nhập bằng tài khoản mới xem được thông tin này (không dùng khóa API).",
         "Only officials logged in with an account may see this (not an API key).",

@@ -15,7 +15,7 @@ from db import facts as facts_db, plans as plans_db, removals as removals_db, ro
 from db.plan_models import Plan, PlanEntry
 from planning.decisions import Counting, Decision, Dossier, EntryState, PlanState
 from planning.findings import Finding, Severity
-from planning.lifecycle import EntryStatus, PlanAction, PlanEdit, PlanStatus
+from planning.lifecycle import EntryStatus, PlanEdit, PlanStatus
 from planning.removals import settled_by
 from planning.rulesets import RuleSet
 
@@ -75,10 +75,11 @@ async def apply(
         if decided:
             before["entries"] = [entry for entry, _ in decided]
             after["entries"] = [entry for _, entry in decided]
-    if decision.action is PlanAction.APPROVE:
+    if decision.to in (PlanStatus.APPROVED, PlanStatus.REJECTED):
+        entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
         settled = await removals_db.settle(
             session,
-            entry_ids=sorted(settled_by(decision)),
+            entry_ids=sorted(settled_by(decision, [entry_state(e) for e in entries])),
             of_plan=decision.supersedes,
             by_plan=plan.id,
             at=now,

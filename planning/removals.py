@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planning.decisions import Decision
+from planning.decisions import Decision, EntryState
 from planning.eligibility import Discipline
 from planning.lifecycle import (
     LIVE_PLAN_STATUSES,
@@ -86,8 +86,17 @@ def on_discipline(
     )
 
 
-def settled_by(decision: Decision) -> frozenset[int]:
-    """The entries an approval takes out (not approved, or removed by the review): their open
-    proposals are settled. Those of the plan it supersedes are settled with that plan."""
-    out = (EntryStatus.NOT_APPROVED, EntryStatus.REMOVED)
-    return frozenset(o.entry_id for o in decision.entries if o.status in out)
+def settled_by(decision: Decision, entries: Sequence[EntryState]) -> frozenset[int]:
+    """The entries of a plan whose open proposals its decision settles: once the plan is
+    decided (approved or rejected), every entry it leaves out of force — not approved, removed
+    by the review or from the draft, or the whole plan rejected. (Those of the plan an approval
+    supersedes are settled with that plan.)"""
+    if decision.to not in (PlanStatus.APPROVED, PlanStatus.REJECTED):
+        return frozenset()
+    after = {entry.id: entry.status for entry in entries}
+    after.update((o.entry_id, o.status) for o in decision.entries)
+    if decision.to is PlanStatus.REJECTED:
+        return frozenset(after)
+    return frozenset(
+        entry_id for entry_id, status in after.items() if status is not EntryStatus.ACTIVE
+    )

@@ -400,11 +400,21 @@ class TestRemovalProposals:
         assert on_discipline(before=[self.OLD], after=[self.OLD], entries=entries) == ()
         assert on_discipline(before=[self.OLD], after=[], entries=entries) == ()
 
-    def test_an_approval_settles_the_entries_it_takes_out(self) -> None:
+    def test_a_decision_settles_the_entries_it_leaves_out_of_force(self) -> None:
+        entries = TestApprove.ENTRIES
         decided = TestApprove().approve(EntryResult(5, approved=False, reason="kỷ luật"), base=3)
+        rejected = workflow.reject(plan(PlanStatus.APPRAISED), version=4, reason="Cơ cấu", now=NOW)
+        received = workflow.receive(
+            plan(PlanStatus.SUBMITTED), version=4, working_days=30, holidays=set(), now=NOW
+        )
 
         assert isinstance(decided, Decision)
-        assert settled_by(decided) == {3, 5}  # 3: removed by the review, 5: not approved
+        # 3: removed by the review, 4: withdrawn from the draft, 5: not approved.
+        assert settled_by(decided, entries) == {3, 4, 5}
+        assert isinstance(rejected, Decision)
+        assert settled_by(rejected, entries) == {1, 2, 3, 4, 5}
+        assert isinstance(received, Decision)
+        assert settled_by(received, entries) == frozenset()  # undecided: still to act on
 
 
 def test_rejection_is_dated_and_keeps_the_entries() -> None:

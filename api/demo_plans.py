@@ -249,7 +249,7 @@ async def _advance(
         entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
         report = (
             await reports_db.report_of(session, plan, rule_sets=rule_sets, today=at.date())
-            if action is PlanAction.SUBMIT
+            if action in VALIDATED
             else Report(())
         )
         decided = scripted(
@@ -266,6 +266,10 @@ async def _advance(
             session, plan, decided, actor_user_id=None, now=at, rule_sets=rule_sets
         )
     await session.flush()
+
+
+# The steps decided on the validation as of their day (a client's are too).
+VALIDATED = frozenset({PlanAction.SUBMIT, PlanAction.APPRAISE, PlanAction.APPROVE})
 
 
 def scripted(
@@ -296,7 +300,7 @@ def scripted(
         )
     elif action is PlanAction.APPRAISE:
         decided = workflow.appraise(
-            plan, version=plan.version, report="Hồ sơ đầy đủ, đúng quy trình."
+            plan, version=plan.version, report="Hồ sơ đầy đủ, đúng quy trình.", validation=report
         )
     elif action is PlanAction.APPROVE:
         decided = workflow.approve(
@@ -305,6 +309,7 @@ def scripted(
             version=plan.version,
             results=[EntryResult(e, approved=False, reason="Chưa đủ số phiếu") for e in refused],
             decision=ApprovalDecision(number=decision_number, day=now.date()),
+            report=report,
             now=now,
         )
     elif action is PlanAction.REJECT:

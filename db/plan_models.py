@@ -191,6 +191,11 @@ class Plan(Base):
     decision_number: Mapped[str | None] = mapped_column(Text)
     decision_date: Mapped[date | None] = mapped_column(Date)
     appraisal_report: Mapped[str | None] = mapped_column(Text)
+    # The HARD findings of the validation as of the appraisal (migration 0016), as
+    # db/workflow.py writes them: [{"rule", "entry_id", "values"}].
+    appraisal_findings: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'")
+    )
 
     __table_args__ = (
         CheckConstraint("kind IN ('NEXT_TERM', 'ANNUAL_REVIEW')", name="kind"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -187,10 +187,17 @@ async def live_next_term_plan(
 
 
 async def carry_over(
-    session: AsyncSession, *, base_plan_id: int, review_plan_id: int
+    session: AsyncSession,
+    *,
+    base_plan_id: int,
+    review_plan_id: int,
+    removing: Mapping[int, str] | None = None,
 ) -> list[PlanEntry]:
-    """Start a review from the approved set: each active entry is kept until changed. Returns
-    the review's kept entries (its history records them)."""
+    """Start a review from the approved set: each active entry is kept until changed, except
+    those ``removing`` maps (by the approved entry's id) to a removal reason: they come over
+    marked REMOVE (a removal proposal of DOMAIN.md §6.4). Returns the review's entries (its
+    history records them)."""
+    removing = removing or {}
     active = await session.scalars(
         select(PlanEntry)
         .where(PlanEntry.plan_id == base_plan_id, PlanEntry.status == EntryStatus.ACTIVE)
@@ -204,7 +211,8 @@ async def carry_over(
             tier=entry.tier,
             source=entry.source,
             status=EntryStatus.PROPOSED,
-            change=EntryChange.KEEP,
+            change=EntryChange.REMOVE if entry.id in removing else EntryChange.KEEP,
+            removal_reason=removing.get(entry.id),
             ballots=entry.ballots,
         )
         for entry in active

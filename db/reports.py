@@ -3,7 +3,7 @@ call them. Submission (schema and demo alike) and the report a client reads use 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,14 +31,20 @@ from planning.validation import EntryToCheck, PlannedPosition, Report, validate
 
 
 async def report_of(
-    session: AsyncSession, plan: Plan, *, rule_sets: Mapping[str, RuleSet], today: date
+    session: AsyncSession,
+    plan: Plan,
+    *,
+    rule_sets: Mapping[str, RuleSet],
+    today: date,
+    leaving_out: Collection[int] = frozenset(),
 ) -> Report:
-    """The plan's report under its rule set, as of ``today``."""
+    """The plan's report under its rule set, as of ``today``; without the entries
+    ``leaving_out`` (an approval validates the entries it would approve, not those it refuses)."""
     shipped = rule_sets[plan.rule_set]
     entries = [
         e
         for e in (await plans_db.entries_of(session, [plan.id]))[plan.id]
-        if holds_place(e.status, e.change)
+        if holds_place(e.status, e.change) and e.id not in leaving_out
     ]
     person_ids = sorted({e.person_id for e in entries})
     persons = await persons_db.by_ids(session, person_ids)

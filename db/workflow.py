@@ -4,17 +4,19 @@ caller's transaction (which commits once, last)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import facts as facts_db, plans as plans_db, rollups
+from db import facts as facts_db, plans as plans_db, removals as removals_db, rollups
 from db.plan_models import Plan, PlanEntry
 from planning.decisions import Counting, Decision, Dossier, EntryState, PlanState
+from planning.findings import Finding, Severity
 from planning.lifecycle import EntryStatus, PlanEdit, PlanStatus
+from planning.removals import settled_by
 from planning.rulesets import RuleSet
 
 
@@ -30,6 +32,7 @@ def state_of(plan: Plan) -> PlanState:
             received_at=plan.received_at,
             due_on=plan.due_on,
             appraisal_report=plan.appraisal_report,
+            appraisal_findings=findings_of(plan.appraisal_findings),
             decided_at=plan.decided_at,
             decision_number=plan.decision_number,
             decision_date=plan.decision_date,
@@ -61,6 +64,7 @@ async def apply(
         dossier.due_on,
     )
     plan.appraisal_report = dossier.appraisal_report
+    plan.appraisal_findings = findings_json(dossier.appraisal_findings)
     plan.decided_at, plan.decision_number, plan.decision_date = (
         dossier.decided_at,
         dossier.decision_number,
@@ -71,6 +75,20 @@ async def apply(
         if decided:
             before["entries"] = [entry for entry, _ in decided]
             after["entries"] = [entry for _, entry in decided]
+    if decision.to in (PlanStatus.APPROVED, PlanStatus.REJECTED):
+        entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
+        settled = await removals_db.settle(
+            session,
+            entry_ids=sorted(settled_by(decision, [entry_state(e) for e in entries])),
+            of_plan=decision.supersedes,
+            by_plan=plan.id,
+            at=now,
+            by=actor_user_id,
+        )
+        if settled:
+            after["removal_proposals_settled"] = [
+                {"entry_id": row.entry_id, "rule": row.rule} for row in settled
+            ]
     if decision.supersedes is not None:
         replaced = await plans_db.supersede(session, plan_id=decision.supersedes)
         if replaced is not None:
@@ -99,9 +117,37 @@ async def apply(
     )
 
 
+def findings_json(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """Findings as a plan row keeps them (and its history shows them): rule, entry, values."""
+    return [
+        {
+            "rule": f.rule,
+            "severity": f.severity.value,
+            "entry_id": f.entry,
+            "values": dict(f.values),
+        }
+        for f in findings
+    ]
+
+
+def findings_of(rows: Sequence[dict[str, Any]]) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(
+            row["rule"], Severity(row["severity"]), tuple(row["values"].items()), row["entry_id"]
+        )
+        for row in rows
+    )
+
+
+def _recorded(dossier: Dossier) -> dict[str, Any]:
+    fields = asdict(dossier)
+    fields["appraisal_findings"] = findings_json(dossier.appraisal_findings)
+    return fields
+
+
 def _dossier_change(was: Dossier, becomes: Dossier) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dossier fields a transition changes, as they were and as they become (JSON)."""
-    old, new = asdict(was), asdict(becomes)
+    old, new = _recorded(was), _recorded(becomes)
     changed = [name for name in new if new[name] != old[name]]
     return {n: _json(old[n]) for n in changed}, {n: _json(new[n]) for n in changed}
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from planning.findings import Finding
 from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus
 from planning.problems import Problem
 
@@ -24,6 +25,9 @@ class Dossier:
     received_at: datetime | None = None  # a complete dossier received: the clock runs from here
     due_on: date | None = None  # the last day of the approval SLA
     appraisal_report: str | None = None
+    # The HARD findings of the validation as of the appraisal: the entries it recommends
+    # not approving (DOMAIN.md §5.1), and any plan-wide finding.
+    appraisal_findings: tuple[Finding, ...] = ()
     decided_at: datetime | None = None
     decision_number: str | None = None
     decision_date: date | None = None

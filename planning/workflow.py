@@ -10,7 +10,7 @@ rows in bulk (its facts built by db/facts.py, as an approval builds them).
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Collection, Sequence, Set
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -40,7 +40,7 @@ from planning.lifecycle import (
     ReasonRequired,
     next_status,
 )
-from planning.problems import problem
+from planning.problems import Problem, problem
 from planning.validation import Report
 
 REASON_REQUIRED = problem("REASON_REQUIRED", "reason")
@@ -113,14 +113,21 @@ def return_to_unit(plan: PlanState, *, version: int, reason: str | None) -> Deci
     )
 
 
-def appraise(plan: PlanState, *, version: int, report: str) -> Decision | Refusal:
-    """Thẩm định: the organization committee's report is recorded; it must say something."""
+def appraise(
+    plan: PlanState, *, version: int, report: str, validation: Report
+) -> Decision | Refusal:
+    """Thẩm định: the organization committee's report is recorded; it must say something.
+    The HARD findings of the validation as of now are kept with it (DOMAIN.md §5.1: the
+    appraisal may recommend excluding entries): they never refuse the appraisal, the approver
+    decides on them."""
     to = movable(plan, PlanAction.APPRAISE, version=version)
     if not isinstance(to, PlanStatus):
         return to
     if not report.strip():
         return Problems((problem("REPORT_REQUIRED", "report"),))
-    dossier = replace(plan.dossier, appraisal_report=report.strip())
+    dossier = replace(
+        plan.dossier, appraisal_report=report.strip(), appraisal_findings=validation.errors
+    )
     return Decision(PlanAction.APPRAISE, plan.status, to, dossier)
 
 
@@ -131,11 +138,18 @@ def approve(
     version: int,
     results: Sequence[EntryResult],
     decision: ApprovalDecision,
+    report: Report,
     now: datetime,
 ) -> Decision | Refusal:
     """Phê duyệt, possibly in part (DOMAIN.md A.4): of the proposed entries, those marked for
     removal by a review are REMOVED, those refused are NOT_APPROVED with the reason, the others
-    become ACTIVE and start counting; the approved plan a review was built on is SUPERSEDED."""
+    become ACTIVE and start counting; the approved plan a review was built on is SUPERSEDED.
+
+    ``report`` is the validation, as of now, of the entries the decision would make ACTIVE
+    (the refused ones left out: refusing the entries over a cap brings the plan within it).
+    None of its HARD findings may stand: an entry they name must be refused, and a plan-wide
+    one resolved by refusals, or the plan returned. The decision is dated between the
+    dossier's receipt and today."""
     to = movable(plan, PlanAction.APPROVE, version=version)
     if not isinstance(to, PlanStatus):
         return to
@@ -151,6 +165,8 @@ def approve(
             refused[result.entry_id] = _text(result.reason) or ""
     if not decision.number.strip():
         problems.append(problem("DECISION_REQUIRED", "decisionNumber"))
+    problems += _decision_date_problems(plan.dossier, decision.day, now=now)
+    problems += blocked_problems(report, refused=refused.keys())
     if problems:
         return Problems(tuple(problems))
     outcomes = tuple(
@@ -178,6 +194,52 @@ def approve(
     )
 
 
+def refused_entries(results: Sequence[EntryResult]) -> frozenset[int]:
+    """The entries an approval would not approve: what its validation leaves out."""
+    return frozenset(result.entry_id for result in results if not result.approved)
+
+
+def blocked_problems(report: Report, *, refused: Collection[int] = ()) -> list[Problem]:
+    """Why an approval cannot stand on ``report``: one problem per entry a HARD finding names
+    (``ENTRY_BLOCKED``, the entry and the rule; the finding's own message is in the plan's
+    validation), one per plan-wide HARD finding (``PLAN_BLOCKED``, e.g. Q2 over the cap)."""
+    problems = []
+    for found in report.errors:
+        if found.entry is None:
+            problems.append(problem("PLAN_BLOCKED", "results", rule=found.rule))
+        elif found.entry not in refused:
+            problems.append(
+                problem("ENTRY_BLOCKED", "results", blocked=found.entry, rule=found.rule)
+            )
+    return problems
+
+
+def _decision_date_problems(dossier: Dossier, day: date, *, now: datetime) -> list[Problem]:
+    """A decision is not dated in the future, nor before the dossier it decides was received
+    (both read as dates where ``now`` is: Vietnam's)."""
+    today = now.date()
+    if day > today:
+        return [
+            problem(
+                "DECISION_DATE_IN_FUTURE",
+                "decisionDate",
+                day=f"{day:%d/%m/%Y}",
+                today=f"{today:%d/%m/%Y}",
+            )
+        ]
+    received = dossier.received_at.astimezone(now.tzinfo).date() if dossier.received_at else None
+    if received is not None and day < received:
+        return [
+            problem(
+                "DECISION_DATE_BEFORE_RECEIPT",
+                "decisionDate",
+                day=f"{day:%d/%m/%Y}",
+                received=f"{received:%d/%m/%Y}",
+            )
+        ]
+    return []
+
+
 def reject(
     plan: PlanState, *, version: int, reason: str | None, now: datetime
 ) -> Decision | Refusal:
@@ -202,7 +264,10 @@ def reopen(
     outcomes = tuple(
         EntryOutcome(entry.id, EntryStatus.PROPOSED) for entry in entries if entry.status in decided
     )
-    dossier = Dossier(appraisal_report=plan.dossier.appraisal_report)
+    dossier = Dossier(
+        appraisal_report=plan.dossier.appraisal_report,
+        appraisal_findings=plan.dossier.appraisal_findings,
+    )
     return Decision(
         PlanAction.REOPEN,
         plan.status,

@@ -15,6 +15,7 @@ from db import (
     persons as persons_db,
     plans as plans_db,
     positions as positions_db,
+    removals as removals_db,
     units as units_db,
 )
 from db.models import RoleGrant, Unit
@@ -27,6 +28,7 @@ from db.plan_models import (
     PlanEvent,
     Position,
 )
+from db.removals import RemovalProposal
 from planning.units import UnitKind
 
 K = TypeVar("K")
@@ -134,6 +136,13 @@ class Loaders:
             load_fn=lambda ids: self._grouped_by(plans_db.events_of, ids)
         )
         self.username = DataLoader[int, str | None](load_fn=self._usernames)
+        # Open removal proposals (DOMAIN.md §6.4): on an entry, and on a plan's entries.
+        self.removal_of_entry = DataLoader[int, RemovalProposal | None](
+            load_fn=lambda ids: self._by_ids(removals_db.open_of_entries, ids)
+        )
+        self.removals_of_plan = DataLoader[int, list[RemovalProposal]](
+            load_fn=lambda ids: self._grouped_by(removals_db.open_of_plans, ids)
+        )
 
     async def _by_ids(
         self, query: Callable[..., Awaitable[dict[int, V]]], ids: Sequence[int]

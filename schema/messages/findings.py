@@ -67,6 +67,12 @@ FINDINGS: Mapping[str, Message] = {
         "{votes_for} votes for is not more than {threshold} {base} "
         "({summoned} summoned, {present} present)",
     ),
+    # Removal from planning (DOMAIN.md §6.4): the reason a removal proposal gives, and the
+    # reason a review's entry carries when it comes over marked for removal.
+    "R1": Message(
+        "đưa ra khỏi quy hoạch (R1): bị kỷ luật {form} ngày {decided_on}",
+        "removal from planning (R1): disciplined ({form}) on {decided_on}",
+    ),
     # Structure targets: warnings only (one per planning.rulesets.Indicator).
     "T-YOUNG": Message(
         "tỷ lệ cán bộ trẻ: " + _SHARE_GOAL_VI, "share of young cadres: " + _SHARE_GOAL_EN

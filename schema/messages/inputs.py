@@ -115,6 +115,25 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
     "REASON_REQUIRED": Message("cần nêu lý do", "a reason is required"),
     "REPORT_REQUIRED": Message("cần báo cáo thẩm định", "the appraisal report is empty"),
     "DECISION_REQUIRED": Message("cần số quyết định", "the decision number is empty"),
+    # Approval as of the moment it is decided (planning/workflow.py approve).
+    "DECISION_DATE_IN_FUTURE": Message(
+        "ngày quyết định {day} chưa đến (hôm nay là {today})",
+        "the decision date {day} is in the future (today is {today})",
+    ),
+    "DECISION_DATE_BEFORE_RECEIPT": Message(
+        "ngày quyết định {day} trước ngày tiếp nhận hồ sơ {received}",
+        "the decision date {day} is before the dossier was received on {received}",
+    ),
+    "ENTRY_BLOCKED": Message(
+        "lượt quy hoạch {blocked} vướng quy định {rule}: ghi không phê duyệt lượt này kèm "
+        "lý do, hoặc trả lại danh sách",
+        "entry {blocked} breaks {rule}: mark it not approved with a reason, or return the plan",
+    ),
+    "PLAN_BLOCKED": Message(
+        "danh sách vẫn vướng quy định {rule} với các lượt được phê duyệt: không phê duyệt "
+        "bớt lượt, hoặc trả lại danh sách",
+        "the entries to approve still break {rule}: refuse some of them, or return the plan",
+    ),
     # Bulk actions on plans (schema/plans/bulk.py).
     "TOO_MANY_PLANS": Message(
         "mỗi lần xử lý tối đa {most} danh sách (đã gửi {given})",

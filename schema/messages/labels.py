@@ -111,6 +111,25 @@ GROUP_VALUES = {
     "": Message("(chưa ghi)", "(not recorded)"),
 }
 
+# The HARD rules an approval can be blocked by (ENTRY_BLOCKED, PLAN_BLOCKED): the rule's id
+# of DOMAIN.md with its gist; the finding's full message is in the plan's validation.
+RULES = {
+    "Q1": Message("Q1 (hệ số quy hoạch ủy viên cấp ủy)", "Q1 (committee planning coefficient)"),
+    "Q2": Message("Q2 (tối đa số người cho một chức danh)", "Q2 (people per position)"),
+    "Q3": Message("Q3 (tối đa số chức danh cho một người)", "Q3 (positions per person)"),
+    "E1": Message("E1 (chỉ quy hoạch chức danh cao hơn)", "E1 (only a higher position)"),
+    "E3": Message(
+        "E3 (đang được đề nghị bổ nhiệm, giới thiệu ứng cử)",
+        "E3 (being proposed for appointment)",
+    ),
+    "E4": Message("E4 (tuổi quy hoạch)", "E4 (planning age)"),
+    "E8": Message("E8 (trình độ lý luận chính trị)", "E8 (political theory)"),
+    "E11": Message("E11 (đang trong thời hạn kỷ luật)", "E11 (discipline still in effect)"),
+    "E13": Message("E13 (tiêu chuẩn chính trị)", "E13 (political standard)"),
+    "V1": Message("V1 (kết quả bỏ phiếu)", "V1 (ballot result)"),
+    "R1": Message("R1 (kỷ luật: đưa ra khỏi quy hoạch)", "R1 (discipline: removal)"),
+}
+
 LABELS: Mapping[str, Mapping[str, Message]] = {
     "tier": TIERS,
     "form": DISCIPLINE_FORMS,
@@ -123,4 +142,5 @@ LABELS: Mapping[str, Mapping[str, Message]] = {
     "status": PLAN_STATUSES,
     "action": ACTIONS,
     "resource": RESOURCES,
+    "rule": RULES,
 }

@@ -31,6 +31,7 @@ from schema.outcomes import (
 )
 from schema.permissions import official
 from schema.persons.types import Person
+from schema.removals import propose_removals
 
 PersonResult = Annotated[
     "PersonPayload | NotAllowed | NotFound | ValidationFailed | StaleVersion"
@@ -223,6 +224,15 @@ class PersonMutation:
             before["disciplines"] = _disciplines((d.form, d.decided_on) for d in held)
             after["disciplines"] = _disciplines(given)
             await ctx.db(persons_db.replace_disciplines, person_id=person.id, disciplines=given)
+            # R1: a discipline on a planned person raises removal proposals on their entries.
+            proposed = await propose_removals(
+                ctx,
+                person_id=person.id,
+                before=[(d.form, d.decided_on) for d in held],
+                after=given,
+            )
+            if proposed:
+                after["removal_proposals"] = proposed
         before["version"], after["version"] = person.version, person.version + 1
         person.version += 1
         await audit_change(

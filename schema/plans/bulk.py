@@ -50,7 +50,7 @@ from schema.permissions import official
 from schema.plans.guard import PlanPayload, authorize, load, write
 from schema.plans.inputs import ApprovePlanInput, EntryResultInput
 from schema.plans.types import Plan
-from schema.plans.workflow import decide_approval
+from schema.plans.workflow import decide_appraisal, decide_approval
 
 MAX_PLANS = 100  # a page of an inbox; beyond it one request would run for minutes
 # Joins the batch's key and a plan's place in it into that plan's key (a control character no
@@ -217,7 +217,7 @@ class BulkWorkflowMutation:
 
     @strawberry.mutation(
         description="Record the appraisal reports of several plans (thẩm định), as "
-        "`appraisePlan` does each.",
+        "`appraisePlan` does each (with the findings as of now).",
         extensions=official(),
     )
     async def appraise_plans(
@@ -226,9 +226,7 @@ class BulkWorkflowMutation:
         ctx = info.context
 
         async def decide(plan: PlanRow, item: PlanAppraisalInput) -> Decision | Refusal:
-            return workflow.appraise(
-                workflow_db.state_of(plan), version=item.version, report=item.report
-            )
+            return await decide_appraisal(ctx, plan, version=item.version, report=item.report)
 
         return await act_on_each(ctx, PlanAction.APPRAISE, "appraisePlans", input, decide)
 

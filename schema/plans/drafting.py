@@ -9,6 +9,7 @@ from db import (
     persons as persons_db,
     plans as plans_db,
     positions as positions_db,
+    removals as removals_db,
     workflow as workflow_db,
 )
 from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
@@ -27,6 +28,7 @@ from planning.problems import Problem, problem
 from planning.quotas import addition_problems, ballot_problems, leadership_titles
 from planning.rulesets import in_force
 from schema.context import Context
+from schema.messages import Language
 from schema.node import row_id, to_global_id
 from schema.outcomes import NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
@@ -48,7 +50,7 @@ from schema.plans.inputs import (
     RemovePlanEntryInput,
     UpdatePlanEntryInput,
 )
-from schema.plans.types import Plan
+from schema.plans.types import Plan, removal_reason
 
 
 @strawberry.type
@@ -124,7 +126,14 @@ class DraftingMutation:
         )
         created: dict[str, object] = {"rule_set": rule_set, "kind": input.kind.value}
         if base is not None:
-            kept = await ctx.db(plans_db.carry_over, base_plan_id=base.id, review_plan_id=plan.id)
+            # Entries a removal proposal is open on come over marked REMOVE, with its reason.
+            proposals = (await ctx.db(removals_db.open_of_plans, [base.id]))[base.id]
+            kept = await ctx.db(
+                plans_db.carry_over,
+                base_plan_id=base.id,
+                review_plan_id=plan.id,
+                removing={p.entry_id: removal_reason(p, Language.VI) for p in proposals},
+            )
             # The review's history says which entries it started from (each KEEP).
             created["base_plan_id"] = base.id
             created["entries"] = [_kept(entry) for entry in kept]
@@ -300,13 +309,16 @@ async def _editable_entry(
 
 
 def _kept(entry: PlanEntryRow) -> dict[str, object]:
-    return {
+    kept: dict[str, object] = {
         "entry_id": entry.id,
         "person_id": entry.person_id,
         "position_id": entry.position_id,
         "change": entry.change.value,
         "status": entry.status.value,
     }
+    if entry.removal_reason is not None:  # came over marked REMOVE (a removal proposal)
+        kept["reason"] = entry.removal_reason
+    return kept
 
 
 def _ballot_problems(ballots: list[BallotInput]) -> list[Problem]:

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from db import reports as reports_db
+from db import reports as reports_db, workflow as workflow_db
 from db.plan_models import (
     Cycle as CycleRow,
     Plan as PlanRow,
     PlanEntry as EntryRow,
 )
+from db.removals import RemovalProposal as RemovalRow
 from planning.findings import Finding as FindingValue
 from planning.lifecycle import (
     STEPS,
@@ -25,6 +26,7 @@ from planning.lifecycle import (
 from schema.context import Context
 from schema.enums import (
     CandidateTier,
+    DisciplineForm,
     EntryStatus,
     PlanKind,
     PlanStatus,
@@ -32,7 +34,7 @@ from schema.enums import (
     UnitKind,
 )
 from schema.loaders import PositionKey
-from schema.messages import Language, render
+from schema.messages import Language, render, text
 from schema.node import Node, to_global_id
 from schema.persons.types import Person
 from schema.plans.position_types import (
@@ -103,6 +105,51 @@ class Ballot:
     votes_for: int
 
 
+@strawberry.type(
+    description="A proposal to take an entry out of planning (đề nghị đưa ra khỏi quy hoạch, "
+    "DOMAIN.md §6.4): raised when a discipline is recorded on the planned person. The unit acts "
+    "on it in its next annual review, which starts with the entry marked REMOVE; the approval "
+    "that takes the entry out settles it."
+)
+class RemovalProposal:
+    rule: str = strawberry.field(description="The removal rule of DOMAIN.md §6.4: `R1`.")
+    discipline_form: DisciplineForm = strawberry.field(description="Hình thức kỷ luật.")
+    discipline_decided_on: date = strawberry.field(description="Ngày quyết định kỷ luật.")
+    raised_at: datetime = strawberry.field(description="When the discipline was recorded.")
+    row: strawberry.Private[RemovalRow]
+    plan_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: RemovalRow, *, plan_id: int) -> Self:
+        return cls(
+            rule=row.rule,
+            discipline_form=DisciplineForm(row.discipline_form),
+            discipline_decided_on=row.discipline_decided_on,
+            raised_at=row.raised_at,
+            row=row,
+            plan_id=plan_id,
+        )
+
+    @strawberry.field(description="Why, in your language (the reason the review entry carries).")
+    def reason(self, info: strawberry.Info[Context, None]) -> str:
+        return removal_reason(self.row, info.context.language)
+
+    @strawberry.field(description="The entry to take out.")
+    async def entry(self, info: strawberry.Info[Context, None]) -> PlanEntry:
+        rows = await info.context.loaders.entries_of_plan.load(self.plan_id)
+        return PlanEntry.from_row(next(row for row in rows if row.id == self.row.entry_id))
+
+
+def removal_reason(row: RemovalRow, language: Language) -> str:
+    """A removal proposal's reason: its rule and the discipline."""
+    return text(
+        row.rule,
+        language,
+        form=row.discipline_form,
+        decided_on=f"{row.discipline_decided_on:%d/%m/%Y}",
+    )
+
+
 @strawberry.type(description="One person planned for one position (một lượt quy hoạch).")
 class PlanEntry(Node):
     tier: CandidateTier
@@ -129,6 +176,16 @@ class PlanEntry(Node):
             removal_reason=row.removal_reason,
             row=row,
         )
+
+    @strawberry.field(
+        description="The open proposal to take this entry out of planning (a discipline was "
+        "recorded on the person, R1), if any."
+    )
+    async def removal_proposal(
+        self, info: strawberry.Info[Context, None]
+    ) -> RemovalProposal | None:
+        row = await info.context.loaders.removal_of_entry.load(self.row.id)
+        return RemovalProposal.from_row(row, plan_id=self.row.plan_id) if row else None
 
     @strawberry.field(description="The person planned.")
     async def person(self, info: strawberry.Info[Context, None]) -> Person:
@@ -242,6 +299,25 @@ class Plan(Node):
             )
             for row in rows
         ]
+
+    @strawberry.field(
+        description="The HARD findings of the validation as of the appraisal (thẩm định): the "
+        "entries the appraisal recommends not approving, and any plan-wide finding. Empty "
+        "before the appraisal. `validation` is the report as of now."
+    )
+    def appraisal_findings(self, info: strawberry.Info[Context, None]) -> list[Finding]:
+        recorded = workflow_db.findings_of(self.row.appraisal_findings)
+        return [Finding.of(f, info.context.language) for f in recorded]
+
+    @strawberry.field(
+        description="Open proposals to take entries of this plan out of planning (R1: a "
+        "discipline recorded on the person), oldest first: what the unit's next review acts on."
+    )
+    async def removal_proposals(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[RemovalProposal]:
+        rows = await info.context.loaders.removals_of_plan.load(self.row.id)
+        return [RemovalProposal.from_row(row, plan_id=self.row.id) for row in rows]
 
     @strawberry.field(description="The validation report under the plan's rule set, now.")
     async def validation(self, info: strawberry.Info[Context, None]) -> ValidationReport:

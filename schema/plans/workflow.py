@@ -9,9 +9,11 @@ import strawberry
 from db import plans as plans_db, reports as reports_db, workflow as workflow_db
 from db.plan_models import Plan as PlanRow
 from planning import workflow
-from planning.decisions import Decision, Refusal
+from planning.decisions import Decision, Problems, Refusal
 from planning.lifecycle import PlanAction, PlanStatus
+from planning.problems import Problem, problem
 from schema.context import Context
+from schema.node import to_global_id
 from schema.outcomes import NotFound, not_found
 from schema.permissions import official
 from schema.plans.guard import PlanResult, admit, refused, settle
@@ -104,7 +106,11 @@ class WorkflowMutation:
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 
     @strawberry.mutation(
-        description="Record the appraisal report (thẩm định).", extensions=official()
+        description="Record the appraisal report (thẩm định). The HARD findings of the "
+        "validation as of now are kept with it (`Plan.appraisalFindings`: the entries the "
+        "appraisal recommends not approving); they do not refuse the appraisal, the approver "
+        "decides on them.",
+        extensions=official(),
     )
     async def appraise_plan(
         self, info: strawberry.Info[Context, None], input: AppraisePlanInput
@@ -115,14 +121,17 @@ class WorkflowMutation:
         )
         if not isinstance(plan, PlanRow):
             return plan
-        decided = workflow.appraise(
-            workflow_db.state_of(plan), version=input.version, report=input.report
-        )
+        decided = await decide_appraisal(ctx, plan, version=input.version, report=input.report)
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 
     @strawberry.mutation(
         description="Approve the plan (phê duyệt), entry by entry: listed entries with "
-        "`approved: false` are not approved (a reason is required); the others become ACTIVE.",
+        "`approved: false` are not approved (a reason is required); the others become ACTIVE. "
+        "The entries to approve are validated as of now: an entry with a HARD finding must be "
+        "refused (`ENTRY_BLOCKED` names it and the rule), a plan-wide one (e.g. Q2) resolved "
+        "by refusals (`PLAN_BLOCKED`), or the plan returned. The decision date lies between "
+        "the dossier's receipt and today (`DECISION_DATE_BEFORE_RECEIPT`, "
+        "`DECISION_DATE_IN_FUTURE`).",
         extensions=official(),
     )
     async def approve_plan(
@@ -181,22 +190,64 @@ class WorkflowMutation:
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 
 
+async def decide_appraisal(
+    ctx: Context, plan: PlanRow, *, version: int, report: str
+) -> Decision | Refusal:
+    """The appraisal of ``plan`` (appraisePlan and appraisePlans alike), with the validation
+    as of now."""
+    state = workflow_db.state_of(plan)
+    blocked = workflow.movable(state, PlanAction.APPRAISE, version=version)
+    if not isinstance(blocked, PlanStatus):
+        return blocked  # the report costs a dozen statements: not for a refused action
+    validation = await ctx.db(reports_db.report_of, plan, rule_sets=ctx.rule_sets, today=ctx.today)
+    return workflow.appraise(state, version=version, report=report, validation=validation)
+
+
 async def decide_approval(
     ctx: Context, plan: PlanRow, input: ApprovePlanInput
 ) -> Decision | Refusal | NotFound:
-    """The approval of ``plan`` as ``input`` asks (approvePlan and approvePlans alike). A
-    malformed entry id is answered after what the plan itself refuses (stale, not possible)."""
+    """The approval of ``plan`` as ``input`` asks (approvePlan and approvePlans alike), on the
+    validation as of now of the entries it would approve. A malformed entry id is answered
+    after what the plan itself refuses (stale, not possible)."""
     state = workflow_db.state_of(plan)
     results = input.entry_results()
+    blocked = workflow.movable(state, PlanAction.APPROVE, version=input.version)
     if not isinstance(results, list):
-        blocked = workflow.movable(state, PlanAction.APPROVE, version=input.version)
         return blocked if not isinstance(blocked, PlanStatus) else not_found(ctx, results)
+    if not isinstance(blocked, PlanStatus):
+        return blocked
     entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
-    return workflow.approve(
+    report = await ctx.db(
+        reports_db.report_of,
+        plan,
+        rule_sets=ctx.rule_sets,
+        today=ctx.today,
+        leaving_out=workflow.refused_entries(results),
+    )
+    decided = workflow.approve(
         state,
         [workflow_db.entry_state(e) for e in entries],
         version=input.version,
         results=results,
         decision=input.decision(),
+        report=report,
         now=ctx.now,
+    )
+    return _named(decided) if isinstance(decided, Problems) else decided
+
+
+def _named(refusal: Problems) -> Problems:
+    """The blocked entries named by their global ids, as clients know them."""
+    return Problems(tuple(_with_global_id(p) for p in refusal.problems))
+
+
+def _with_global_id(found: Problem) -> Problem:
+    if found.code != "ENTRY_BLOCKED":
+        return found
+    values = dict(found.values)
+    return problem(
+        "ENTRY_BLOCKED",
+        found.field,
+        blocked=to_global_id("PlanEntry", int(values["blocked"])),
+        rule=values["rule"],
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -23,12 +23,19 @@ from planning.decisions import (
     StaleVersion,
     UnknownEntry,
 )
+from planning.eligibility import Discipline
 from planning.findings import Severity, finding
 from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus, overdue
 from planning.problems import problem
-from planning.validation import Report
+from planning.removals import HeldEntry, Proposal, on_discipline, settled_by
+from planning.retirement import Month
+from planning.rulesets import CandidateTier, DisciplineForm
+from planning.units import UnitKind
+from planning.validation import EntryToCheck, PlannedPosition, Report, validate
+from tests.planning.test_rules import QD377, candidate
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+VIETNAM = timezone(timedelta(hours=7))
 RECEIVED = Dossier(
     submitted_at=datetime(2026, 10, 1, tzinfo=UTC),
     received_at=datetime(2026, 10, 2, tzinfo=UTC),
@@ -58,6 +65,7 @@ class TestEveryTransition:
             version=4,
             results=[],
             decision=ApprovalDecision("12-QĐ/TU", date(2026, 11, 20)),
+            report=Report(()),
             now=NOW,
         ) == NotPossible(PlanAction.APPROVE, PlanStatus.SUBMITTED)
 
@@ -128,14 +136,34 @@ class TestTheClock:
 
 
 def test_appraisal_records_its_report_and_refuses_an_empty_one() -> None:
-    assert codes(workflow.appraise(plan(PlanStatus.UNDER_APPRAISAL), version=4, report=" ")) == [
-        "REPORT_REQUIRED"
-    ]
+    empty = Report(())
+    assert codes(
+        workflow.appraise(plan(PlanStatus.UNDER_APPRAISAL), version=4, report=" ", validation=empty)
+    ) == ["REPORT_REQUIRED"]
 
-    decided = workflow.appraise(plan(PlanStatus.UNDER_APPRAISAL), version=4, report=" Đạt. ")
+    decided = workflow.appraise(
+        plan(PlanStatus.UNDER_APPRAISAL), version=4, report=" Đạt. ", validation=empty
+    )
 
     assert isinstance(decided, Decision)
     assert (decided.to, decided.dossier.appraisal_report) == (PlanStatus.APPRAISED, "Đạt.")
+    assert decided.dossier.appraisal_findings == ()
+
+
+def test_appraisal_keeps_the_hard_findings_of_the_moment_and_is_not_refused_for_them() -> None:
+    e11 = finding("E11", Severity.HARD, entry=5, form="REPRIMAND")
+    validation = Report((e11, finding("T-WOMEN", Severity.TARGET)))
+
+    decided = workflow.appraise(
+        plan(PlanStatus.UNDER_APPRAISAL),
+        version=4,
+        report="Đề nghị không phê duyệt lượt 5.",
+        validation=validation,
+    )
+
+    assert isinstance(decided, Decision)
+    assert decided.to is PlanStatus.APPRAISED
+    assert decided.dossier.appraisal_findings == (e11,)  # what the approver is shown
 
 
 class TestApprove:
@@ -155,6 +183,7 @@ class TestApprove:
             version=4,
             results=results,
             decision=self.DECISION,
+            report=Report(()),
             now=NOW,
         )
 
@@ -190,6 +219,7 @@ class TestApprove:
             version=4,
             results=[EntryResult(1, approved=False, reason=" ")],
             decision=ApprovalDecision("  ", date(2026, 11, 20)),
+            report=Report(()),
             now=NOW,
         )
 
@@ -198,6 +228,193 @@ class TestApprove:
     def test_a_result_for_an_entry_not_proposed_names_it(self) -> None:
         assert self.approve(EntryResult(4, approved=True)) == UnknownEntry(4)
         assert self.approve(EntryResult(99, approved=False, reason="x")) == UnknownEntry(99)
+
+
+class TestApprovalRevalidates:
+    """An approval is decided on the validation as of its moment (issue 11): what changed
+    since the submission (a discipline, an appointment proposal) blocks the entries it hits."""
+
+    ENTRIES = (
+        EntryState(11, EntryStatus.PROPOSED, EntryChange.ADD),
+        EntryState(12, EntryStatus.PROPOSED, EntryChange.ADD),
+        EntryState(13, EntryStatus.PROPOSED, EntryChange.ADD),
+        EntryState(14, EntryStatus.PROPOSED, EntryChange.ADD),
+    )
+
+    def approve(
+        self,
+        report: Report,
+        *results: EntryResult,
+        day: date = date(2026, 11, 20),
+        dossier: Dossier = RECEIVED,
+    ) -> Decision | Refusal:
+        state = PlanState(id=7, status=PlanStatus.APPRAISED, version=4, dossier=dossier)
+        return workflow.approve(
+            state,
+            self.ENTRIES,
+            version=4,
+            results=results,
+            decision=ApprovalDecision("12-QĐ/TU", day),
+            report=report,
+            now=NOW,
+        )
+
+    def test_an_entry_with_a_hard_finding_cannot_be_approved(self) -> None:
+        report = Report(
+            (
+                finding("E3", Severity.HARD, entry=12),
+                finding("E11", Severity.HARD, entry=12, form="REPRIMAND"),
+                finding("T-WOMEN", Severity.TARGET),  # a target never blocks
+            )
+        )
+
+        refusal = self.approve(report)
+
+        assert refusal == Problems(
+            (
+                problem("ENTRY_BLOCKED", "results", blocked=12, rule="E3"),
+                problem("ENTRY_BLOCKED", "results", blocked=12, rule="E11"),
+            )
+        )
+
+    def test_refusing_the_blocked_entry_lets_the_rest_be_approved(self) -> None:
+        # The report of what would become ACTIVE: the refused entry is left out of it.
+        refused = EntryResult(12, approved=False, reason="Bị kỷ luật khiển trách 20/11/2026")
+
+        decided = self.approve(Report(()), refused)
+
+        assert isinstance(decided, Decision)
+        assert {o.entry_id: o.status for o in decided.entries} == {
+            11: EntryStatus.ACTIVE,
+            12: EntryStatus.NOT_APPROVED,
+            13: EntryStatus.ACTIVE,
+            14: EntryStatus.ACTIVE,
+        }
+        assert workflow.refused_entries([refused, EntryResult(11, approved=True)]) == {12}
+
+    def test_a_finding_on_a_refused_entry_does_not_block(self) -> None:
+        report = Report((finding("E11", Severity.HARD, entry=12),))
+
+        decided = self.approve(report, EntryResult(12, approved=False, reason="kỷ luật"))
+
+        assert isinstance(decided, Decision)
+
+    def test_q2_over_the_cap_is_resolved_by_refusing_the_extra_entries(self) -> None:
+        deputy = PlannedPosition(1, "Phó Chủ tịch UBND xã", seats=1, committee_seat=False, rank=6)
+
+        def report_without(*refused: int) -> Report:
+            checked = [
+                EntryToCheck(n, 100 + n, 1, CandidateTier.T1, candidate(), None, Month(2031, 3))
+                for n in (11, 12, 13, 14)
+                if n not in refused
+            ]
+            return validate(
+                entries=checked,
+                positions={1: deputy},
+                elsewhere={},
+                level=UnitKind.COMMUNE,
+                age_at=Month(2031, 3),
+                on=NOW.date(),
+                rules=QD377,
+            )
+
+        assert codes(self.approve(report_without())) == ["PLAN_BLOCKED"]  # 4 > 3 per seat
+        assert self.approve(report_without()) == Problems(
+            (problem("PLAN_BLOCKED", "results", rule="Q2"),)
+        )
+        refusal = EntryResult(14, approved=False, reason="vượt số lượng")
+        assert isinstance(self.approve(report_without(14), refusal), Decision)
+
+    def test_the_decision_is_not_dated_in_the_future(self) -> None:
+        # NOW is 21/11/2026.
+        assert self.approve(Report(()), day=date(2026, 11, 22)) == Problems(
+            (
+                problem(
+                    "DECISION_DATE_IN_FUTURE", "decisionDate", day="22/11/2026", today="21/11/2026"
+                ),
+            )
+        )
+        assert isinstance(self.approve(Report(()), day=date(2026, 11, 21)), Decision)
+
+    def test_the_decision_is_not_dated_before_the_dossier_was_received(self) -> None:
+        # Received at 23:30 UTC on 1 October: 2 October in Vietnam, the day that counts.
+        dossier = Dossier(received_at=datetime(2026, 10, 1, 23, 30, tzinfo=UTC))
+        now_vn = NOW.astimezone(VIETNAM)
+
+        def on(day: date) -> Decision | Refusal:
+            state = PlanState(id=7, status=PlanStatus.APPRAISED, version=4, dossier=dossier)
+            return workflow.approve(
+                state,
+                self.ENTRIES,
+                version=4,
+                results=(),
+                decision=ApprovalDecision("12-QĐ/TU", day),
+                report=Report(()),
+                now=now_vn,
+            )
+
+        assert on(date(2026, 10, 1)) == Problems(
+            (
+                problem(
+                    "DECISION_DATE_BEFORE_RECEIPT",
+                    "decisionDate",
+                    day="01/10/2026",
+                    received="02/10/2026",
+                ),
+            )
+        )
+        assert isinstance(on(date(2026, 10, 2)), Decision)
+
+
+class TestRemovalProposals:
+    """R1 (DOMAIN.md §6.4): a discipline recorded on a planned person proposes removing them."""
+
+    REPRIMAND = Discipline(DisciplineForm.REPRIMAND, date(2026, 11, 20))
+    OLD = Discipline(DisciplineForm.WARNING, date(2019, 5, 2))
+
+    def held(
+        self, entry: int, plan_status: PlanStatus, status: EntryStatus, **kw: object
+    ) -> HeldEntry:
+        values: dict[str, object] = {"change": EntryChange.ADD, "proposed": False}
+        values.update(kw)
+        return HeldEntry(entry, entry * 10, plan_status, status, **values)  # type: ignore[arg-type]
+
+    def test_entries_in_force_and_proposed_in_live_plans_get_one(self) -> None:
+        entries = [
+            self.held(1, PlanStatus.APPROVED, EntryStatus.ACTIVE),  # in force
+            self.held(2, PlanStatus.APPRAISED, EntryStatus.PROPOSED),  # proposed, undecided
+            self.held(3, PlanStatus.DRAFT, EntryStatus.PROPOSED, change=EntryChange.KEEP),
+            self.held(4, PlanStatus.APPROVED, EntryStatus.NOT_APPROVED),  # not planned
+            self.held(5, PlanStatus.DRAFT, EntryStatus.PROPOSED, change=EntryChange.REMOVE),
+            self.held(6, PlanStatus.DRAFT, EntryStatus.REMOVED),  # withdrawn from the draft
+            self.held(7, PlanStatus.APPROVED, EntryStatus.ACTIVE, proposed=True),  # one open
+        ]
+
+        raised = on_discipline(before=[self.OLD], after=[self.OLD, self.REPRIMAND], entries=entries)
+
+        assert raised == tuple(Proposal(n, n * 10, "R1", self.REPRIMAND) for n in (1, 2, 3))
+
+    def test_a_record_rewritten_as_it_was_raises_none(self) -> None:
+        entries = [self.held(1, PlanStatus.APPROVED, EntryStatus.ACTIVE)]
+
+        assert on_discipline(before=[self.OLD], after=[self.OLD], entries=entries) == ()
+        assert on_discipline(before=[self.OLD], after=[], entries=entries) == ()
+
+    def test_a_decision_settles_the_entries_it_leaves_out_of_force(self) -> None:
+        entries = TestApprove.ENTRIES
+        decided = TestApprove().approve(EntryResult(5, approved=False, reason="kỷ luật"), base=3)
+        rejected = workflow.reject(plan(PlanStatus.APPRAISED), version=4, reason="Cơ cấu", now=NOW)
+        received = workflow.receive(
+            plan(PlanStatus.SUBMITTED), version=4, working_days=30, holidays=set(), now=NOW
+        )
+
+        assert isinstance(decided, Decision)
+        # 3: removed by the review, 4: withdrawn from the draft, 5: not approved.
+        assert settled_by(decided, entries) == {3, 4, 5}
+        assert isinstance(rejected, Decision)
+        assert settled_by(rejected, entries) == {1, 2, 3, 4, 5}
+        assert isinstance(received, Decision)
+        assert settled_by(received, entries) == frozenset()  # undecided: still to act on
 
 
 def test_rejection_is_dated_and_keeps_the_entries() -> None:

@@ -208,7 +208,7 @@ async def test_approvals_and_returns_in_bulk_decide_each_plan_as_the_single_muta
         "appraiser", APPRAISE, plans=[{**p, "report": "Đạt"} for p in received[:3]]
     )
     a1, a2, a3 = (versioned(o) for o in appraised["results"])
-    decision = {"decisionNumber": "125-QĐ/TU", "decisionDate": "2026-11-20"}
+    decision = {"decisionNumber": "125-QĐ/TU", "decisionDate": "2026-11-21"}
 
     approved = await backlog.bulk(
         "approver",
@@ -216,7 +216,7 @@ async def test_approvals_and_returns_in_bulk_decide_each_plan_as_the_single_muta
         plans=[
             {**a1, **decision},
             {**a2, **decision, "results": [{"entry": "not-an-entry", "approved": False}]},
-            {**a3, "decisionNumber": " ", "decisionDate": "2026-11-20"},
+            {**a3, "decisionNumber": " ", "decisionDate": "2026-11-21"},
         ],
     )
     returned = await backlog.bulk(

@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from planning.access import Principal, Role
 from planning.units import UnitKind
 from schema.access.services import AccessServices
-from tests.conftest import Runner
+from tests.conftest import Runner, Statements
 from tests.factories import make_user
 from tests.schema.plan_helpers import officials, person, position
+from tests.schema.test_bulk import Backlog, communes, province_officials
 from tests.schema.test_plan_workflow import Flow
 
 SET_DAY = """
@@ -247,3 +248,26 @@ async def test_no_extension_before_the_dossier_is_received(
         "status": "DRAFT",
         "action": "EXTEND_DEADLINE",
     }
+
+
+async def test_recounting_costs_the_same_statements_for_one_plan_or_four(
+    run: Runner,
+    session: AsyncSession,
+    access: AccessServices,
+    national: Principal,
+    statements: Statements,
+) -> None:
+    backlog = Backlog(
+        run, await province_officials(session, access, "ck"), await communes(session, 7)
+    )
+    await backlog.received(1)
+    await set_day(run, national, day="2026-12-29", name="Khởi động")  # warm-up
+    counted = {}
+    for day in ("2026-12-30", "2026-12-31"):
+        statements.count = 0
+        moved = await set_day(run, national, day=day, name="Nghỉ")
+        counted[moved["rescheduledPlans"]] = statements.count
+        await backlog.received(3)
+
+    assert list(counted) == [1, 4]
+    assert counted[1] == counted[4], counted

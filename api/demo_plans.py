@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from api import reference_data
 from db import (
     Session,
+    calendar as calendar_db,
     persons as persons_db,
     plans as plans_db,
     positions as positions_db,
@@ -23,6 +24,7 @@ from db import (
 from db.models import Unit
 from db.plan_models import Plan, Position
 from planning import workflow
+from planning.calendar import WorkCalendar
 from planning.cycles import PlanKind
 from planning.decisions import (
     ApprovalDecision,
@@ -141,7 +143,8 @@ async def load_demo_plans(session: Session, access: AccessServices, *, now: date
     rng = random.Random(2026)
     cycle = await plans_db.cycle_by_code(session, code="2030-2035")
     assert cycle is not None, "load the reference data first"
-    holidays = await plans_db.holidays(session)
+    # The demo's clocks start up to 40 days before now.
+    calendar = await calendar_db.work_calendar(session, since=(now - timedelta(days=60)).date())
     today = now.date()
     positions = [
         p
@@ -162,7 +165,7 @@ async def load_demo_plans(session: Session, access: AccessServices, *, now: date
         )
         for index, commune in enumerate(communes):
             await _plan(
-                session, rng, commune, province, cycle.id, positions, STATES[index], now, holidays
+                session, rng, commune, province, cycle.id, positions, STATES[index], now, calendar
             )
             created += 1
     return created
@@ -177,7 +180,7 @@ async def _plan(
     positions: list[Position],
     status: PlanStatus,
     now: datetime,
-    holidays: frozenset[date],
+    calendar: WorkCalendar,
 ) -> Plan:
     started = now - timedelta(days=40)
     plan = await plans_db.add_plan(
@@ -233,12 +236,12 @@ async def _plan(
             change=EntryChange.ADD,
             ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votes_for": votes}],
         )
-    await _advance(session, plan, status, now, holidays)
+    await _advance(session, plan, status, now, calendar)
     return plan
 
 
 async def _advance(
-    session: Session, plan: Plan, status: PlanStatus, now: datetime, holidays: frozenset[date]
+    session: Session, plan: Plan, status: PlanStatus, now: datetime, calendar: WorkCalendar
 ) -> None:
     """Walk the plan to ``status`` three days a step, through the decisions and writes every
     client's request goes through (planning.workflow, db.workflow.apply)."""
@@ -259,7 +262,7 @@ async def _advance(
             now=at,
             report=report,
             working_days=rule_sets[plan.rule_set].approval_working_days,
-            holidays=holidays,
+            calendar=calendar,
             decision_number=f"{plan.id}-QĐ/TU",
         )
         await workflow_db.apply(
@@ -280,7 +283,7 @@ def scripted(
     now: datetime,
     report: Report,
     working_days: int,
-    holidays: frozenset[date],
+    calendar: WorkCalendar,
     decision_number: str,
     refused: Collection[int] = (),
 ) -> Decision:
@@ -292,7 +295,7 @@ def scripted(
         decided = workflow.submit(plan, version=plan.version, report=report, now=now)
     elif action is PlanAction.RECEIVE:
         decided = workflow.receive(
-            plan, version=plan.version, working_days=working_days, holidays=holidays, now=now
+            plan, version=plan.version, working_days=working_days, calendar=calendar, now=now
         )
     elif action is PlanAction.RETURN:
         decided = workflow.return_to_unit(

@@ -33,7 +33,7 @@ from api.settings import Settings
 from bench import seed_data
 from bench.authz import migrate_and_demo
 from bench.seed_data import Generated, Generator, PositionRow, UnitRow
-from db import facts as facts_db, plans as plans_db, rollups
+from db import calendar as calendar_db, facts as facts_db, plans as plans_db, rollups
 from planning.lifecycle import EntryStatus
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -109,7 +109,8 @@ async def generator(session: AsyncSession, cycle_id: int) -> Generator:
         rule_set=RULE_SET,
         reference_year=int(CYCLE[:4]),
         approval_working_days=rules.approval_working_days,
-        holidays=await plans_db.holidays(session),
+        # The seed's plans are received in 2022 (bench/seed_data.py).
+        calendar=await calendar_db.work_calendar(session, since=date(2022, 1, 1)),
     )
 
 

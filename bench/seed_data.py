@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from api.demo_plans import EDUCATION, GIVEN, GRADES, MIDDLE, PATHS, SURNAMES, THEORY, scripted
+from planning.calendar import WorkCalendar
 from planning.decisions import Dossier, EntryOutcome, EntryState, PlanState
 from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanEdit, PlanStatus
 from planning.validation import Report
@@ -124,13 +125,13 @@ class Generator:
         rule_set: str,
         reference_year: int,
         approval_working_days: int,
-        holidays: frozenset[date],
+        calendar: WorkCalendar,
     ) -> None:
         self.rng = random.Random(2025)
         self.units = {u.id: u for u in units}
         self.cycle_id, self.rule_set = cycle_id, rule_set
         self.reference_year = reference_year
-        self.sla_days, self.holidays = approval_working_days, holidays
+        self.sla_days, self.calendar = approval_working_days, calendar
         self.catalogue: dict[tuple[str, str], list[PositionRow]] = defaultdict(list)
         for position in positions:
             self.catalogue[(position.unit_kind, position.managed_by)].append(position)
@@ -296,7 +297,7 @@ class Generator:
                 now=now,
                 report=UNVALIDATED,
                 working_days=self.sla_days,
-                holidays=self.holidays,
+                calendar=self.calendar,
                 decision_number=f"{plan.id}-QĐ/{prefix}",
                 refused=[n for n, entry in enumerate(entries) if entry.refused],
             )

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
 from db.base import Base, StrEnumText, Xid8
+from planning.calendar import DayKind
 from planning.cycles import PlanKind
 from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanStatus
 from planning.positions import PositionBody
@@ -89,8 +90,15 @@ class Position(Base):
 class Holiday(Base):
     __tablename__ = "holiday"
 
+    """A day the government decided for the year (the statutory days are computed)."""
+
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[DayKind] = mapped_column(
+        StrEnumText(DayKind), default=DayKind.OFF, server_default=text("'OFF'")
+    )
+
+    __table_args__ = (CheckConstraint("kind IN ('OFF', 'WORKING')", name="kind"),)
 
 
 class Person(Base):
@@ -191,6 +199,9 @@ class Plan(Base):
     decision_number: Mapped[str | None] = mapped_column(Text)
     decision_date: Mapped[date | None] = mapped_column(Date)
     appraisal_report: Mapped[str | None] = mapped_column(Text)
+    # The one extension of the approval deadline (QĐ 377 Art. 23), in working days.
+    extended_by: Mapped[int | None] = mapped_column(Integer)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
     # The HARD findings of the validation as of the appraisal (migration 0016), as
     # db/workflow.py writes them: [{"rule", "entry_id", "values"}].
     appraisal_findings: Mapped[list[dict[str, Any]]] = mapped_column(
@@ -199,6 +210,7 @@ class Plan(Base):
 
     __table_args__ = (
         CheckConstraint("kind IN ('NEXT_TERM', 'ANNUAL_REVIEW')", name="kind"),
+        CheckConstraint("extended_by > 0", name="extended_by"),
         # One next-term plan per planning unit, cycle and approving body that is still alive.
         Index(
             "ux_plan_next_term",

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Unit
 from db.plan_models import (
     Cycle,
-    Holiday,
     Plan,
     PlanEntry,
     PlanEvent,
@@ -148,10 +147,6 @@ async def events_of(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int,
     for row in rows:
         found[row.plan_id].append(row)
     return found
-
-
-async def holidays(session: AsyncSession) -> frozenset[date]:
-    return frozenset(await session.scalars(select(Holiday.day)))
 
 
 async def approved_plan(

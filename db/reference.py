@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.plan_models import Cycle, Holiday, Position, PositionOverride, TargetOverride
+from planning.calendar import DayKind
 from planning.rulesets import Indicator, RuleSet, with_province_targets
 from planning.units import UnitKind
 
@@ -74,11 +75,13 @@ async def load_reference(
             .on_conflict_do_nothing(index_elements=["code"])
         )
         added += result.rowcount or 0  # type: ignore[attr-defined]
-    days: Sequence[Sequence[str]] = holidays["holidays"]
-    for day, name in days:
+    # The government's decisions of the year only: the statutory days are computed
+    # (db/calendar.py). A day an admin has decided since is left as decided.
+    days: Sequence[Mapping[str, str]] = holidays["days"]
+    for day in days:
         result = await session.execute(
             insert(Holiday)
-            .values(day=date.fromisoformat(day), name=name)
+            .values(day=date.fromisoformat(day["day"]), kind=DayKind(day["kind"]), name=day["name"])
             .on_conflict_do_nothing(index_elements=["day"])
         )
         added += result.rowcount or 0  # type: ignore[attr-defined]
@@ -94,14 +97,6 @@ async def set_override(session: AsyncSession, /, **values: Any) -> None:
             index_elements=["position_id", "province_id"],
             set_={k: v for k, v in values.items() if k not in ("position_id", "province_id")},
         )
-    )
-
-
-async def set_holiday(session: AsyncSession, *, day: date, name: str) -> None:
-    await session.execute(
-        insert(Holiday)
-        .values(day=day, name=name)
-        .on_conflict_do_update(index_elements=["day"], set_={"name": name})
     )
 
 

@@ -36,6 +36,8 @@ def state_of(plan: Plan) -> PlanState:
             decided_at=plan.decided_at,
             decision_number=plan.decision_number,
             decision_date=plan.decision_date,
+            extended_by=plan.extended_by,
+            extension_reason=plan.extension_reason,
         ),
     )
 
@@ -70,6 +72,7 @@ async def apply(
         dossier.decision_number,
         dossier.decision_date,
     )
+    plan.extended_by, plan.extension_reason = dossier.extended_by, dossier.extension_reason
     if decision.entries or decision.counting is not Counting.UNCHANGED:
         decided = await _apply_to_entries(session, plan, decision, now=now, rule_sets=rule_sets)
         if decided:

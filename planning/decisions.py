@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from planning.findings import Finding
-from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus
+from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanEdit, PlanStatus
 from planning.problems import Problem
 
 
@@ -31,10 +31,13 @@ class Dossier:
     decided_at: datetime | None = None
     decision_number: str | None = None
     decision_date: date | None = None
+    extended_by: int | None = None  # the one extension of the clock, in working days
+    extension_reason: str | None = None
 
     def clock_stopped(self) -> Dossier:
-        """Back with the planning unit: the SLA no longer runs (a resubmission restarts it)."""
-        return replace(self, received_at=None, due_on=None)
+        """Back with the planning unit: the SLA no longer runs (a resubmission restarts it,
+        with its own extension)."""
+        return replace(self, received_at=None, due_on=None, extended_by=None, extension_reason=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,7 @@ class StaleVersion:
 class NotPossible:
     """The plan's status does not allow the action."""
 
-    action: PlanAction
+    action: PlanAction | PlanEdit
     status: PlanStatus
 
 
@@ -142,3 +145,11 @@ class EntryRemoval:
     change: EntryChange
     status: EntryStatus
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineExtension:
+    """Gia hạn: the dossier with its clock extended (due date, days, reason), the plan's status
+    unchanged; recorded in its history as an EXTEND_DEADLINE edit."""
+
+    dossier: Dossier

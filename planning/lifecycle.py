@@ -120,6 +120,9 @@ class PlanEdit(StrEnum):
     # What a later approved review does to the plan it replaces: a consequence of that
     # approval, not an action anyone takes on this plan.
     SUPERSEDE = "SUPERSEDE"
+    # The approval clock (DOMAIN.md §5.4), not a transition: the plan keeps its status.
+    EXTEND_DEADLINE = "EXTEND_DEADLINE"  # gia hạn: the one extension, by the approving unit
+    RESCHEDULE = "RESCHEDULE"  # the calendar changed under a running clock: due date recounted
 
 
 class Side(StrEnum):

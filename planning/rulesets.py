@@ -79,6 +79,7 @@ class RuleSet:
     vote_base: VoteBase
     targets: tuple[Target, ...]
     approval_working_days: int  # SLA from a complete dossier to the decision
+    approval_extension_working_days: int  # the one extension of that SLA, at most
     young_under: int  # years: the young threshold where no target of the level names one
     age_band_years: int  # width of the middle age band (S3e)
 
@@ -128,6 +129,7 @@ def parse(code: str, data: Mapping[str, Any]) -> RuleSet:
                 for target in data["targets"]
             ),
             approval_working_days=int(data["approval_working_days"]),
+            approval_extension_working_days=int(data["approval_extension_working_days"]),
             young_under=int(data["age_bands"]["young_under"]),
             age_band_years=int(data["age_bands"]["band_years"]),
         )

@@ -10,14 +10,15 @@ rows in bulk (its facts built by db/facts.py, as an approval builds them).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence, Set
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from planning.calendar import add_working_days
+from planning.calendar import WorkCalendar
 from planning.decisions import (
     ApprovalDecision,
     Counting,
+    DeadlineExtension,
     Decision,
     Dossier,
     EntryOutcome,
@@ -32,10 +33,12 @@ from planning.decisions import (
     UnknownEntry,
 )
 from planning.lifecycle import (
+    CLOCK_RUNNING_STATUSES,
     EntryChange,
     EntryStatus,
     InvalidTransition,
     PlanAction,
+    PlanEdit,
     PlanStatus,
     ReasonRequired,
     next_status,
@@ -89,16 +92,17 @@ def receive(
     *,
     version: int,
     working_days: int,
-    holidays: Set[date],
+    calendar: WorkCalendar,
     now: datetime,
     reason: str | None = None,
 ) -> Decision | Refusal:
     """Tiếp nhận: a complete dossier is received; the decision is due ``working_days`` working
-    days later (30 under QĐ 377, DOMAIN.md §5.4), weekends and holidays not counted."""
+    days later (30 under QĐ 377, DOMAIN.md §5.4), on the calendar: weekends and holidays not
+    counted, a weekend day declared worked counted."""
     to = movable(plan, PlanAction.RECEIVE, version=version)
     if not isinstance(to, PlanStatus):
         return to
-    due = add_working_days(now.date(), working_days, holidays=holidays)
+    due = calendar.add_working_days(now.date(), working_days)
     dossier = replace(plan.dossier, received_at=now, due_on=due)
     return Decision(PlanAction.RECEIVE, plan.status, to, dossier, reason=_text(reason))
 
@@ -293,3 +297,41 @@ def remove_entry(entry: EntryState, *, reason: str) -> EntryRemoval | Problems:
 def _text(value: str | None) -> str | None:
     """A free-text field as recorded: stripped, and None when nothing is left."""
     return value.strip() or None if value else None
+
+
+def extend_deadline(
+    plan: PlanState,
+    *,
+    version: int,
+    working_days: int,
+    reason: str | None,
+    most: int,
+    calendar: WorkCalendar,
+) -> DeadlineExtension | Refusal:
+    """Gia hạn: the approving unit extends the running clock once, by 1 to ``most`` working
+    days (15 under QĐ 377 Art. 23, DOMAIN.md §5.4), and says why; counted on from the due
+    date, on the calendar. A second extension of the same dossier is refused."""
+    if version != plan.version:
+        return StaleVersion(plan.version)
+    due = plan.dossier.due_on
+    if plan.status not in CLOCK_RUNNING_STATUSES or due is None:
+        return NotPossible(PlanEdit.EXTEND_DEADLINE, plan.status)
+    if plan.dossier.extended_by:
+        return Problems(
+            (problem("ALREADY_EXTENDED", "workingDays", days=plan.dossier.extended_by),)
+        )
+    problems = []
+    if not 1 <= working_days <= most:
+        problems.append(problem("BAD_EXTENSION", "workingDays", most=most))
+    if not _text(reason):
+        problems.append(REASON_REQUIRED)
+    if problems:
+        return Problems(tuple(problems))
+    return DeadlineExtension(
+        replace(
+            plan.dossier,
+            due_on=calendar.add_working_days(due, working_days),
+            extended_by=working_days,
+            extension_reason=_text(reason),
+        )
+    )

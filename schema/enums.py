@@ -10,6 +10,7 @@ from __future__ import annotations
 import strawberry
 
 from planning.access import Role, Scope
+from planning.calendar import DayKind, DaySource
 from planning.cycles import PlanKind
 from planning.findings import Severity
 from planning.lifecycle import EntryStatus, PlanStatus
@@ -20,6 +21,8 @@ from planning.units import UnitKind
 
 __all__ = [
     "CandidateTier",
+    "DayKind",
+    "DaySource",
     "DisciplineForm",
     "EntryStatus",
     "Indicator",
@@ -63,3 +66,16 @@ strawberry.enum(
 strawberry.enum(CandidateTier, description="Đối tượng 1 or 2 for the planned position.")
 strawberry.enum(Severity, description="HARD blocks submission; TARGET only warns.")
 strawberry.enum(Indicator, description="A structure indicator with a target (chỉ tiêu cơ cấu).")
+
+# The working calendar of the approval clock (DOMAIN.md §5.4)
+strawberry.enum(
+    DayKind,
+    description="What a day is for working-day deadlines: OFF (ngày nghỉ, not counted) or "
+    "WORKING (counted; a weekend day so declared is worked in exchange).",
+)
+strawberry.enum(
+    DaySource,
+    description="Where the calendar takes a day from: STATUTORY (Vietnam's public holidays of "
+    "every year, computed: Tết and Hùng Kings' day from the lunar calendar, with known swaps) "
+    "or DECIDED (the government's decision for the year, recorded with `setHoliday`).",
+)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import strawberry
 
-from planning.lifecycle import PlanAction, PlanStatus
+from planning.lifecycle import PlanAction, PlanEdit, PlanStatus
 from planning.problems import Problem as ProblemValue
 from schema.context import Context
 from schema.messages import render, text
@@ -86,7 +86,9 @@ class InvalidTransition:
     action: str
 
 
-def invalid_transition(ctx: Context, status: PlanStatus, action: PlanAction) -> InvalidTransition:
+def invalid_transition(
+    ctx: Context, status: PlanStatus, action: PlanAction | PlanEdit
+) -> InvalidTransition:
     """The plan's ``status`` does not allow ``action`` now."""
     message = text(
         "INVALID_TRANSITION", ctx.language, status=status.value, action=action.value.lower()

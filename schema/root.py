@@ -30,6 +30,7 @@ from schema.persons.queries import PersonQuery
 from schema.persons.transfer import TransferMutation
 from schema.persons.types import Person
 from schema.plans.bulk import BulkWorkflowMutation
+from schema.plans.deadline import DeadlineMutation
 from schema.plans.drafting import DraftingMutation
 from schema.plans.feed import FeedQuery
 from schema.plans.position_types import visible_position
@@ -38,6 +39,7 @@ from schema.plans.queries import PlanQuery
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
 from schema.reference.mutations import ReferenceMutation
+from schema.reference.queries import ReferenceQuery
 from schema.scalars import VIETNAM_DATETIME
 from schema.stats.indicators import IndicatorQuery
 from schema.stats.progress import ProgressQuery
@@ -58,6 +60,7 @@ class Query(
     FeedQuery,
     ProgressQuery,
     ExportQuery,
+    ReferenceQuery,
 ):
     @strawberry.field(
         description="Any object by its global id (Relay); null if none has it, or if you may "
@@ -125,6 +128,7 @@ class Mutation(
     DraftingMutation,
     WorkflowMutation,
     BulkWorkflowMutation,
+    DeadlineMutation,
     ReferenceMutation,
 ):
     pass

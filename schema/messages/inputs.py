@@ -87,6 +87,22 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "five reference months (YYYY-MM) and valid terms are required",
     ),
     "UNKNOWN_CYCLE": Message("không có nhiệm kỳ {cycle}", "no cycle {cycle}"),
+    # The working calendar and the approval clock (schema/reference, schema/plans/deadline.py).
+    "WORKING_DAY_NOT_WEEKEND": Message(
+        "chỉ ngày thứ Bảy, Chủ nhật mới có thể quyết định là ngày làm việc bù",
+        "only a Saturday or Sunday can be decided a working day in exchange",
+    ),
+    "NO_DECIDED_DAY": Message(
+        "ngày {day} không có quyết định nào để bỏ", "no decision is recorded for {day}"
+    ),
+    "BAD_YEAR": Message("năm từ {first} đến {last}", "a year from {first} to {last}"),
+    "BAD_EXTENSION": Message(
+        "gia hạn từ 1 đến {most} ngày làm việc", "extend by 1 to {most} working days"
+    ),
+    "ALREADY_EXTENDED": Message(
+        "thời hạn đã được gia hạn một lần ({days} ngày làm việc): không gia hạn thêm",
+        "the deadline was already extended once ({days} working days): no second extension",
+    ),
     # Plans and their entries (schema/plans/): Q1–Q3 share the findings' wording (findings.py).
     "UNKNOWN_RULE_SET": Message("không có bộ quy tắc {rule_set}", "no rule set {rule_set}"),
     "NO_APPROVING_UNIT": Message(

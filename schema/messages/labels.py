@@ -67,6 +67,7 @@ ACTIONS = {
     "approve": Message("phê duyệt", "approve"),
     "reject": Message("không phê duyệt", "reject"),
     "reopen": Message("mở lại", "reopen"),
+    "extend_deadline": Message("gia hạn thời hạn phê duyệt", "extend the deadline of"),
     "manage": Message("quản lý", "manage"),
     "grant": Message("cấp", "grant"),
     "revoke": Message("thu hồi", "revoke"),

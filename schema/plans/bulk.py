@@ -26,7 +26,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 import strawberry
 
-from db import plans as plans_db, workflow as workflow_db
+from db import calendar as calendar_db, plans as plans_db, workflow as workflow_db
 from db.plan_models import Plan as PlanRow
 from planning import workflow
 from planning.decisions import Decision, Refusal
@@ -185,14 +185,14 @@ class BulkWorkflowMutation:
         self, info: strawberry.Info[Context, None], input: ReceivePlansInput
     ) -> PlanActionsResult:
         ctx = info.context
-        holidays = await ctx.db(plans_db.holidays)
+        calendar = await ctx.db(calendar_db.work_calendar, since=ctx.today)
 
         async def decide(plan: PlanRow, item: PlanAtVersionInput) -> Decision | Refusal:
             return workflow.receive(
                 workflow_db.state_of(plan),
                 version=item.version,
                 working_days=ctx.rule_sets[plan.rule_set].approval_working_days,
-                holidays=holidays,
+                calendar=calendar,
                 now=ctx.now,
             )
 

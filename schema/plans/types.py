@@ -215,6 +215,12 @@ class ViewerCan:
     reopen: bool
 
 
+@strawberry.type(description="The one extension of the approval clock (gia hạn, QĐ 377 Art. 23).")
+class DeadlineExtension:
+    working_days: int = strawberry.field(description="Working days added to the due date.")
+    reason: str
+
+
 @strawberry.type(description="A plan of one unit, cycle and approving body (danh sách quy hoạch).")
 class Plan(Node):
     kind: PlanKind
@@ -227,7 +233,8 @@ class Plan(Node):
         description="When the approving unit received the complete dossier (the SLA starts)."
     )
     due_on: date | None = strawberry.field(
-        description="Decision due: 30 working days after receipt."
+        description="Decision due: 30 working days after receipt on the working calendar "
+        "(`holidays`), plus the extension; recounted when the calendar changes."
     )
     decided_at: datetime | None
     decision_number: str | None = strawberry.field(description="Số quyết định phê duyệt.")
@@ -252,6 +259,14 @@ class Plan(Node):
             decision_date=row.decision_date,
             appraisal_report=row.appraisal_report,
             row=row,
+        )
+
+    @strawberry.field(description="The extension of the running clock (`extendDeadline`), if any.")
+    def deadline_extension(self) -> DeadlineExtension | None:
+        if self.row.extended_by is None:
+            return None
+        return DeadlineExtension(
+            working_days=self.row.extended_by, reason=self.row.extension_reason or ""
         )
 
     @strawberry.field(description="Whether the decision is late (today is past `dueOn`).")

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import strawberry
 
-from db import plans as plans_db, reports as reports_db, workflow as workflow_db
+from db import (
+    calendar as calendar_db,
+    plans as plans_db,
+    reports as reports_db,
+    workflow as workflow_db,
+)
 from db.plan_models import Plan as PlanRow
 from planning import workflow
 from planning.decisions import Decision, Problems, Refusal
@@ -81,7 +86,7 @@ class WorkflowMutation:
             workflow_db.state_of(plan),
             version=input.version,
             working_days=ctx.rule_sets[plan.rule_set].approval_working_days,
-            holidays=await ctx.db(plans_db.holidays),
+            calendar=await ctx.db(calendar_db.work_calendar, since=ctx.today),
             now=ctx.now,
             reason=input.reason,
         )

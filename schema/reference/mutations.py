@@ -1,14 +1,17 @@
-"""Editing reference data: a province's seats, ranks, targets and deadlines, the holidays,
-the cycles."""
+"""Editing reference data: a province's seats, ranks, targets and deadlines, the year's
+decided days off and working days, the cycles."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
 from db import (
+    calendar as calendar_db,
     plans as plans_db,
     positions as positions_db,
     progress as progress_db,
@@ -22,12 +25,13 @@ from db.progress import Deadline
 from planning.problems import problem
 from schema.audit import actor, audit_change
 from schema.context import Context
-from schema.enums import UnitKind
+from schema.enums import DayKind, UnitKind
 from schema.node import row_id
 from schema.outcomes import NotAllowed, NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
 from schema.plans.types import Cycle, Position
 from schema.reference.types import (
+    CalendarDay,
     CyclePayload,
     CycleResult,
     DeadlinePayload,
@@ -36,6 +40,9 @@ from schema.reference.types import (
     HolidayResult,
     PositionPayload,
     PositionResult,
+    RemoveHolidayInput,
+    RemoveHolidayPayload,
+    RemoveHolidayResult,
     SetCycleInput,
     SetDeadlineInput,
     SetHolidayInput,
@@ -56,6 +63,40 @@ async def managed_province(ctx: Context, province_gid: str) -> UnitRow | NotFoun
     if not ctx.allows("manage", "reference", province.path):
         return not_allowed(ctx, "manage", "reference")
     return province
+
+
+async def _national_admin(ctx: Context) -> str | NotAllowed:
+    """The national root's path, if the caller manages the national reference data."""
+    root = await ctx.db(units_db.root_path)
+    if not ctx.allows("manage", "reference", root):
+        return not_allowed(ctx, "manage", "reference")
+    return root
+
+
+async def _audit_day(
+    ctx: Context, action: str, day: date, root: str, *, before: dict[str, Any] | None
+) -> None:
+    # A decided day's key is its day: the subject id spells it as a number, 20260902.
+    await audit_change(
+        ctx,
+        action,
+        "holiday",
+        int(day.strftime("%Y%m%d")),
+        _unit_id(root),
+        before=before,
+        after=await ctx.db(snapshot, Holiday, day=day),
+    )
+
+
+async def _reschedule(ctx: Context, day: date) -> int:
+    """Recount the due dates the change of ``day`` moves, in this transaction."""
+    return await ctx.db(
+        calendar_db.reschedule,
+        day=day,
+        rule_sets=ctx.rule_sets,
+        actor_user_id=actor(ctx),
+        now=ctx.now,
+    )
 
 
 def _unit_id(path: str) -> int:
@@ -117,35 +158,58 @@ class ReferenceMutation:
         return PositionPayload(position=Position.from_row(effective[position_id]))
 
     @strawberry.mutation(
-        description="Record a public holiday (national admins): working-day deadlines skip it.",
+        description="Record the government's decision on a day (national admins): an extra "
+        "day OFF or a weekend day WORKING in exchange; it replaces the statutory calendar for "
+        "that day. Plans whose approval clock runs over the day get their due date recounted.",
         extensions=official(),
     )
     async def set_holiday(
         self, info: strawberry.Info[Context, None], input: SetHolidayInput
     ) -> HolidayResult:
         ctx = info.context
-        root = await ctx.db(units_db.root_path)
-        if not ctx.allows("manage", "reference", root):
-            return not_allowed(ctx, "manage", "reference")
+        root = await _national_admin(ctx)
+        if isinstance(root, NotAllowed):
+            return root
+        problems = []
         if not input.name.strip():
-            return validation_failed(
-                ctx,
-                [problem("MISSING_NAME", "name")],
-            )
+            problems.append(problem("MISSING_NAME", "name"))
+        if input.kind is DayKind.WORKING and input.day.weekday() < 5:
+            problems.append(problem("WORKING_DAY_NOT_WEEKEND", "kind"))
+        if problems:
+            return validation_failed(ctx, problems)
         before = await ctx.db(snapshot, Holiday, day=input.day)
-        await ctx.db(reference_db.set_holiday, day=input.day, name=input.name.strip())
-        # A holiday's key is its day: the subject id spells it as a number, 20260902.
-        await audit_change(
-            ctx,
-            "set_holiday",
-            "holiday",
-            int(input.day.strftime("%Y%m%d")),
-            _unit_id(root),
-            before=before,
-            after=await ctx.db(snapshot, Holiday, day=input.day),
-        )
+        name = input.name.strip()
+        await ctx.db(calendar_db.set_day, day=input.day, kind=input.kind, name=name)
+        await _audit_day(ctx, "set_holiday", input.day, root, before=before)
+        moved = await _reschedule(ctx, input.day)
         await ctx.session.commit()
-        return HolidayPayload(day=input.day, name=input.name.strip())
+        return HolidayPayload(day=input.day, name=name, kind=input.kind, rescheduled_plans=moved)
+
+    @strawberry.mutation(
+        description="Take back the decision recorded for a day (national admins): the day is "
+        "again as the statute, or the week, has it; due dates are recounted as by `setHoliday`.",
+        extensions=official(),
+    )
+    async def remove_holiday(
+        self, info: strawberry.Info[Context, None], input: RemoveHolidayInput
+    ) -> RemoveHolidayResult:
+        ctx = info.context
+        root = await _national_admin(ctx)
+        if isinstance(root, NotAllowed):
+            return root
+        before = await ctx.db(snapshot, Holiday, day=input.day)
+        if before is None:
+            return validation_failed(
+                ctx, [problem("NO_DECIDED_DAY", "day", day=input.day.isoformat())]
+            )
+        await ctx.db(calendar_db.remove_day, day=input.day)
+        await _audit_day(ctx, "remove_holiday", input.day, root, before=before)
+        moved = await _reschedule(ctx, input.day)
+        await ctx.session.commit()
+        now = (await ctx.db(calendar_db.work_calendar, since=input.day)).day(input.day)
+        return RemoveHolidayPayload(
+            day=input.day, now=CalendarDay.of(now) if now else None, rescheduled_plans=moved
+        )
 
     @strawberry.mutation(
         description="Set a province's own value for a target (women, young cadres, …): the "

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from schema.enums import Indicator, UnitKind
+from planning import calendar
+from schema.enums import DayKind, DaySource, Indicator, UnitKind
 from schema.outcomes import NotAllowed, NotFound, ValidationFailed
 from schema.plans.types import Cycle, Position
 
@@ -17,10 +18,44 @@ class PositionPayload:
     position: Position
 
 
-@strawberry.type(description="The holiday as recorded.")
+@strawberry.type(
+    description="A day that is not a Monday-to-Friday working day as usual, as the approval "
+    "clock counts it: a decision replaces the statute for its day."
+)
+class CalendarDay:
+    day: date
+    kind: DayKind
+    name: str
+    source: DaySource
+
+    @classmethod
+    def of(cls, value: calendar.CalendarDay) -> CalendarDay:
+        return cls(day=value.day, kind=value.kind, name=value.name, source=value.source)
+
+
+@strawberry.type(description="The decided day as recorded.")
 class HolidayPayload:
     day: date
     name: str
+    kind: DayKind
+    rescheduled_plans: int = strawberry.field(
+        description="How many plans whose approval clock runs over the day had their due date "
+        "recounted (each records a RESCHEDULE in its history)."
+    )
+
+
+@strawberry.type(
+    description="The decision removed: the day is as the statute (or the week) has it."
+)
+class RemoveHolidayPayload:
+    day: date
+    now: CalendarDay | None = strawberry.field(
+        description="The day as the calendar now has it: a statutory holiday, or null for an "
+        "ordinary weekday or weekend day."
+    )
+    rescheduled_plans: int = strawberry.field(
+        description="How many plans had their due date recounted."
+    )
 
 
 PositionResult = Annotated[
@@ -28,6 +63,9 @@ PositionResult = Annotated[
 ]
 HolidayResult = Annotated[
     HolidayPayload | NotAllowed | ValidationFailed, strawberry.union("HolidayResult")
+]
+RemoveHolidayResult = Annotated[
+    RemoveHolidayPayload | NotAllowed | ValidationFailed, strawberry.union("RemoveHolidayResult")
 ]
 
 
@@ -53,10 +91,19 @@ class CyclePayload:
     cycle: Cycle
 
 
-@strawberry.input(description="A public holiday for working-day deadlines.")
+@strawberry.input(
+    description="The government's decision on one day of the year: an extra day OFF (the "
+    "exact Tết days, a bridge day) or a weekend day WORKING in exchange."
+)
 class SetHolidayInput:
     day: date
     name: str
+    kind: DayKind = calendar.DayKind.OFF
+
+
+@strawberry.input(description="Take back the decision recorded for a day.")
+class RemoveHolidayInput:
+    day: date
 
 
 @strawberry.input(description="A province's own value for a target of a rule set (A.1).")

@@ -12,6 +12,7 @@ from bench.seed_data import (
     PositionRow,
     UnitRow,
 )
+from planning.calendar import WorkCalendar
 from planning.lifecycle import PlanAction, PlanStatus
 
 
@@ -37,7 +38,7 @@ def generated() -> tuple[list[dict[str, object]], list[dict[str, object]], list[
         rule_set="QD50_2021",
         reference_year=2025,
         approval_working_days=30,
-        holidays=frozenset(),
+        calendar=WorkCalendar(),
     ).generate(first_plan_id=1, first_person_id=1)
     return (
         [dict(zip(PLAN_COLUMNS, row, strict=True)) for row in data.plans],

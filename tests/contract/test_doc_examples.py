@@ -405,6 +405,16 @@ def _events(data: dict[str, Any]) -> None:
 
 
 # What each example shows, beyond running without an error.
+def _holidays(data: dict[str, Any]) -> None:
+    days = {d["day"]: d for d in data["holidays"]}
+    assert days["2027-02-06"] == {
+        "day": "2027-02-06",
+        "kind": "OFF",
+        "name": "Tết Nguyên Đán",
+        "source": "STATUTORY",
+    }
+
+
 CHECKS: dict[str, Check] = {
     "README.md:unit": _readme,
     "api.md:Me": _me,
@@ -416,6 +426,7 @@ CHECKS: dict[str, Check] = {
     "api.md:Counts": _counts,
     "api.md:Inbox": _inbox,
     "plans.md:AuditTrail": _audit_trail,
+    "plans.md:Holidays": _holidays,
     "integrators.md:createApiKey": _api_key,
     "integrators.md:statistics": _statistics,
     "integrators.md:indicators": _indicators,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planning.calendar import add_working_days
+from planning.calendar import CalendarDay, DayKind, DaySource, WorkCalendar
 from planning.eligibility import Candidate, Discipline, entry_findings
 from planning.indicators import age_band, young_under
 from planning.lifecycle import (
@@ -276,11 +276,18 @@ class TestWorkflow:
 
 class TestWorkingDays:
     def test_thirty_working_days_skip_weekends_and_tet(self) -> None:
-        tet = {date(2026, 2, d) for d in range(14, 23)}
+        tet = WorkCalendar(
+            decided={
+                date(2026, 2, d): CalendarDay(
+                    date(2026, 2, d), DayKind.OFF, "Tết", DaySource.DECIDED
+                )
+                for d in range(14, 23)
+            }
+        )
 
         # Received Thursday 05/02/2026: 30 working days later, Tết (9 days) and weekends skipped.
-        assert add_working_days(date(2026, 2, 5), 30, holidays=tet) == date(2026, 3, 26)
-        assert add_working_days(date(2026, 2, 5), 30, holidays=set()) == date(2026, 3, 19)
+        assert tet.add_working_days(date(2026, 2, 5), 30) == date(2026, 3, 26)
+        assert WorkCalendar().add_working_days(date(2026, 2, 5), 30) == date(2026, 3, 19)
 
 
 class TestPoliticalTheory:

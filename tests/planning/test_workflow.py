@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from planning import workflow
+from planning.calendar import CalendarDay, DayKind, DaySource, WorkCalendar
 from planning.decisions import (
     ApprovalDecision,
     Counting,
@@ -108,10 +109,17 @@ class TestSubmit:
 class TestTheClock:
     def test_receipt_starts_thirty_working_days_that_skip_weekends_and_holidays(self) -> None:
         received = datetime(2026, 2, 5, 3, 0, tzinfo=UTC)  # Thursday, before Tết 2026
-        tet = {date(2026, 2, d) for d in range(14, 23)}
+        tet = WorkCalendar(
+            decided={
+                date(2026, 2, d): CalendarDay(
+                    date(2026, 2, d), DayKind.OFF, "Tết", DaySource.DECIDED
+                )
+                for d in range(14, 23)
+            }
+        )
 
         decided = workflow.receive(
-            plan(PlanStatus.SUBMITTED), version=4, working_days=30, holidays=tet, now=received
+            plan(PlanStatus.SUBMITTED), version=4, working_days=30, calendar=tet, now=received
         )
 
         assert isinstance(decided, Decision)
@@ -405,7 +413,7 @@ class TestRemovalProposals:
         decided = TestApprove().approve(EntryResult(5, approved=False, reason="kỷ luật"), base=3)
         rejected = workflow.reject(plan(PlanStatus.APPRAISED), version=4, reason="Cơ cấu", now=NOW)
         received = workflow.receive(
-            plan(PlanStatus.SUBMITTED), version=4, working_days=30, holidays=set(), now=NOW
+            plan(PlanStatus.SUBMITTED), version=4, working_days=30, calendar=WorkCalendar(), now=NOW
         )
 
         assert isinstance(decided, Decision)
@@ -512,7 +520,7 @@ def test_a_reason_given_with_a_submission_or_a_receipt_is_recorded() -> None:
         plan(PlanStatus.SUBMITTED),
         version=4,
         working_days=30,
-        holidays=frozenset(),
+        calendar=WorkCalendar(),
         now=NOW,
         reason="đủ hồ sơ",
     )

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import plans as plans_db
+from db import calendar as calendar_db
 from planning.access import Principal, Role
-from planning.calendar import add_working_days
 from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.node import to_global_id
@@ -108,8 +107,8 @@ async def test_two_tier_commune_plan_is_approved_by_the_province_in_part(
     ] == "NotAllowed"
 
     received = await flow.do("appraiser", "receivePlan", "PlanActionInput")
-    holidays = await plans_db.holidays(session)
-    assert received["plan"]["dueOn"] == str(add_working_days(NOW.date(), 30, holidays=holidays))
+    calendar = await calendar_db.work_calendar(session, since=NOW.date())
+    assert received["plan"]["dueOn"] == str(calendar.add_working_days(NOW.date(), 30))
     no_reason = await flow.do("appraiser", "returnPlan", "PlanActionInput")
     assert no_reason["problems"][0]["code"] == "REASON_REQUIRED"
     returned = await flow.do(

@@ -10,21 +10,24 @@ from __future__ import annotations
 import strawberry
 
 from planning.access import Role, Scope
-from planning.cycles import PlanKind
+from planning.cycles import AgeBasis, PlanKind
 from planning.findings import Severity
 from planning.lifecycle import EntryStatus, PlanStatus
 from planning.positions import PositionBody
 from planning.retirement import Sex
 from planning.rulesets import CandidateTier, DisciplineForm, Indicator
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 
 __all__ = [
+    "AgeBasis",
     "CandidateTier",
     "DisciplineForm",
     "EntryStatus",
     "Indicator",
     "PlanKind",
     "PlanStatus",
+    "PoliticalTheory",
     "PositionBody",
     "Role",
     "Scope",
@@ -50,6 +53,11 @@ strawberry.enum(
 # Cadre records
 strawberry.enum(Sex, description="Sex as recorded (giới tính).")
 strawberry.enum(DisciplineForm, description="A form of Party discipline (hình thức kỷ luật).")
+strawberry.enum(
+    PoliticalTheory,
+    description="A level of political theory (trình độ lý luận chính trị): sơ cấp, trung cấp, "
+    "cao cấp, cử nhân (which meets cao cấp, HD 45 II.5.1).",
+)
 
 # Plans, their entries, findings and targets
 strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
@@ -63,3 +71,8 @@ strawberry.enum(
 strawberry.enum(CandidateTier, description="Đối tượng 1 or 2 for the planned position.")
 strawberry.enum(Severity, description="HARD blocks submission; TARGET only warns.")
 strawberry.enum(Indicator, description="A structure indicator with a target (chỉ tiêu cơ cấu).")
+strawberry.enum(
+    AgeBasis,
+    description="Where a report's age reference comes from: the cycle's fixed month (HD 45), "
+    "the review month, or under OLD_2012 the decision date, the due date or today.",
+)

@@ -220,6 +220,14 @@ def test_a_vietnamese_reader_sees_labels_not_codes() -> None:
     assert "disciplined (reprimand) on 01/06/2026" in render(e11, Language.EN)
     assert "đối tượng 1 cần ít nhất" in render(e4, Language.VI)
     assert "REPRIMAND" not in render(e11, Language.VI)
+    [e8] = [f for f in every_finding() if f.rule == "E8"]
+    [e13] = [f for f in every_finding() if f.rule == "E13"]
+    assert (
+        render(e8, Language.VI) == "chức danh yêu cầu lý luận chính trị cao cấp, hiện có: chưa có"
+    )
+    assert render(e13, Language.VI) == (
+        "tiêu chuẩn chính trị đã được kết luận là không đạt; phải được kết luận là đạt"
+    )
 
 
 def test_a_reason_is_worded_in_the_callers_language() -> None:

@@ -36,6 +36,7 @@ from planning.decisions import (
 )
 from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanEdit, PlanStatus
 from planning.rulesets import CandidateTier
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 from planning.validation import Report
 from schema.access.services import AccessServices
@@ -96,7 +97,7 @@ GIVEN = {
     ],
 }
 EDUCATION = ["Đại học", "Đại học", "Thạc sĩ", "Thạc sĩ", "Tiến sĩ"]
-THEORY = ["Trung cấp", "Trung cấp", "Cao cấp"]
+THEORY = [PoliticalTheory.TRUNG_CAP, PoliticalTheory.TRUNG_CAP, PoliticalTheory.CAO_CAP]
 GRADES = ["Chuyên viên", "Chuyên viên", "Chuyên viên chính"]
 # The provinces of the demo (two-tier codes): Quảng Ninh, Hà Nội, Thanh Hóa.
 PROVINCES = ("22", "01", "38")

@@ -16,7 +16,7 @@ from db import (
     units as units_db,
 )
 from db.plan_models import Plan, PlanEntry
-from planning.cycles import age_reference_month
+from planning.cycles import age_reference
 from planning.facts import Fact, PersonAttributes, PlanningUnit, PositionAttributes, fact_of
 from planning.persons import BirthDate
 from planning.positions import PositionBody
@@ -57,14 +57,16 @@ async def facts_of(
         unit = units[plan.planning_unit_id]
         rules = applied[plan.rule_set][unit.path]
         # Every fact's age is taken at the party month, whichever body the title belongs to.
-        age_at = age_reference_month(
+        age_at = age_reference(
             rules=rules,
             kind=plan.kind,
             reference_months=cycles[plan.cycle_id].reference_months,
             planning_level=unit.kind,
             body=PositionBody.PARTY,
+            decided_on=plan.decision_date,
+            due_on=plan.due_on,
             today=today,
-        )
+        ).month
         for entry in some:
             person, position = persons[entry.person_id], positions[entry.position_id]
             facts.append(

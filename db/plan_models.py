@@ -31,12 +31,18 @@ from planning.cycles import PlanKind
 from planning.lifecycle import EntryChange, EntrySource, EntryStatus, PlanStatus
 from planning.positions import PositionBody
 from planning.rulesets import CandidateTier
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 
 Timestamp = DateTime(timezone=True)
 UnitKindColumn = SqlEnum(
     UnitKind, name="unit_kind", values_callable=lambda e: [m.value for m in e], create_type=False
 )
+
+
+def _theory_check(column: str) -> str:
+    """The check of a political theory column: a level's code (migration 0015)."""
+    return f"{column} IN ({', '.join(repr(level.value) for level in PoliticalTheory)})"
 
 
 class Cycle(Base):
@@ -71,10 +77,15 @@ class Position(Base):
     managed_by: Mapped[UnitKind] = mapped_column(UnitKindColumn)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    political_theory_required: Mapped[str | None] = mapped_column(Text)
+    political_theory_required: Mapped[PoliticalTheory | None] = mapped_column(
+        StrEnumText(PoliticalTheory)
+    )
 
     __table_args__ = (
         CheckConstraint("seats > 0", name="seats_positive"),
+        CheckConstraint(
+            _theory_check("political_theory_required"), name="political_theory_required"
+        ),
         # One title per code, kind of unit and managing level at any date.
         ExcludeConstraint(
             ("unit_kind", "="),
@@ -117,7 +128,7 @@ class Person(Base):
     hometown_unit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("unit.id"))
     unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), index=True)
     education: Mapped[str | None] = mapped_column(Text)
-    political_theory: Mapped[str | None] = mapped_column(Text)
+    political_theory: Mapped[PoliticalTheory | None] = mapped_column(StrEnumText(PoliticalTheory))
     civil_service_grade: Mapped[str | None] = mapped_column(Text)
     party_admission_date: Mapped[date | None] = mapped_column(Date)
     current_position: Mapped[str | None] = mapped_column(Text)
@@ -133,6 +144,7 @@ class Person(Base):
         CheckConstraint("national_id ~ '^[0-9]{12}$'", name="national_id_digits"),
         CheckConstraint("sex IN ('MALE', 'FEMALE')", name="sex"),
         CheckConstraint("birth_month BETWEEN 1 AND 12", name="birth_month"),
+        CheckConstraint(_theory_check("political_theory"), name="political_theory"),
         CheckConstraint(
             "birth_day IS NULL OR birth_month IS NOT NULL", name="birth_day_needs_month"
         ),

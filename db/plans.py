@@ -110,9 +110,15 @@ async def entry_for_update(session: AsyncSession, *, entry_id: int) -> PlanEntry
 
 
 async def planned_elsewhere(
-    session: AsyncSession, *, person_ids: Sequence[int], managed_by: UnitKind, except_plan: int
+    session: AsyncSession,
+    *,
+    person_ids: Sequence[int],
+    cycle_id: int,
+    managed_by: UnitKind,
+    except_plan: int,
 ) -> dict[int, frozenset[int]]:
-    """Leadership positions each person holds in other live plans of the same approving level."""
+    """Leadership positions each person holds in other live plans of the same cycle and
+    approving level (Q3): a person may hold entries in two cycles at once (DOMAIN §4.2)."""
     rows = await session.execute(
         select(PlanEntry.person_id, PlanEntry.position_id)
         .join(Plan, Plan.id == PlanEntry.plan_id)
@@ -120,6 +126,7 @@ async def planned_elsewhere(
         .where(
             PlanEntry.person_id.in_(person_ids),
             Plan.id != except_plan,
+            Plan.cycle_id == cycle_id,
             Plan.managed_by == managed_by,
             Plan.status.in_(LIVE_PLAN_STATUSES),
             # holds_place(), in SQL

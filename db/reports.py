@@ -16,13 +16,13 @@ from db import (
     units as units_db,
 )
 from db.plan_models import Plan
-from planning.cycles import age_reference_month
+from planning.cycles import AgeAt, age_reference
 from planning.eligibility import Candidate, Discipline
 from planning.lifecycle import holds_place
 from planning.persons import BirthDate
 from planning.positions import PositionBody
 from planning.quotas import Ballot
-from planning.retirement import Month, Sex
+from planning.retirement import Sex
 from planning.rulesets import (
     DisciplineForm,
     RuleSet,
@@ -62,18 +62,21 @@ async def report_of(
     elsewhere = await plans_db.planned_elsewhere(
         session,
         person_ids=person_ids,
+        cycle_id=plan.cycle_id,
         managed_by=plan.managed_by,
         except_plan=plan.id,
     )
     cycle = (await plans_db.cycles_by_ids(session, [plan.cycle_id]))[plan.cycle_id]
 
-    def age_at(body: PositionBody) -> Month:
-        return age_reference_month(
+    def age_at(body: PositionBody) -> AgeAt:
+        return age_reference(
             rules=rules,
             kind=plan.kind,
             reference_months=cycle.reference_months,
             planning_level=unit.kind,
             body=body,
+            decided_on=plan.decision_date,
+            due_on=plan.due_on,
             today=today,
         )
 
@@ -109,7 +112,7 @@ async def report_of(
                     if last_ballot
                     else None
                 ),
-                age_at=age_at(positions[entry.position_id].body),
+                age_at=age_at(positions[entry.position_id].body).month,
             )
         )
     return validate(

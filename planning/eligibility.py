@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from planning.findings import Finding, Severity, finding
 from planning.retirement import Month, Sex, remaining_months, retirement_month
 from planning.rulesets import CandidateTier, DisciplineForm, RuleSet
+from planning.theory import PoliticalTheory
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +31,26 @@ class Candidate:
     disciplines: Sequence[Discipline]
     political_standard_ok: bool | None  # None: not concluded yet
     proposed_for_appointment: bool
-    political_theory: str | None = None  # Sơ cấp, Trung cấp, Cao cấp (or Cử nhân)
+    political_theory: PoliticalTheory | None = None  # None: none recorded
 
 
-# Political theory levels in order; "Cử nhân" counts as "Cao cấp" (HD 45 II.5.1).
-THEORY_LEVELS = {"Sơ cấp": 1, "Trung cấp": 2, "Cao cấp": 3, "Cử nhân": 3}
+class StandardVerdict(StrEnum):
+    """Why E13 blocks: the political standard is not concluded yet, or concluded not met."""
+
+    PENDING = "PENDING"
+    NOT_MET = "NOT_MET"
+
+
+def months_after(day: date, months: int) -> date:
+    """The day ``months`` calendar months after ``day``: the same day of the month, or the
+    month's last day when it has no such day (31/01 + 1 → 28 or 29/02; 29/02/2024 + 24 →
+    28/02/2026). This is how Vietnamese law ends a period counted in months (Bộ luật Dân sự
+    2015 Art. 148: the corresponding day of the last month, else that month's last day), so a
+    waiting period never ends in the next month nor a day early."""
+    index = 12 * day.year + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def entry_findings(
@@ -41,7 +59,7 @@ def entry_findings(
     candidate: Candidate,
     tier: CandidateTier,
     position_rank: int | None,
-    theory_required: str | None = None,
+    theory_required: PoliticalTheory | None = None,
     age_at: Month,
     on: date,
     rules: RuleSet,
@@ -86,34 +104,39 @@ def entry_findings(
         )
     for discipline in candidate.disciplines:
         wait = rules.discipline_wait_months.get(discipline.form, 0)
-        decided = Month(discipline.decided_on.year, discipline.decided_on.month)
-        eligible_from = decided.plus(wait)
-        if Month(on.year, on.month) < eligible_from:
+        # By date (E11): a reprimand of 30/11/2024 with 24 months clears on 30/11/2026.
+        eligible_from = months_after(discipline.decided_on, wait)
+        if on < eligible_from:
             findings.append(
                 finding(
                     "E11",
                     Severity.HARD,
                     entry=entry,
                     waiting_months=wait,
-                    eligible_from=str(eligible_from),
+                    eligible_from=f"{eligible_from:%d/%m/%Y}",
                     form=discipline.form.value,
                     decided_on=f"{discipline.decided_on:%d/%m/%Y}",
                 )
             )
-    if theory_required is not None:
-        has = THEORY_LEVELS.get(candidate.political_theory or "", 0)
-        if has < THEORY_LEVELS[theory_required]:
-            # E8: đối tượng 1 must meet the position's standard; đối tượng 2 may lack it, with
-            # a training plan, so it is only a warning for T2.
-            findings.append(
-                finding(
-                    "E8",
-                    Severity.HARD if tier is CandidateTier.T1 else Severity.TARGET,
-                    entry=entry,
-                    required=theory_required,
-                    held=candidate.political_theory or "",  # "": none recorded
-                )
+    held = candidate.political_theory
+    if theory_required is not None and (held is None or not held.meets(theory_required)):
+        # E8: đối tượng 1 must meet the position's standard; đối tượng 2 may lack it, with
+        # a training plan, so it is only a warning for T2.
+        findings.append(
+            finding(
+                "E8",
+                Severity.HARD if tier is CandidateTier.T1 else Severity.TARGET,
+                entry=entry,
+                required=theory_required.value,
+                held=held.value if held else "",  # "": none recorded
             )
-    if candidate.political_standard_ok is False:
-        findings.append(finding("E13", Severity.HARD, entry=entry))
+        )
+    if candidate.political_standard_ok is not True:
+        # E13: the standard "must be concluded OK"; not concluded yet blocks as well.
+        verdict = (
+            StandardVerdict.PENDING
+            if candidate.political_standard_ok is None
+            else StandardVerdict.NOT_MET
+        )
+        findings.append(finding("E13", Severity.HARD, entry=entry, standard=verdict))
     return findings

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planning.eligibility import THEORY_LEVELS
 from planning.rulesets import Indicator, RuleSet
+from planning.theory import PoliticalTheory, at_least
 from planning.units import UnitKind
 
 # Dân tộc Kinh is the majority; any other recorded ethnicity counts as an ethnic minority.
@@ -54,6 +54,4 @@ def suppressed(count: int, *, exact: bool) -> bool:
 
 def theory_at_least_intermediate() -> frozenset[str]:
     """The political-theory levels (lý luận chính trị) that count as intermediate or higher."""
-    return frozenset(
-        level for level, rank in THEORY_LEVELS.items() if rank >= THEORY_LEVELS["Trung cấp"]
-    )
+    return frozenset(level.value for level in at_least(PoliticalTheory.TRUNG_CAP))

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from planning.cycles import AgeAt
 from planning.eligibility import Candidate, entry_findings
 from planning.findings import Finding, Severity, finding
 from planning.indicators import YOUNG_BAND, age_band, young_under
 from planning.quotas import Ballot, bounds, leadership_titles, passes
 from planning.retirement import Month, Sex, age_months
 from planning.rulesets import CandidateTier, Indicator, RuleSet, Target
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 
 
@@ -29,7 +31,7 @@ class PlannedPosition:
     seats: int
     committee_seat: bool  # BCH/BTV/UBKT membership: Q1's coefficient, not Q2/Q3
     rank: int | None
-    theory_required: str | None = None  # the political theory standard of the title (E8)
+    theory_required: PoliticalTheory | None = None  # the title's political theory standard (E8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +41,16 @@ class EntryToCheck:
     position_id: int
     tier: CandidateTier
     candidate: Candidate
-    decisive_ballot: Ballot | None  # the last secret ballot recorded, if any
+    decisive_ballot: Ballot | None  # the last secret ballot recorded; None: none is (V0)
     age_at: Month  # the age reference month of this entry's position (party or state post)
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
     findings: tuple[Finding, ...]
+    # The plan's, for its party titles and its targets (DOMAIN §7.4); None where no report was
+    # computed (a decision that needs none).
+    age_reference: AgeAt | None = None
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -66,14 +71,15 @@ def validate(
     positions: Mapping[int, PlannedPosition],
     elsewhere: Mapping[int, frozenset[int]],
     level: UnitKind,
-    age_at: Month,
+    age_at: AgeAt,
     on: date,
     rules: RuleSet,
 ) -> Report:
     """Validate a plan's entries.
 
     ``elsewhere`` maps a person to the leadership positions they are planned for by other live
-    plans of the same approving level (Q3 counts across plans).
+    plans of the same cycle and approving level: Q3 counts across plans, but a person holds
+    entries of two cycles at once (DOMAIN §4.2), each cycle with its own three.
     """
     findings: list[Finding] = []
     findings += _quantities(entries, positions, rules)
@@ -89,8 +95,12 @@ def validate(
             on=on,
             rules=rules,
         )
-        if entry.decisive_ballot is not None and not passes(entry.decisive_ballot, rules=rules):
-            ballot = entry.decisive_ballot
+        ballot = entry.decisive_ballot
+        if ballot is None:
+            # §5.1: the ballots of the procedure are recorded before submission. The rule sets
+            # name no step that each entry must have passed, so one recorded ballot is asked.
+            findings.append(finding("V0", Severity.HARD, entry=entry.entry_id))
+        elif not passes(ballot, rules=rules):
             findings.append(
                 finding(
                     "V1",
@@ -103,8 +113,8 @@ def validate(
                     base=rules.vote_base.value,
                 )
             )
-    findings += _targets(entries, level=level, age_at=age_at, rules=rules)
-    return Report(tuple(findings))
+    findings += _targets(entries, level=level, age_at=age_at.month, rules=rules)
+    return Report(tuple(findings), age_at)
 
 
 def _quantities(

@@ -11,15 +11,17 @@ import strawberry
 
 from planning.access import Role, Scope
 from planning.calendar import DayKind, DaySource
-from planning.cycles import PlanKind
+from planning.cycles import AgeBasis, PlanKind
 from planning.findings import Severity
 from planning.lifecycle import EntryStatus, PlanStatus
 from planning.positions import PositionBody
 from planning.retirement import Sex
 from planning.rulesets import CandidateTier, DisciplineForm, Indicator
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 
 __all__ = [
+    "AgeBasis",
     "CandidateTier",
     "DayKind",
     "DaySource",
@@ -28,6 +30,7 @@ __all__ = [
     "Indicator",
     "PlanKind",
     "PlanStatus",
+    "PoliticalTheory",
     "PositionBody",
     "Role",
     "Scope",
@@ -53,6 +56,11 @@ strawberry.enum(
 # Cadre records
 strawberry.enum(Sex, description="Sex as recorded (giới tính).")
 strawberry.enum(DisciplineForm, description="A form of Party discipline (hình thức kỷ luật).")
+strawberry.enum(
+    PoliticalTheory,
+    description="A level of political theory (trình độ lý luận chính trị): sơ cấp, trung cấp, "
+    "cao cấp, cử nhân (which meets cao cấp, HD 45 II.5.1).",
+)
 
 # Plans, their entries, findings and targets
 strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
@@ -78,4 +86,9 @@ strawberry.enum(
     description="Where the calendar takes a day from: STATUTORY (Vietnam's public holidays of "
     "every year, computed: Tết and Hùng Kings' day from the lunar calendar, with known swaps) "
     "or DECIDED (the government's decision for the year, recorded with `setHoliday`).",
+)
+strawberry.enum(
+    AgeBasis,
+    description="Where a report's age reference comes from: the cycle's fixed month (HD 45), "
+    "the review month, or under OLD_2012 the decision date, the due date or today.",
 )

@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 
 from planning.access import Role
-from planning.eligibility import THEORY_LEVELS, Candidate, Discipline, entry_findings
+from planning.cycles import AgeAt, AgeBasis
+from planning.eligibility import Candidate, Discipline, StandardVerdict, entry_findings
 from planning.findings import Finding
 from planning.lifecycle import PlanStatus
 from planning.problems import problem
 from planning.quotas import Ballot
 from planning.retirement import Month, Sex
 from planning.rulesets import CandidateTier, DisciplineForm, Indicator, VoteBase
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 from planning.validation import EntryToCheck, PlannedPosition, validate
 from schema.messages import LABELS, MESSAGES, Language, graphql_detail, placeholders, render, text
@@ -132,8 +134,9 @@ def test_the_check_catches_english_and_raw_codes() -> None:
     [
         ("tier", [t.value for t in CandidateTier]),
         ("form", [f.value for f in DisciplineForm]),
-        ("required", list(THEORY_LEVELS)),
-        ("held", ["", *THEORY_LEVELS]),
+        ("required", [t.value for t in PoliticalTheory]),
+        ("held", ["", *(t.value for t in PoliticalTheory)]),
+        ("standard", [v.value for v in StandardVerdict]),
         ("base", [b.value for b in VoteBase]),
         ("level", [k.value for k in UnitKind]),
         ("status", [s.value for s in PlanStatus]),
@@ -172,7 +175,7 @@ def every_finding() -> list[Finding]:
         positions={1: committee, 2: overfull, 3: empty},
         elsewhere={10: frozenset({7, 8, 9})},  # Q3
         level=UnitKind.COMMUNE,
-        age_at=Month(2030, 7),
+        age_at=AgeAt(Month(2030, 7), AgeBasis.REFERENCE_MONTH),
         on=date(2026, 11, 21),
         rules=QD377,
     )
@@ -189,7 +192,7 @@ def every_finding() -> list[Finding]:
         candidate=ineligible,
         tier=CandidateTier.T1,
         position_rank=6,
-        theory_required="Cao cấp",  # E8
+        theory_required=PoliticalTheory.CAO_CAP,  # E8
         age_at=Month(2030, 7),
         on=date(2026, 11, 21),
         rules=QD377,
@@ -201,7 +204,7 @@ def test_every_rule_a_plan_can_break_is_worded_with_exactly_its_values() -> None
     findings = every_finding()
     computed = {f"T-{i}" for i in Indicator} - {"T-ETHNIC_MINORITY", "T-SCI_TECH"}  # not yet
     rules = {f.rule for f in findings}
-    assert rules >= {"Q1", "Q2", "Q3", "V1", "E1", "E3", "E4", "E8", "E11", "E13"} | computed
+    assert rules >= {"Q1", "Q2", "Q3", "V0", "V1", "E1", "E3", "E4", "E8", "E11", "E13"} | computed
     for found in findings:
         message = MESSAGES[found.rule]
         names = {name for name, _ in found.values}
@@ -218,6 +221,14 @@ def test_a_vietnamese_reader_sees_labels_not_codes() -> None:
     assert "disciplined (reprimand) on 01/06/2026" in render(e11, Language.EN)
     assert "đối tượng 1 cần ít nhất" in render(e4, Language.VI)
     assert "REPRIMAND" not in render(e11, Language.VI)
+    [e8] = [f for f in every_finding() if f.rule == "E8"]
+    [e13] = [f for f in every_finding() if f.rule == "E13"]
+    assert (
+        render(e8, Language.VI) == "chức danh yêu cầu lý luận chính trị cao cấp, hiện có: chưa có"
+    )
+    assert render(e13, Language.VI) == (
+        "tiêu chuẩn chính trị đã được kết luận là không đạt; phải được kết luận là đạt"
+    )
 
 
 def test_a_reason_is_worded_in_the_callers_language() -> None:

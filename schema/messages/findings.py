@@ -57,10 +57,14 @@ FINDINGS: Mapping[str, Message] = {
         "(after {waiting_months} months)",
     ),
     "E13": Message(
-        "chưa đạt kết luận tiêu chuẩn chính trị",
-        "the political standard was concluded not to be met",
+        "tiêu chuẩn chính trị {standard}; phải được kết luận là đạt",
+        "the political standard {standard}; it must be concluded as met",
     ),
-    # The decisive secret ballot (planning/quotas.py passes).
+    # The ballots of the procedure (DOMAIN §5.1, §5.3; planning/quotas.py passes).
+    "V0": Message(
+        "chưa ghi kết quả bỏ phiếu nào của quy trình cho lượt quy hoạch này",
+        "no ballot of the procedure is recorded for this entry",
+    ),
     "V1": Message(
         "số phiếu đồng ý {votes_for} chưa quá {threshold} {base} "
         "(triệu tập {summoned}, có mặt {present})",

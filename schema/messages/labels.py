@@ -21,12 +21,19 @@ DISCIPLINE_FORMS = {
     "REMOVAL_FROM_POST": Message("cách chức", "removal from post"),
 }
 
+# planning.theory.PoliticalTheory, as the E8 finding and the statistics groups show it.
 THEORY_LEVELS = {
-    "Sơ cấp": Message("sơ cấp", "elementary"),
-    "Trung cấp": Message("trung cấp", "intermediate"),
-    "Cao cấp": Message("cao cấp", "advanced"),
-    "Cử nhân": Message("cử nhân", "bachelor's"),
+    "SO_CAP": Message("sơ cấp", "elementary"),
+    "TRUNG_CAP": Message("trung cấp", "intermediate"),
+    "CAO_CAP": Message("cao cấp", "advanced"),
+    "CU_NHAN": Message("cử nhân", "bachelor's"),
     "": Message("chưa có", "none"),
+}
+
+# planning.eligibility.StandardVerdict: why E13 blocks.
+STANDARD_VERDICTS = {
+    "PENDING": Message("chưa được kết luận", "has not been concluded yet"),
+    "NOT_MET": Message("đã được kết luận là không đạt", "was concluded not to be met"),
 }
 
 VOTE_BASES = {
@@ -110,6 +117,7 @@ GROUP_VALUES = {
     "true": Message("có", "yes"),
     "false": Message("không", "no"),
     "": Message("(chưa ghi)", "(not recorded)"),
+    **{code: label for code, label in THEORY_LEVELS.items() if code},
 }
 
 # The HARD rules an approval can be blocked by (ENTRY_BLOCKED, PLAN_BLOCKED): the rule's id
@@ -136,6 +144,7 @@ LABELS: Mapping[str, Mapping[str, Message]] = {
     "form": DISCIPLINE_FORMS,
     "required": THEORY_LEVELS,
     "held": THEORY_LEVELS,
+    "standard": STANDARD_VERDICTS,
     "base": VOTE_BASES,
     "level": UNIT_KINDS,
     "kind": UNIT_KINDS,  # of a unit-list row; an unknown kind reads as given

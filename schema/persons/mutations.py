@@ -16,7 +16,7 @@ from planning.problems import Problem, problem
 from schema import idempotency
 from schema.audit import audit_change
 from schema.context import Context
-from schema.enums import DisciplineForm, Sex
+from schema.enums import DisciplineForm, PoliticalTheory, Sex
 from schema.node import row_id
 from schema.outcomes import (
     IdempotencyKeyReused,
@@ -63,7 +63,7 @@ class CreatePersonInput:
     ethnicity: str | None = None
     hometown_unit: strawberry.ID | None = None
     education: str | None = None
-    political_theory: str | None = None
+    political_theory: PoliticalTheory | None = None
     civil_service_grade: str | None = None
     party_admission_date: date | None = None
     current_position: str | None = None
@@ -86,7 +86,7 @@ class UpdatePersonInput:
     birth_day: int | None = strawberry.UNSET
     ethnicity: str | None = strawberry.UNSET
     education: str | None = strawberry.UNSET
-    political_theory: str | None = strawberry.UNSET
+    political_theory: PoliticalTheory | None = strawberry.UNSET
     civil_service_grade: str | None = strawberry.UNSET
     party_admission_date: date | None = strawberry.UNSET
     current_position: str | None = strawberry.UNSET

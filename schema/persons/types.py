@@ -12,7 +12,7 @@ from db.plan_models import Person as PersonRow
 from planning.persons import BirthDate
 from planning.retirement import retirement_month
 from schema.context import Context
-from schema.enums import DisciplineForm, Sex
+from schema.enums import DisciplineForm, PoliticalTheory, Sex
 from schema.node import Node, to_global_id
 from schema.units.types import Unit, tree_date
 
@@ -47,7 +47,9 @@ class Person(Node):
     birth_day: int | None = strawberry.field(description="Null when only month/year are known.")
     ethnicity: str | None = strawberry.field(description="Dân tộc.")
     education: str | None = strawberry.field(description="Trình độ chuyên môn.")
-    political_theory: str | None = strawberry.field(description="Trình độ lý luận chính trị.")
+    political_theory: PoliticalTheory | None = strawberry.field(
+        description="Trình độ lý luận chính trị."
+    )
     civil_service_grade: str | None = strawberry.field(description="Ngạch công chức.")
     party_admission_date: date | None = strawberry.field(description="Ngày vào Đảng.")
     current_position: str | None = strawberry.field(description="Chức vụ hiện tại.")

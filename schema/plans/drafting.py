@@ -349,6 +349,7 @@ async def _cap_problems(
     elsewhere = await ctx.db(
         plans_db.planned_elsewhere,
         person_ids=[person_id],
+        cycle_id=plan.cycle_id,
         managed_by=plan.managed_by,
         except_plan=plan.id,
     )

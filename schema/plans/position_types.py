@@ -13,7 +13,7 @@ from db.plan_models import Position as PositionRow
 from planning.quotas import bounds
 from planning.rulesets import RuleSet
 from schema.context import Context
-from schema.enums import PositionBody, UnitKind
+from schema.enums import PoliticalTheory, PositionBody, UnitKind
 from schema.loaders import HoldingKey, PositionKey
 from schema.node import Node, to_global_id
 
@@ -36,7 +36,7 @@ class Position(Node):
     managed_by: UnitKind = strawberry.field(
         description="The tier whose standing committee approves."
     )
-    political_theory_required: str | None = strawberry.field(
+    political_theory_required: PoliticalTheory | None = strawberry.field(
         description="The political theory standard (E8): T1 must meet it, T2 is only warned."
     )
 

@@ -14,6 +14,7 @@ from db.plan_models import (
     PlanEntry as EntryRow,
 )
 from db.removals import RemovalProposal as RemovalRow
+from planning.cycles import AgeAt
 from planning.findings import Finding as FindingValue
 from planning.lifecycle import (
     STEPS,
@@ -25,6 +26,7 @@ from planning.lifecycle import (
 )
 from schema.context import Context
 from schema.enums import (
+    AgeBasis,
     CandidateTier,
     DisciplineForm,
     EntryStatus,
@@ -89,9 +91,28 @@ class Finding:
         )
 
 
+@strawberry.type(description="The month a report computes ages at (thời điểm tính tuổi), and why.")
+class AgeReference:
+    month: str = strawberry.field(description="`MM/YYYY`.")
+    basis: AgeBasis
+    day: date | None = strawberry.field(
+        description="The date the month was taken from (decision, due date, today); null for a "
+        "cycle's fixed month."
+    )
+
+    @classmethod
+    def of(cls, age_at: AgeAt) -> Self:
+        return cls(month=str(age_at.month), basis=age_at.basis, day=age_at.day)
+
+
 @strawberry.type(description="The validation report of a plan under its rule set.")
 class ValidationReport:
     rule_set: str
+    age_reference: AgeReference = strawberry.field(
+        description="The month ages were computed at for the party titles and the targets "
+        "(state titles of a next-term plan use the cycle's state month), and its basis: under "
+        "OLD_2012 an undecided plan is aged at its due date, or today, and says which."
+    )
     errors: list[Finding] = strawberry.field(description="HARD findings: they block submission.")
     warnings: list[Finding] = strawberry.field(description="TARGET findings: reported only.")
     blocks_submission: bool
@@ -379,8 +400,10 @@ class Plan(Node):
 
 async def validation_report(ctx: Context, plan: PlanRow) -> ValidationReport:
     report = await ctx.db(reports_db.report_of, plan, rule_sets=ctx.rule_sets, today=ctx.today)
+    assert report.age_reference is not None  # report_of always says it
     return ValidationReport(
         rule_set=plan.rule_set,
+        age_reference=AgeReference.of(report.age_reference),
         errors=[Finding.of(f, ctx.language) for f in report.errors],
         warnings=[Finding.of(f, ctx.language) for f in report.warnings],
         blocks_submission=report.blocks_submission,

@@ -166,7 +166,7 @@ class Desk:
             birthMonth=6,
             unit=self.commune["id"],
             education="Thạc sĩ",
-            politicalTheory="Cao cấp",
+            politicalTheory="CAO_CAP",
             currentRank=9,
             politicalStandardOk=True,
         )

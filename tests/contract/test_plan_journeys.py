@@ -207,7 +207,7 @@ async def test_a_retried_request_answers_its_first_result(desk: Desk, demo: Demo
         "sex": "MALE",
         "birthYear": 1983,
         "unit": desk.commune["id"],
-        "politicalTheory": "Cao cấp",
+        "politicalTheory": "CAO_CAP",
         "currentRank": 9,
         "politicalStandardOk": True,
         "idempotencyKey": f"person-{desk.commune['code']}",

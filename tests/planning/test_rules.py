@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from planning.calendar import CalendarDay, DayKind, DaySource, WorkCalendar
+from planning.cycles import AgeAt, AgeBasis
 from planning.eligibility import Candidate, Discipline, entry_findings
 from planning.indicators import age_band, young_under
 from planning.lifecycle import (
@@ -30,6 +31,7 @@ from planning.rulesets import (
     in_force,
     parse,
 )
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 from planning.validation import EntryToCheck, PlannedPosition, validate
 
@@ -37,6 +39,7 @@ RULES_FILE = Path(__file__).resolve().parents[2] / "data/rules/rulesets.json"
 RULE_SETS = {code: parse(code, data) for code, data in json.loads(RULES_FILE.read_text()).items()}
 OLD, QD50, QD377 = RULE_SETS["OLD_2012"], RULE_SETS["QD50_2021"], RULE_SETS["QD377_2025"]
 T1, T2 = CandidateTier.T1, CandidateTier.T2
+JULY_2030 = AgeAt(Month(2030, 7), AgeBasis.REFERENCE_MONTH)  # the 2030 commune reference month
 
 
 def candidate(**changes: object) -> Candidate:
@@ -168,7 +171,7 @@ def report(entries: list[EntryToCheck], rules: RuleSet, **kwargs: object) -> lis
         "positions": VICE_CHAIR,
         "elsewhere": {},
         "level": UnitKind.COMMUNE,
-        "age_at": Month(2030, 7),
+        "age_at": JULY_2030,
         "on": date(2026, 11, 21),
         "rules": rules,
     }
@@ -211,7 +214,7 @@ class TestValidation:
             positions=VICE_CHAIR,
             elsewhere={},
             level=UnitKind.COMMUNE,
-            age_at=Month(2030, 7),
+            age_at=JULY_2030,
             on=date(2026, 11, 21),
             rules=QD377,
         )
@@ -233,7 +236,7 @@ class TestValidation:
                 positions=VICE_CHAIR,
                 elsewhere={},
                 level=UnitKind.COMMUNE,
-                age_at=Month(2030, 7),
+                age_at=JULY_2030,
                 on=date(2026, 11, 21),
                 rules=rules,
             )
@@ -291,13 +294,15 @@ class TestWorkingDays:
 
 
 class TestPoliticalTheory:
-    def findings(self, theory: str | None, tier: CandidateTier) -> list[tuple[str, bool]]:
+    def findings(
+        self, theory: PoliticalTheory | None, tier: CandidateTier
+    ) -> list[tuple[str, bool]]:
         found = entry_findings(
             entry=1,
             candidate=candidate(political_theory=theory),
             tier=tier,
             position_rank=6,
-            theory_required="Trung cấp",
+            theory_required=PoliticalTheory.TRUNG_CAP,
             age_at=Month(2030, 7),
             on=date(2026, 11, 21),
             rules=QD377,
@@ -305,9 +310,10 @@ class TestPoliticalTheory:
         return [(f.rule, f.blocks) for f in found]
 
     def test_e8_t1_must_meet_the_standard_t2_is_only_warned(self) -> None:
-        assert self.findings("Sơ cấp", T1) == [("E8", True)]
-        assert self.findings("Sơ cấp", T2) == [("E8", False)]
-        assert self.findings("Cử nhân", T1) == []
+        assert self.findings(PoliticalTheory.SO_CAP, T1) == [("E8", True)]
+        assert self.findings(PoliticalTheory.SO_CAP, T2) == [("E8", False)]
+        assert self.findings(None, T1) == [("E8", True)]
+        assert self.findings(PoliticalTheory.CU_NHAN, T1) == []  # cử nhân meets cao cấp
 
 
 @pytest.mark.parametrize(
@@ -341,7 +347,7 @@ def test_the_young_share_and_the_age_bands_of_a_report_start_at_the_levels_thres
         positions=VICE_CHAIR,
         elsewhere={},
         level=UnitKind.CENTRAL,
-        age_at=Month(2030, 7),
+        age_at=JULY_2030,
         on=date(2026, 11, 21),
         rules=QD50,
     )

@@ -8,6 +8,7 @@ import pytest
 
 from planning import workflow
 from planning.calendar import CalendarDay, DayKind, DaySource, WorkCalendar
+from planning.cycles import AgeAt, AgeBasis
 from planning.decisions import (
     ApprovalDecision,
     Counting,
@@ -28,6 +29,7 @@ from planning.eligibility import Discipline
 from planning.findings import Severity, finding
 from planning.lifecycle import EntryChange, EntryStatus, PlanAction, PlanStatus, overdue
 from planning.problems import problem
+from planning.quotas import Ballot
 from planning.removals import HeldEntry, Proposal, on_discipline, settled_by
 from planning.retirement import Month
 from planning.rulesets import CandidateTier, DisciplineForm
@@ -36,6 +38,7 @@ from planning.validation import EntryToCheck, PlannedPosition, Report, validate
 from tests.planning.test_rules import QD377, candidate
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+PASSED = Ballot(summoned=11, present=11, votes_for=9)  # the entries' procedure, held
 VIETNAM = timezone(timedelta(hours=7))
 RECEIVED = Dossier(
     submitted_at=datetime(2026, 10, 1, tzinfo=UTC),
@@ -312,7 +315,7 @@ class TestApprovalRevalidates:
 
         def report_without(*refused: int) -> Report:
             checked = [
-                EntryToCheck(n, 100 + n, 1, CandidateTier.T1, candidate(), None, Month(2031, 3))
+                EntryToCheck(n, 100 + n, 1, CandidateTier.T1, candidate(), PASSED, Month(2031, 3))
                 for n in (11, 12, 13, 14)
                 if n not in refused
             ]
@@ -321,7 +324,7 @@ class TestApprovalRevalidates:
                 positions={1: deputy},
                 elsewhere={},
                 level=UnitKind.COMMUNE,
-                age_at=Month(2031, 3),
+                age_at=AgeAt(Month(2031, 3), AgeBasis.REFERENCE_MONTH),
                 on=NOW.date(),
                 rules=QD377,
             )

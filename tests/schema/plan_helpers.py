@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import persons as persons_db
 from db.plan_models import Position
 from planning.access import Principal, Role
+from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.node import to_global_id
@@ -64,7 +65,7 @@ async def person(
         unit_id=home.id,
         current_rank=current_rank,
         political_standard_ok=True,
-        political_theory="Trung cấp",
+        political_theory=PoliticalTheory.TRUNG_CAP,
     )
     return to_global_id("Person", row.id)
 

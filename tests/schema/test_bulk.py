@@ -376,6 +376,7 @@ async def plans_at(world: World, count: int, *, appraised: bool) -> list[dict[st
             person=person,
             position=world.vice_chair,
             tier="T1",
+            ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}],
         )
         plan = await world.call(
             "province_head",

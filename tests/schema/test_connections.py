@@ -178,6 +178,7 @@ async def test_the_feed_counts_every_committed_event(world: World) -> None:
         person=world.persons[0],
         position=world.vice_chair,
         tier="T1",
+        ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}],
     )
     async with world.sessions() as session:
         province = await unit(session, "22")

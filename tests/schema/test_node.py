@@ -68,6 +68,7 @@ async def world(run: Runner, session: AsyncSession, access: AccessServices) -> P
         person=await person(session, "07132", "022084009001", "Trần Thị Node"),
         position=await position(session, "PCT_UBND", managed_by=UnitKind.PROVINCE),
         tier="T1",
+        ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}],
     )
     assert added["__typename"] == "PlanPayload", added
     _, admin = await make_user(session, access, "admin.node", roles=[Role.ADMIN])

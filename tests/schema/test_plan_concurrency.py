@@ -30,6 +30,7 @@ async def test_twelve_racing_additions_never_exceed_the_cap_of_a_position(world:
                 person=person,
                 position=world.vice_chair,
                 tier="T1",
+                ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}],
             )
             if current["__typename"] != "StaleVersion":
                 return (

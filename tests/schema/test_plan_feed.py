@@ -54,6 +54,7 @@ async def test_the_feed_pages_through_every_committed_event_once(world: World) -
                 person=person,
                 position=world.vice_chair,
                 tier="T1",
+                ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}],
             )
         )["plan"]
     await world.call(

@@ -130,6 +130,7 @@ async def test_plan_entries_stay_with_their_planning_unit(
         person=cadre,
         position=vice_chair,
         tier="T1",
+        ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}],
     )
     assert added["__typename"] == "PlanPayload"
 

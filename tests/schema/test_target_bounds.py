@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,7 @@ async def test_a_share_outside_0_to_1_is_refused_with_a_typed_problem(
     _, admin = await make_user(session, access, "admin.qn", unit_code="22", roles=[Role.ADMIN])
     province = to_global_id("Unit", (await unit(session, "22")).id)
 
-    async def target(indicator: str, at_least: float, language: Language = Language.EN) -> dict:
+    async def target(indicator: str, at_least: float, language: Language = Language.EN) -> Any:
         variables = {
             "input": {
                 "province": province,
@@ -41,7 +42,7 @@ async def test_a_share_outside_0_to_1_is_refused_with_a_typed_problem(
         }
         result = await run.as_(admin).result(TARGET, variables, language=language)
         assert result.errors is None, result.errors
-        answer: dict = result.data["setTarget"]
+        answer = result.data["setTarget"]
         return answer
 
     thirty = await target("WOMEN", 30)

@@ -28,7 +28,7 @@ def label(code: str, ctx: Context) -> str:
     return INDICATORS[code].template(ctx.language)
 
 
-PERSON_SHARES = ["GENDER", "AGE_BAND", "MINORITY", "EDUCATION", "POLITICAL_THEORY"]
+PERSON_SHARES = ["GENDER", "AGE_BAND", "MINORITY", "EDUCATION", "POLITICAL_THEORY", "SCI_TECH"]
 
 
 @strawberry.type
@@ -86,6 +86,7 @@ class IndicatorQuery:
                 *share("MINORITY", ["true"]),
                 Indicator.ETHNIC_MINORITY,
             ),
+            value("SCI_TECH", *share("SCI_TECH", ["true"]), Indicator.SCI_TECH),
             value(
                 "MASTER_PHD",
                 *share("EDUCATION", sorted(MASTER_OR_DOCTORATE)),

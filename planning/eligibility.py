@@ -29,6 +29,7 @@ class Candidate:
     political_standard_ok: bool | None  # None: not concluded yet
     proposed_for_appointment: bool
     political_theory: str | None = None  # Sơ cấp, Trung cấp, Cao cấp (or Cử nhân)
+    sci_tech: bool | None = None  # cán bộ có trình độ khoa học, công nghệ; None: not known
 
 
 # Political theory levels in order; "Cử nhân" counts as "Cao cấp" (HD 45 II.5.1).

@@ -1,7 +1,8 @@
 """Small cells stay hidden (docs/integrators.md §3) and the S&T indicator, over HTTP.
 
 One commune plan of eight approved persons: seven men and one woman, seven Kinh and one Sán
-Dìu, one qualified in S&T (cán bộ có trình độ khoa học, công nghệ)."""
+Dìu, seven masters and one bachelor, one qualified in S&T (cán bộ có trình độ khoa học, công
+nghệ)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ async def _eight_approved(desk: Desk, demo: Demo) -> list[str]:
             birthMonth=6,
             unit=desk.commune["id"],
             ethnicity=RARE if n == 1 else "Kinh",
-            education="Thạc sĩ",
+            education="Cử nhân" if n == 2 else "Thạc sĩ",
             politicalTheory="Cao cấp",
             currentRank=9,
             politicalStandardOk=True,
@@ -160,9 +161,11 @@ async def test_the_sci_tech_indicator_counts_the_recorded_attribute(
     key = await api.with_token(secret, language="en")
     hidden = (await key.data(INDICATORS, {"unit": desk.commune["id"]}))["indicators"]
 
-    def sci_tech(answer: dict[str, Any]) -> dict[str, Any]:
-        [found] = [dict(v) for v in answer["values"] if v["code"] == "SCI_TECH"]
+    def indicator(answer: dict[str, Any], code: str = "SCI_TECH") -> dict[str, Any]:
+        [found] = [dict(v) for v in answer["values"] if v["code"] == code]
         return found
+
+    sci_tech = indicator
 
     # None of the eight is S&T: the plan's report says so, named in the caller's language.
     assert [w for w in before if w["rule"] == "T-SCI_TECH"] == [
@@ -188,3 +191,10 @@ async def test_the_sci_tech_indicator_counts_the_recorded_attribute(
     assert sci_tech(hidden)["suppressed"] is True
     assert sci_tech(hidden)["numerator"] is None
     assert sci_tech(hidden)["label"] == "cadres qualified in science and technology"
+    # 7 of 8 masters: the one bachelor is 8 − 7, so the share is hidden from the key too.
+    assert (
+        indicator(exact, "MASTER_PHD")["numerator"],
+        indicator(exact, "MASTER_PHD")["denominator"],
+    ) == (7, 8)
+    assert indicator(hidden, "MASTER_PHD")["suppressed"] is True
+    assert indicator(hidden, "MASTER_PHD")["denominator"] is None

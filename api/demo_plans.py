@@ -222,6 +222,8 @@ async def _plan(
             current_position="Trưởng phòng" if number else "Ủy viên Ban Thường vụ",
             current_rank=9,
             political_standard_ok=True,
+            # About one in twelve qualified in S&T (without a draw: the demo stays the same).
+            is_sci_tech=(plan.id + number) % 12 == 0,
         )
         votes = rng.randint(7, 11)
         tier = CandidateTier(rng.choice(("T1", "T1", "T2")))

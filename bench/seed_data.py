@@ -84,7 +84,7 @@ PLAN_COLUMNS = _words(
 PERSON_COLUMNS = _words(
     "id national_id full_name sex birth_year birth_month ethnicity hometown_unit_id unit_id"
     " education political_theory civil_service_grade current_position current_rank"
-    " political_standard_ok"
+    " political_standard_ok is_sci_tech"
 )
 ENTRY_COLUMNS = _words(
     "plan_id person_id position_id tier source status change ballots result_reason"
@@ -261,6 +261,7 @@ class Generator:
             rng.choice(("Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên")),
             rng.choice((9, 10, 11)),
             True,
+            person_id % 19 == 0,  # about 5% qualified in S&T (no draw: the rest stays the same)
         )
 
     def _hometown(self, unit: UnitRow, province: int) -> int | None:

@@ -57,6 +57,12 @@ def _person_key() -> list[Column[Any]]:
     ]
 
 
+def _sci_tech() -> Column[Any]:
+    """The person's last attribute (migration 0014): added after the tables were made, so it
+    stands last in each table, and last in the keys that hold the person's attributes."""
+    return Column("sci_tech", Boolean, nullable=False, server_default=text("false"))
+
+
 def _fact() -> list[Column[Any]]:
     """The columns of a fact: ``planning.facts.Fact`` and the planning unit's path."""
     return [
@@ -122,6 +128,7 @@ entry_fact = Table(
     "entry_fact",
     metadata,
     *_fact(),
+    _sci_tech(),
     PrimaryKeyConstraint("entry_id"),
     Index("ix_entry_fact_unit_path", "unit_path", postgresql_using="gist"),
     Index("ix_entry_fact_plan_id", "plan_id"),
@@ -138,6 +145,7 @@ entry_fact_history = Table(
     Column("counted_from", DateTime(timezone=True), nullable=False),
     Column("counted_to", DateTime(timezone=True)),
     Column("id", BigInteger, Identity(always=True), nullable=False),
+    _sci_tech(),
     PrimaryKeyConstraint("id"),
     CheckConstraint("counted_to IS NULL OR counted_to >= counted_from", name="period"),
     Index("ix_entry_fact_history_unit_path", "unit_path", postgresql_using="gist"),
@@ -154,7 +162,8 @@ rollup_entry = Table(
     metadata,
     *_entry_key,
     *_counted("entries"),
-    _key(*_entry_key),
+    _sci_tech(),
+    _key(*_entry_key, _sci_tech()),
     _emptied("rollup_entry", "entries"),
 )
 
@@ -165,7 +174,8 @@ rollup_entry_total = Table(
     metadata,
     *_entry_total_key,
     *_counted("entries"),
-    _key(*_entry_total_key),
+    _sci_tech(),
+    _key(*_entry_total_key, _sci_tech()),
     _emptied("rollup_entry_total", "entries"),
 )
 
@@ -180,6 +190,7 @@ rollup_member = Table(
     _unit_kind("unit_kind"),
     Column("age_months", Integer, nullable=False),
     *_person_key(),
+    _sci_tech(),
     PrimaryKeyConstraint("ancestor_id", "cycle_id", "person_id"),
     Index("ix_rollup_member_person_id_cycle_id", "person_id", "cycle_id"),
 )
@@ -196,7 +207,8 @@ rollup_person = Table(
     metadata,
     *_person_cell_key,
     *_counted("persons"),
-    _key(*_person_cell_key),
+    _sci_tech(),
+    _key(*_person_cell_key, _sci_tech()),
     _emptied("rollup_person", "persons"),
 )
 
@@ -206,7 +218,8 @@ rollup_person_total = Table(
     metadata,
     *_person_total_key,
     *_counted("persons"),
-    _key(*_person_total_key),
+    _sci_tech(),
+    _key(*_person_total_key, _sci_tech()),
     _emptied("rollup_person_total", "persons"),
 )
 

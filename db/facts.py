@@ -84,6 +84,7 @@ async def facts_of(
                         grade=person.civil_service_grade,
                         ethnicity=person.ethnicity,
                         hometown_path=hometowns.get(person.hometown_unit_id or 0),
+                        sci_tech=person.is_sci_tech,
                     ),
                     position=PositionAttributes(
                         position.id, position.code, position.body, position.managed_by

@@ -139,6 +139,8 @@ class Person(Base):
         Boolean, default=False, server_default=text("false")
     )
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    # Cán bộ có trình độ khoa học, công nghệ (DOMAIN §8, S1 II.6.3): the S&T indicator's subjects.
+    is_sci_tech: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     __table_args__ = (
         CheckConstraint("national_id ~ '^[0-9]{12}$'", name="national_id_digits"),

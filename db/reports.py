@@ -102,6 +102,7 @@ async def report_of(
                     political_standard_ok=person.political_standard_ok,
                     proposed_for_appointment=person.proposed_for_appointment,
                     political_theory=person.political_theory,
+                    sci_tech=person.is_sci_tech,
                 ),
                 decisive_ballot=(
                     Ballot(

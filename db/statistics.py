@@ -34,6 +34,7 @@ DIMENSIONS: Mapping[str, tuple[str, bool]] = {
     "ETHNICITY": ("ethnicity", True),
     "MINORITY": ("minority", True),
     "NON_LOCAL": ("non_local", True),
+    "SCI_TECH": ("sci_tech", True),
     "CHILD_UNIT": ("child_id", True),
     "UNIT_KIND": ("unit_kind", True),
     "POSITION": ("position_id", False),

@@ -32,6 +32,7 @@ class Candidate:
     political_standard_ok: bool | None  # None: not concluded yet
     proposed_for_appointment: bool
     political_theory: PoliticalTheory | None = None  # None: none recorded
+    sci_tech: bool | None = None  # cán bộ có trình độ khoa học, công nghệ; None: not known
 
 
 class StandardVerdict(StrEnum):

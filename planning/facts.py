@@ -34,6 +34,7 @@ class Fact:
     ethnicity: str
     minority: bool
     non_local: bool
+    sci_tech: bool  # cán bộ có trình độ khoa học, công nghệ (DOMAIN §8 S&T ratio)
 
 
 FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Fact))
@@ -47,6 +48,7 @@ PERSON_KEY: tuple[str, ...] = (
     "ethnicity",
     "minority",
     "non_local",
+    "sci_tech",
 )
 
 
@@ -69,6 +71,7 @@ class PersonAttributes:
     grade: str | None
     ethnicity: str | None
     hometown_path: str | None
+    sci_tech: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,4 +118,5 @@ def fact_of(
         ethnicity=person.ethnicity or "",
         minority=is_minority(person.ethnicity),
         non_local=is_non_local(hometown_path=person.hometown_path, unit_path=unit.path),
+        sci_tech=person.sci_tech,
     )

@@ -200,8 +200,12 @@ def _indicator(
     """The indicator's value over distinct persons; None when the records do not carry it."""
     if target.indicator is Indicator.WOMEN:
         return Fraction(sum(c.sex is Sex.FEMALE for c in candidates), len(candidates))
+    if target.indicator is Indicator.SCI_TECH:
+        # Over the persons whose records say; None when none does (never a silent zero).
+        known = [c.sci_tech for c in candidates if c.sci_tech is not None]
+        return Fraction(sum(known), len(known)) if known else None
     if target.indicator not in (Indicator.YOUNG, Indicator.AGE_BANDS):
-        return None  # S&T and ethnicity come with the person record's later fields
+        return None  # ethnicity comes with the person record's later fields
     bands = [
         age_band(
             age_months(birth=c.birth, at=age_at),

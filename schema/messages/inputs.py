@@ -81,7 +81,14 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
     "UNKNOWN_TARGET": Message(
         "bộ quy tắc không có chỉ tiêu này", "the rule set has no such target"
     ),
-    "BAD_VALUE": Message("giá trị từ 0 đến 100", "a value from 0 to 100"),
+    "TARGET_SHARE_OUT_OF_RANGE": Message(
+        "tỷ lệ chỉ tiêu phải từ 0 đến 1 (0,3 là 30%), không phải {value}",
+        "a target share lies from 0 to 1 (0.3 is 30%), not {value}",
+    ),
+    "TARGET_BANDS_OUT_OF_RANGE": Message(
+        "số nhóm tuổi phải từ 0 đến 3, không phải {value}",
+        "the age bands target is a count from 0 to 3, not {value}",
+    ),
     "BAD_CYCLE": Message(
         "cần đủ 5 tháng tính tuổi (năm-tháng, `YYYY-MM`) và nhiệm kỳ hợp lệ",
         "five reference months (YYYY-MM) and valid terms are required",

@@ -118,6 +118,8 @@ GROUP_VALUES = {
     "false": Message("không", "no"),
     "": Message("(chưa ghi)", "(not recorded)"),
     **{code: label for code, label in THEORY_LEVELS.items() if code},
+    # planning.disclosure.OTHER: the small rows of free-text values, merged.
+    "OTHER": Message("khác", "other"),
 }
 
 # The HARD rules an approval can be blocked by (ENTRY_BLOCKED, PLAN_BLOCKED): the rule's id
@@ -139,7 +141,40 @@ RULES = {
     "R1": Message("R1 (kỷ luật: đưa ra khỏi quy hoạch)", "R1 (discipline: removal)"),
 }
 
+# The indicators of DOMAIN.md §8 (schema/stats/indicators.py; the rule set's targets, T-…).
+INDICATORS = {
+    "WOMEN": Message("cán bộ nữ", "women"),
+    "YOUNG": Message("cán bộ trẻ", "young cadres"),
+    "ETHNIC_MINORITY": Message("cán bộ người dân tộc thiểu số", "ethnic minorities"),
+    "SCI_TECH": Message(
+        "cán bộ có trình độ khoa học, công nghệ", "cadres qualified in science and technology"
+    ),
+    "AGE_BANDS": Message("số nhóm tuổi có mặt (trong 3 nhóm)", "age bands represented (of 3)"),
+    "MASTER_PHD": Message("trình độ thạc sĩ, tiến sĩ", "master's degree or PhD"),
+    "THEORY_INTERMEDIATE_UP": Message(
+        "lý luận chính trị từ trung cấp trở lên", "political theory: intermediate or higher"
+    ),
+    "NON_LOCAL_HEADS": Message(
+        "người đứng đầu không phải người địa phương",
+        "heads (secretary, chair) not native to their unit",
+    ),
+    "AGE_BAND_COVERAGE": Message(
+        "số nhóm tuổi có mặt (trong 3 nhóm)", "age bands represented (of 3)"
+    ),
+    "PLANNING_COEFFICIENT": Message(
+        "số người quy hoạch bình quân mỗi chức danh cấp ủy",
+        "planned persons per committee seat (mean)",
+    ),
+    "TITLES_UNDER_MINIMUM": Message(
+        "chức danh quy hoạch dưới mức tối thiểu", "titles planned below their minimum"
+    ),
+    "TITLES_OVER_CAP": Message(
+        "chức danh quy hoạch vượt mức tối đa", "titles planned above their cap"
+    ),
+}
+
 LABELS: Mapping[str, Mapping[str, Message]] = {
+    "indicator": INDICATORS,
     "tier": TIERS,
     "form": DISCIPLINE_FORMS,
     "required": THEORY_LEVELS,

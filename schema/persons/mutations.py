@@ -51,6 +51,12 @@ class DisciplineInput:
     decided_on: date
 
 
+SCI_TECH = (
+    "Cán bộ có trình độ khoa học, công nghệ (DOMAIN §8): an S&T degree, or another degree with "
+    "a year of S&T training and two years on S&T projects; counted by the S&T indicator."
+)
+
+
 @strawberry.input(description="A new cadre record, in a unit of your subtree.")
 class CreatePersonInput:
     national_id: str
@@ -71,6 +77,7 @@ class CreatePersonInput:
     retirement_override_months: int | None = None
     political_standard_ok: bool | None = None
     proposed_for_appointment: bool = False
+    is_sci_tech: bool = strawberry.field(default=False, description=SCI_TECH)
     disciplines: list[DisciplineInput] = strawberry.field(default_factory=list)
     idempotency_key: str | None = None
 
@@ -94,6 +101,7 @@ class UpdatePersonInput:
     retirement_override_months: int | None = strawberry.UNSET
     political_standard_ok: bool | None = strawberry.UNSET
     proposed_for_appointment: bool | None = strawberry.UNSET
+    is_sci_tech: bool | None = strawberry.field(default=strawberry.UNSET, description=SCI_TECH)
     disciplines: list[DisciplineInput] | None = strawberry.UNSET
     idempotency_key: str | None = None
 
@@ -114,6 +122,7 @@ _PLAIN_FIELDS = (
     "retirement_override_months",
     "political_standard_ok",
     "proposed_for_appointment",
+    "is_sci_tech",
 )
 
 
@@ -206,6 +215,8 @@ class PersonMutation:
             for name in _PLAIN_FIELDS
             if getattr(input, name) is not strawberry.UNSET
         }
+        if "is_sci_tech" in changes and changes["is_sci_tech"] is None:
+            changes["is_sci_tech"] = False  # null: not recorded as S&T, like a new record
         if isinstance(changes.get("sex"), Sex):
             changes["sex"] = changes["sex"].value
         merged = {name: getattr(person, name) for name in ("national_id", *_PLAIN_FIELDS)}

@@ -66,6 +66,9 @@ class Person(Node):
         description="Being proposed for appointment or nomination now (then not plannable)."
     )
     version: int = strawberry.field(description="Pass it back to `updatePerson` (optimistic lock).")
+    is_sci_tech: bool = strawberry.field(
+        description="Cán bộ có trình độ khoa học, công nghệ (the S&T indicator)."
+    )
     row: strawberry.Private[PersonRow]
 
     @classmethod
@@ -89,6 +92,7 @@ class Person(Node):
             political_standard_ok=row.political_standard_ok,
             proposed_for_appointment=row.proposed_for_appointment,
             version=row.version,
+            is_sci_tech=row.is_sci_tech,
             row=row,
         )
 

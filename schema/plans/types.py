@@ -37,6 +37,7 @@ from schema.enums import (
 )
 from schema.loaders import PositionKey
 from schema.messages import Language, render, text
+from schema.messages.labels import INDICATORS
 from schema.node import Node, to_global_id
 from schema.persons.types import Person
 from schema.plans.position_types import (
@@ -79,15 +80,22 @@ class Finding:
     message: str
     entry: strawberry.ID | None = strawberry.field(description="The entry concerned, if one is.")
     numbers: list[FindingNumber]
+    label: str | None = strawberry.field(
+        default=None, description="A TARGET finding's indicator, named in your language."
+    )
 
     @classmethod
     def of(cls, finding: FindingValue, language: Language) -> Self:
+        indicator = INDICATORS.get(finding.rule.removeprefix("T-"))
         return cls(
             rule=finding.rule,
             severity=finding.severity,
             message=render(finding, language),
             entry=to_global_id("PlanEntry", finding.entry) if finding.entry is not None else None,
             numbers=[FindingNumber(name=n, value=str(v)) for n, v in finding.values],
+            label=indicator.template(language)
+            if indicator and finding.rule.startswith("T-")
+            else None,
         )
 
 

@@ -3,6 +3,7 @@ decided days off and working days, the cycles."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from decimal import Decimal
@@ -25,7 +26,7 @@ from db.progress import Deadline
 from planning.problems import problem
 from schema.audit import actor, audit_change
 from schema.context import Context
-from schema.enums import DayKind, UnitKind
+from schema.enums import DayKind, Indicator, UnitKind
 from schema.node import row_id
 from schema.outcomes import NotAllowed, NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
@@ -227,8 +228,11 @@ class ReferenceMutation:
         problems = []
         if targets is None or not any(t.indicator is input.indicator for t in targets.targets):
             problems.append(problem("UNKNOWN_TARGET", "indicator"))
-        if not 0 <= input.at_least <= 100:
-            problems.append(problem("BAD_VALUE", "atLeast"))
+        # A share lies in 0–1 (0.3 = 30%); the age bands are a count of the three bands.
+        most = 3 if input.indicator is Indicator.AGE_BANDS else 1
+        if not (math.isfinite(input.at_least) and 0 <= input.at_least <= most):
+            code = "TARGET_BANDS_OUT_OF_RANGE" if most == 3 else "TARGET_SHARE_OUT_OF_RANGE"
+            problems.append(problem(code, "atLeast", value=str(input.at_least)))
         if problems:
             return validation_failed(ctx, problems)
         key = {

@@ -17,11 +17,18 @@ from planning.indicators import (
 from planning.quotas import bounds
 from planning.rulesets import Indicator, RuleSet, in_force
 from schema.context import Context
+from schema.messages.labels import INDICATORS
 from schema.permissions import logged_in
 from schema.stats.counts import Counts, counts_for
 from schema.stats.types import Indicators, IndicatorsInput, IndicatorValue
 
-PERSON_SHARES = ["GENDER", "AGE_BAND", "MINORITY", "EDUCATION", "POLITICAL_THEORY"]
+
+def label(code: str, ctx: Context) -> str:
+    """The indicator's name in the caller's language (the catalogue's labels)."""
+    return INDICATORS[code].template(ctx.language)
+
+
+PERSON_SHARES = ["GENDER", "AGE_BAND", "MINORITY", "EDUCATION", "POLITICAL_THEORY", "SCI_TECH"]
 
 
 @strawberry.type
@@ -55,15 +62,14 @@ class IndicatorQuery:
             at = PERSON_SHARES.index(dimension)
             return sum(n for key, n, _ in cells if key[at] in wanted), sum(n for _, n, _ in cells)
 
-        def value(
-            code: str, label: str, part: int, whole: int, target: Indicator | None
-        ) -> IndicatorValue:
+        def value(code: str, part: int, whole: int, target: Indicator | None) -> IndicatorValue:
             goal = targets.get(target) if target else None
-            hidden = suppressed(whole, exact=exact) or suppressed(part, exact=exact)
+            # The rest (whole − part) would tell as much as the part: it is a cell too.
+            hidden = any(suppressed(n, exact=exact) for n in (whole, part, whole - part))
             ratio = part / whole if whole and not hidden else None
             return IndicatorValue(
                 code=code,
-                label=label,
+                label=label(code, ctx),
                 value=ratio,
                 target=float(goal.at_least) if goal else None,
                 met=(ratio >= float(goal.at_least)) if goal and ratio is not None else None,
@@ -73,23 +79,21 @@ class IndicatorQuery:
             )
 
         found = [
-            value("WOMEN", "Women", *share("GENDER", ["FEMALE"]), Indicator.WOMEN),
-            value("YOUNG", "Young cadres", *share("AGE_BAND", [str(YOUNG_BAND)]), Indicator.YOUNG),
+            value("WOMEN", *share("GENDER", ["FEMALE"]), Indicator.WOMEN),
+            value("YOUNG", *share("AGE_BAND", [str(YOUNG_BAND)]), Indicator.YOUNG),
             value(
                 "ETHNIC_MINORITY",
-                "Ethnic minorities",
                 *share("MINORITY", ["true"]),
                 Indicator.ETHNIC_MINORITY,
             ),
+            value("SCI_TECH", *share("SCI_TECH", ["true"]), Indicator.SCI_TECH),
             value(
                 "MASTER_PHD",
-                "Master's degree or PhD",
                 *share("EDUCATION", sorted(MASTER_OR_DOCTORATE)),
                 None,
             ),
             value(
                 "THEORY_INTERMEDIATE_UP",
-                "Political theory: intermediate or higher",
                 *share("POLITICAL_THEORY", sorted(theory_at_least_intermediate())),
                 None,
             ),
@@ -98,7 +102,6 @@ class IndicatorQuery:
         found.append(
             value(
                 "NON_LOCAL_HEADS",
-                "Heads (secretary, chair) not native to their unit",
                 sum(n for (h, nl), n, _ in heads if h == "true" and nl == "true"),
                 sum(n for (h, _), n, _ in heads if h == "true"),
                 None,
@@ -112,7 +115,7 @@ class IndicatorQuery:
         found.append(
             IndicatorValue(
                 code="AGE_BAND_COVERAGE",
-                label="Age bands represented (of 3)",
+                label=label("AGE_BAND_COVERAGE", ctx),
                 value=None if hidden else float(present),
                 target=float(band_target.at_least) if band_target else None,
                 met=None if hidden or not band_target else present >= band_target.at_least,
@@ -157,7 +160,7 @@ async def _titles(
     return [
         IndicatorValue(
             code="PLANNING_COEFFICIENT",
-            label="Planned persons per committee seat (mean)",
+            label=label("PLANNING_COEFFICIENT", ctx),
             value=None if mean is None else round(mean, 2),
             target=float(rules.coefficient_min),
             met=None
@@ -169,7 +172,7 @@ async def _titles(
         ),
         IndicatorValue(
             code="TITLES_UNDER_MINIMUM",
-            label="Titles planned below their minimum",
+            label=label("TITLES_UNDER_MINIMUM", ctx),
             value=float(under),
             target=0.0,
             met=under == 0,
@@ -179,7 +182,7 @@ async def _titles(
         ),
         IndicatorValue(
             code="TITLES_OVER_CAP",
-            label="Titles planned above their cap",
+            label=label("TITLES_OVER_CAP", ctx),
             value=float(over),
             target=0.0,
             met=over == 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from db.statistics import DIMENSIONS
-from planning.indicators import suppressed
+from planning.disclosure import Group, fold_rare, hidden_cells
 from planning.rulesets import in_force
 from schema.context import Context
 from schema.messages.labels import AGE_BANDS, GROUP_VALUES
@@ -20,10 +20,10 @@ def _row(
     persons: int | None,
     age_sum: int,
     total_persons: int,
-    exact: bool,
+    hidden: bool,
 ) -> StatisticsRow:
     counted = persons if persons is not None else entries
-    if suppressed(counted, exact=exact):
+    if hidden:
         return StatisticsRow(
             group=group,
             entries=None,
@@ -40,6 +40,41 @@ def _row(
         average_age=round(age_sum / counted / 12, 1) if counted else None,
         suppressed=False,
     )
+
+
+# Dimensions whose values are free text typed in a person's record: a small row never prints one.
+FREE_TEXT = frozenset({"EDUCATION", "POLITICAL_THEORY", "GRADE", "ETHNICITY"})
+TOTAL = ("TOTAL",)  # the key of the total among the cells (rows are keyed by their values)
+
+
+def _protected(
+    rows: dict[tuple[str, ...], tuple[int, int | None, int]],
+    group_by: list[str],
+    *,
+    person_level: bool,
+    total: tuple[int, int | None],
+) -> tuple[dict[tuple[str, ...], tuple[int, int | None, int]], frozenset[tuple[str, ...]]]:
+    """The rows an integrator may read (small free-text rows merged into "other") and which
+    of them, or the total, stay hidden so that no hidden one is the total minus the others."""
+    counted = {k: (p if person_level and p is not None else e) for k, (e, p, _) in rows.items()}
+    free = [n for n, d in enumerate(group_by) if d in FREE_TEXT]
+    merged: dict[tuple[str, ...], tuple[int, int | None, int]] = {}
+    for key, into in fold_rare(counted, free=free, keep=frozenset({""})).items():
+        entries, persons, ages = rows[key]
+        before = merged.get(into, (0, 0 if persons is not None else None, 0))
+        merged[into] = (
+            before[0] + entries,
+            None if persons is None or before[1] is None else before[1] + persons,
+            before[2] + ages,
+        )
+    by_entries = {k: e for k, (e, _, _) in merged.items()} | {TOTAL: total[0]}
+    by_persons = {k: p or 0 for k, (_, p, _) in merged.items()} | {TOTAL: total[1] or 0}
+    hidden = hidden_cells(
+        counted=by_persons if person_level else by_entries,
+        groups=[Group(TOTAL, tuple(merged))],
+        measures=[by_entries],
+    )
+    return merged, hidden
 
 
 async def _labels(ctx: Context, dimension: Dimension, value: str) -> str:
@@ -84,7 +119,15 @@ class StatisticsQuery:
         [(_, total_entries, entry_age)] = await counts.entries(ctx, []) or [((), 0, 0)]
         persons_total = sum(n for _, n, _ in person_rows) if person_level else None
         by_group = {key: (n, s) for key, n, s in person_rows}
-        rows = []
+        cells: dict[tuple[str, ...], tuple[int, int | None, int]] = {}
+        for key, entries, age_sum in entry_rows:
+            persons, person_age = by_group.get(key, (None, None)) if person_level else (None, None)
+            cells[key] = (entries, persons, person_age if person_age is not None else age_sum)
+        hidden: frozenset[tuple[str, ...]] = frozenset()
+        if not exact:
+            cells, hidden = _protected(
+                cells, group_by, person_level=person_level, total=(total_entries, persons_total)
+            )
         # Load every named unit and position in one batch each, not one query per row.
         for dimension, loader in (
             ("CHILD_UNIT", ctx.loaders.unit),
@@ -92,9 +135,9 @@ class StatisticsQuery:
         ):
             if dimension in group_by:
                 column = group_by.index(dimension)
-                await loader.load_many(sorted({int(key[column]) for key, _, _ in entry_rows}))
-        for key, entries, age_sum in sorted(entry_rows):
-            persons, person_age = by_group.get(key, (None, None)) if person_level else (None, None)
+                await loader.load_many(sorted({int(key[column]) for key in cells}))
+        rows = []
+        for key, (entries, persons, age_sum) in sorted(cells.items()):
             labels = [
                 GroupValue(
                     dimension=Dimension(d),
@@ -103,23 +146,14 @@ class StatisticsQuery:
                 )
                 for d, v in zip(group_by, key, strict=True)
             ]
-            rows.append(
-                _row(
-                    labels,
-                    entries,
-                    persons,
-                    person_age if person_age is not None else age_sum,
-                    persons_total or 0,
-                    exact,
-                )
-            )
+            rows.append(_row(labels, entries, persons, age_sum, persons_total or 0, key in hidden))
         total = _row(
             [],
             total_entries,
             persons_total,
             sum(s for _, _, s in person_rows) if person_level else entry_age,
             persons_total or 0,
-            exact,
+            TOTAL in hidden,
         )
         return Statistics(
             approved_only=not counts.includes_submitted,

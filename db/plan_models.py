@@ -191,6 +191,8 @@ class Plan(Base):
     decision_number: Mapped[str | None] = mapped_column(Text)
     decision_date: Mapped[date | None] = mapped_column(Date)
     appraisal_report: Mapped[str | None] = mapped_column(Text)
+    # The rejected plan this one was started from (createPlan fromPlan), if any.
+    from_plan_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("plan.id"))
 
     __table_args__ = (
         CheckConstraint("kind IN ('NEXT_TERM', 'ANNUAL_REVIEW')", name="kind"),

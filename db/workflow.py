@@ -72,9 +72,10 @@ async def apply(
             before["entries"] = [entry for entry, _ in decided]
             after["entries"] = [entry for _, entry in decided]
     if decision.supersedes is not None:
-        replaced = await plans_db.supersede(session, plan_id=decision.supersedes)
-        if replaced is not None:
-            # Its status changes too: the feed and its history must say so.
+        superseded = await plans_db.supersede(session, plan_id=decision.supersedes)
+        if superseded is not None:
+            replaced, ended = superseded
+            # Its status changes too: the feed and its history must say so, entry by entry.
             await rollups.remove(session, plan_id=replaced.id, at=now)
             await record(
                 session,
@@ -83,7 +84,13 @@ async def apply(
                 from_status=PlanStatus.APPROVED,
                 actor_user_id=actor_user_id,
                 now=now,
-                after={"superseded_by_plan_id": plan.id},
+                before={
+                    "entries": [{**_entry(e, reason=False), "status": "ACTIVE"} for e in ended]
+                },
+                after={
+                    "superseded_by_plan_id": plan.id,
+                    "entries": [_entry(e, reason=False) for e in ended],
+                },
             )
     plan.status = decision.to
     await record(

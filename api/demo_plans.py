@@ -295,7 +295,7 @@ def scripted(
     not approved. A refusal is a bug in the script: it raises."""
     decided: Decision | Refusal
     if action is PlanAction.SUBMIT:
-        decided = workflow.submit(plan, version=plan.version, report=report, now=now)
+        decided = workflow.submit(plan, entries, version=plan.version, report=report, now=now)
     elif action is PlanAction.RECEIVE:
         decided = workflow.receive(
             plan, version=plan.version, working_days=working_days, calendar=calendar, now=now
@@ -319,7 +319,9 @@ def scripted(
             now=now,
         )
     elif action is PlanAction.REJECT:
-        decided = workflow.reject(plan, version=plan.version, reason="Cơ cấu chưa hợp lý", now=now)
+        decided = workflow.reject(
+            plan, entries, version=plan.version, reason="Cơ cấu chưa hợp lý", now=now
+        )
     else:
         raise ValueError(f"no scripted {action}")
     if not isinstance(decided, Decision):

@@ -221,6 +221,8 @@ class Plan(Base):
     appraisal_findings: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, default=list, server_default=text("'[]'")
     )
+    # The rejected plan this one was started from (createPlan fromPlan), if any.
+    from_plan_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("plan.id"))
 
     __table_args__ = (
         CheckConstraint("kind IN ('NEXT_TERM', 'ANNUAL_REVIEW')", name="kind"),

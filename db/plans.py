@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import date
 from typing import Any
 
@@ -25,6 +25,7 @@ from planning.lifecycle import (
     EntryChange,
     EntryStatus,
     PlanStatus,
+    restarts,
 )
 from planning.units import UnitKind
 
@@ -224,6 +225,48 @@ async def carry_over(
     return kept
 
 
+async def restart(
+    session: AsyncSession, *, from_plan_id: int, plan_id: int, holdable: Set[int]
+) -> list[PlanEntry]:
+    """Start a plan again from a rejected one: each entry it added (lifecycle.restarts) becomes
+    a fresh proposal of the new plan, with its person, title, tier and source. Ballots are not
+    copied: they were cast in the rejected procedure, and the new plan's are cast again.
+    Titles the unit can no longer plan, and pairs the new plan already holds (a review's
+    carried-over entries), are left out. Returns the new entries."""
+    rows = await session.scalars(
+        select(PlanEntry).where(PlanEntry.plan_id == from_plan_id).order_by(PlanEntry.id)
+    )
+    held = {
+        (person_id, position_id)
+        for person_id, position_id in await session.execute(
+            select(PlanEntry.person_id, PlanEntry.position_id).where(PlanEntry.plan_id == plan_id)
+        )
+    }
+    copied = []
+    for entry in rows:
+        pair = (entry.person_id, entry.position_id)
+        if not restarts(entry.status, entry.change) or entry.position_id not in holdable:
+            continue
+        if pair in held:
+            continue
+        held.add(pair)
+        copied.append(
+            PlanEntry(
+                plan_id=plan_id,
+                person_id=entry.person_id,
+                position_id=entry.position_id,
+                tier=entry.tier,
+                source=entry.source,
+                status=EntryStatus.PROPOSED,
+                change=EntryChange.ADD,
+                ballots=[],
+            )
+        )
+    session.add_all(copied)
+    await session.flush()
+    return copied
+
+
 async def entry_exists(
     session: AsyncSession, *, plan_id: int, person_id: int, position_id: int | None
 ) -> bool:
@@ -237,15 +280,26 @@ async def entry_exists(
     return found is not None
 
 
-async def supersede(session: AsyncSession, *, plan_id: int) -> Plan | None:
-    """An approved review replaces the approved set it started from (history kept): the plan
-    superseded, or None if it was no longer approved."""
+async def supersede(session: AsyncSession, *, plan_id: int) -> tuple[Plan, list[PlanEntry]] | None:
+    """An approved review replaces the approved set it started from (history kept): the plan is
+    SUPERSEDED and so is each of its entries in force, so none of them still reads ACTIVE (the
+    review's entries hold those people now). Returns the plan and the entries it changed, or
+    None if it was no longer approved."""
     plan = await session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
     if plan is None or plan.status is not PlanStatus.APPROVED:
         return None
     plan.status = PlanStatus.SUPERSEDED
+    entries = list(
+        await session.scalars(
+            select(PlanEntry)
+            .where(PlanEntry.plan_id == plan_id, PlanEntry.status == EntryStatus.ACTIVE)
+            .order_by(PlanEntry.id)
+        )
+    )
+    for entry in entries:
+        entry.status = EntryStatus.SUPERSEDED
     await session.flush()
-    return plan
+    return plan, entries
 
 
 async def province_of(session: AsyncSession, *, unit_path: str) -> Unit | None:

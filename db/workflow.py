@@ -93,9 +93,10 @@ async def apply(
                 {"entry_id": row.entry_id, "rule": row.rule} for row in settled
             ]
     if decision.supersedes is not None:
-        replaced = await plans_db.supersede(session, plan_id=decision.supersedes)
-        if replaced is not None:
-            # Its status changes too: the feed and its history must say so.
+        superseded = await plans_db.supersede(session, plan_id=decision.supersedes)
+        if superseded is not None:
+            replaced, ended = superseded
+            # Its status changes too: the feed and its history must say so, entry by entry.
             await rollups.remove(session, plan_id=replaced.id, at=now)
             await record(
                 session,
@@ -104,7 +105,13 @@ async def apply(
                 from_status=PlanStatus.APPROVED,
                 actor_user_id=actor_user_id,
                 now=now,
-                after={"superseded_by_plan_id": plan.id},
+                before={
+                    "entries": [{**_entry(e, reason=False), "status": "ACTIVE"} for e in ended]
+                },
+                after={
+                    "superseded_by_plan_id": plan.id,
+                    "entries": [_entry(e, reason=False) for e in ended],
+                },
             )
     plan.status = decision.to
     await record(

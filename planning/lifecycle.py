@@ -36,6 +36,8 @@ class EntryStatus(StrEnum):
     REMOVED = "REMOVED"  # đưa ra khỏi quy hoạch (by a review, with a reason)
     FULFILLED = "FULFILLED"  # appointed or elected to the planned position
     EXPIRED = "EXPIRED"  # the cycle ended without use
+    # In force until a later approved review replaced its plan: the review holds the person now.
+    SUPERSEDED = "SUPERSEDED"
 
 
 class EntryChange(StrEnum):
@@ -70,10 +72,24 @@ PENDING_PLAN_STATUSES = frozenset(
 )
 
 
+def proposes(status: EntryStatus) -> bool:
+    """Whether an entry asks the approving body for a decision: an addition or a kept entry,
+    or a review's removal from the approved set (a review that removes everyone still asks)."""
+    return status is EntryStatus.PROPOSED
+
+
 def is_live(status: EntryStatus, change: EntryChange) -> bool:
     """Whether an entry of an undecided plan would be in force if the plan were approved as it
     stands: proposed, and not marked for removal from the approved set."""
     return status is EntryStatus.PROPOSED and change != EntryChange.REMOVE
+
+
+def restarts(status: EntryStatus, change: EntryChange) -> bool:
+    """Whether an entry of a rejected plan is copied, as a fresh proposal, into the plan started
+    from it: every entry the plan added (not one withdrawn from its draft, REMOVED). A review's
+    entries carried over from the approved set are not: the new review carries the approved
+    set over again, as it stands then."""
+    return status is not EntryStatus.REMOVED and change is EntryChange.ADD
 
 
 # Plans whose approval clock runs: a complete dossier received, no decision yet (DOMAIN §5.4).
@@ -162,6 +178,8 @@ STEPS: dict[PlanAction, Step] = {
         "appraise", Side.APPROVING_UNIT, frozenset({S.UNDER_APPRAISAL}), S.APPRAISED
     ),
     PlanAction.APPROVE: Step("approve", Side.APPROVING_UNIT, frozenset({S.APPRAISED}), S.APPROVED),
+    # A rejection ends the plan (nothing leaves REJECTED): the unit starts a new plan from it
+    # (createPlan fromPlan), so the refused proposal and its history stay as they were decided.
     PlanAction.REJECT: Step(
         "reject", Side.APPROVING_UNIT, frozenset({S.APPRAISED}), S.REJECTED, needs_reason=True
     ),

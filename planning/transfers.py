@@ -12,6 +12,7 @@ from datetime import date
 
 from planning.decisions import Problems
 from planning.problems import problem
+from planning.units import closed_problem, day_named
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +51,13 @@ def transfer(
     problems = []
     if not reason.strip():
         problems.append(problem("REASON_REQUIRED", "reason"))
-    if to.valid_to is not None and to.valid_to < today:
-        problems.append(problem("UNIT_CLOSED", "toUnit", closed=_day(to.valid_to)))
+    closed = closed_problem(to.valid_to, today=today, field="toUnit")
+    if closed is not None:
+        problems.append(closed)
     elif to.valid_from is not None and today < to.valid_from:
-        problems.append(problem("UNIT_NOT_OPEN", "toUnit", opens=_day(to.valid_from)))
+        problems.append(problem("UNIT_NOT_OPEN", "toUnit", opens=day_named(to.valid_from)))
     if to.unit_id == placement.unit_id:
         problems.append(problem("SAME_UNIT", "toUnit"))
     if problems:
         return Problems(tuple(problems))
     return Transfer(left=placement, to_unit_id=to.unit_id, on=today, reason=reason.strip())
-
-
-def _day(day: date) -> str:
-    return f"{day:%d/%m/%Y}"  # as a decision names a day, in both languages

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from planning.problems import Problem, problem
@@ -44,6 +45,21 @@ ALLOWED_PARENTS: Mapping[UnitKind, frozenset[UnitKind]] = {
         {UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE}
     ),
 }
+
+
+def closed_problem(valid_to: date | None, *, today: date, field: str) -> Problem | None:
+    """UNIT_CLOSED when the unit's last day (``valid_to``, inclusive) is past: a closed unit
+    takes nothing new, neither a person nor a plan nor a grant (DOMAIN.md A.11). Its records
+    stay readable; the ``closed`` value names its last day as a decision does."""
+    if valid_to is None or today <= valid_to:
+        return None
+    return problem("UNIT_CLOSED", field, closed=day_named(valid_to))
+
+
+def day_named(day: date) -> str:
+    """A day as a decision names it, in both languages."""
+    return f"{day:%d/%m/%Y}"
+
 
 # Parents are written before children: sorting by this rank gives a valid insertion order.
 TIER_RANK: Mapping[UnitKind, int] = {

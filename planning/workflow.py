@@ -42,6 +42,7 @@ from planning.lifecycle import (
     PlanStatus,
     ReasonRequired,
     next_status,
+    proposes,
 )
 from planning.problems import Problem, problem
 from planning.validation import Report
@@ -64,13 +65,22 @@ def movable(
 
 
 def submit(
-    plan: PlanState, *, version: int, report: Report, now: datetime, reason: str | None = None
+    plan: PlanState,
+    entries: Sequence[EntryState],
+    *,
+    version: int,
+    report: Report,
+    now: datetime,
+    reason: str | None = None,
 ) -> Decision | Refusal:
-    """Trình: send the plan to its approving unit; refused while the validation report, as of
-    now, has HARD errors (DOMAIN.md A.7)."""
+    """Trình: send the plan to its approving unit; refused when it proposes nothing (PLAN_EMPTY:
+    no entry for the approver to decide) and while the validation report, as of now, has HARD
+    errors (DOMAIN.md A.7). A review that only removes entries proposes their removal."""
     to = movable(plan, PlanAction.SUBMIT, version=version)
     if not isinstance(to, PlanStatus):
         return to
+    if not any(proposes(entry.status) for entry in entries):
+        return Problems((problem("PLAN_EMPTY", "entries"),))
     if report.blocks_submission:
         return Problems(tuple(problem(f.rule, "entries", **dict(f.values)) for f in report.errors))
     dossier = replace(plan.dossier, submitted_at=now)
@@ -245,14 +255,26 @@ def _decision_date_problems(dossier: Dossier, day: date, *, now: datetime) -> li
 
 
 def reject(
-    plan: PlanState, *, version: int, reason: str | None, now: datetime
+    plan: PlanState,
+    entries: Sequence[EntryState],
+    *,
+    version: int,
+    reason: str | None,
+    now: datetime,
 ) -> Decision | Refusal:
-    """Không phê duyệt: the whole plan is refused, with the reason."""
+    """Không phê duyệt: the whole plan is refused, with the reason; each entry it proposed is
+    NOT_APPROVED with that reason (the plan ends here: a new plan may start from it)."""
     to = movable(plan, PlanAction.REJECT, version=version, reason=reason)
     if not isinstance(to, PlanStatus):
         return to
+    why = _text(reason)
+    outcomes = tuple(
+        EntryOutcome(entry.id, EntryStatus.NOT_APPROVED, why)
+        for entry in entries
+        if proposes(entry.status)
+    )
     dossier = replace(plan.dossier, decided_at=now)
-    return Decision(PlanAction.REJECT, plan.status, to, dossier, reason=_text(reason))
+    return Decision(PlanAction.REJECT, plan.status, to, dossier, reason=why, entries=outcomes)
 
 
 def reopen(

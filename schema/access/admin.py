@@ -12,6 +12,7 @@ import strawberry
 from db import access as access_db
 from db.models import AppUser
 from planning.access import grant_refusal, password_problems
+from planning.units import closed_problem
 from schema.access.accounts import create_account
 from schema.access.types import (
     GrantPayload,
@@ -36,7 +37,9 @@ from schema.permissions import official
 UserResult = Annotated[
     UserPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("UserResult")
 ]
-GrantResult = Annotated[GrantPayload | NotAllowed | NotFound, strawberry.union("GrantResult")]
+GrantResult = Annotated[
+    GrantPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("GrantResult")
+]
 
 
 @strawberry.input(description="A new official's account, in a unit of the admin's subtree.")
@@ -196,6 +199,11 @@ class AdminMutation:
         )
         if refusal is not None:
             return not_allowed(ctx, "grant", input.role.value, code=refusal)
+        unit = await ctx.loaders.unit.load(unit_id)
+        assert unit is not None
+        closed = closed_problem(unit.valid_to, today=ctx.today, field="unit")
+        if closed is not None:  # nobody works for a closed unit any more (DOMAIN.md A.11)
+            return validation_failed(ctx, [closed])
         existing = await ctx.db(
             access_db.live_grant, user_id=user.id, role=input.role, unit_id=unit_id
         )

@@ -56,10 +56,12 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "tuổi nghỉ hưu riêng phải từ 50 đến 65 tuổi (600–780 tháng)",
         "an individual retirement age is 50 to 65 years (600–780 months)",
     ),
-    # Transfers of a cadre (planning/transfers.py).
+    # Transfers of a cadre (planning/transfers.py); UNIT_CLOSED also refuses a new person, plan
+    # or grant on a closed unit (planning/units.py closed_problem).
     "UNIT_CLOSED": Message(
-        "đơn vị đã giải thể hoặc sáp nhập từ sau ngày {closed}: không nhận thêm cán bộ",
-        "the unit closed after {closed}: it takes no new persons",
+        "đơn vị đã giải thể hoặc sáp nhập từ sau ngày {closed}: không nhận thêm cán bộ, "
+        "danh sách quy hoạch hay phân quyền",
+        "the unit closed after {closed}: it takes no new persons, plans or roles",
     ),
     "UNIT_NOT_OPEN": Message(
         "đơn vị chỉ hoạt động từ ngày {opens}", "the unit exists only from {opens}"
@@ -123,6 +125,23 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
     "PLAN_EXISTS": Message(
         "đơn vị đã có danh sách quy hoạch nhiệm kỳ này cho cấp phê duyệt này",
         "the unit already has a plan for this cycle and approving body",
+    ),
+    "NOTHING_MANAGED": Message(
+        "cấp {level} không quản lý chức danh nào của đơn vị này",
+        "the {level} manages none of this unit's positions",
+    ),
+    "PLAN_NOT_REJECTED": Message(
+        "chỉ lập lại từ danh sách không được phê duyệt (danh sách này {status})",
+        "a plan can be started only from a rejected plan (this one is {status})",
+    ),
+    "FROM_PLAN_MISMATCH": Message(
+        "danh sách mới phải cùng nhiệm kỳ, loại và cấp phê duyệt với danh sách không được "
+        "phê duyệt",
+        "the new plan must have the rejected plan's cycle, kind and approving body",
+    ),
+    "PLAN_EMPTY": Message(
+        "danh sách chưa đề xuất lượt quy hoạch nào để phê duyệt",
+        "the plan proposes no entry to decide",
     ),
     "DUPLICATE_ENTRY": Message(
         "người này đã có trong danh sách cho chức danh này",

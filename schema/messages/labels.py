@@ -61,6 +61,16 @@ PLAN_STATUSES = {
     "SUPERSEDED": Message("đã được thay thế", "superseded"),
 }
 
+ENTRY_STATUSES = {
+    "PROPOSED": Message("đề xuất", "proposed"),
+    "ACTIVE": Message("đang có hiệu lực", "in force"),
+    "NOT_APPROVED": Message("không được phê duyệt", "not approved"),
+    "REMOVED": Message("đã đưa ra khỏi quy hoạch", "removed"),
+    "FULFILLED": Message("đã được bổ nhiệm", "fulfilled"),
+    "EXPIRED": Message("hết hiệu lực", "expired"),
+    "SUPERSEDED": Message("đã được thay thế", "superseded"),
+}
+
 # The actions of policies/policy.csv and of the plan workflow (lower case), as verbs.
 ACTIONS = {
     "read": Message("xem", "read"),
@@ -185,6 +195,7 @@ LABELS: Mapping[str, Mapping[str, Message]] = {
     "kind": UNIT_KINDS,  # of a unit-list row; an unknown kind reads as given
     "parent": UNIT_KINDS,
     "status": PLAN_STATUSES,
+    "entry_status": ENTRY_STATUSES,
     "action": ACTIONS,
     "resource": RESOURCES,
     "rule": RULES,

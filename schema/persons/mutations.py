@@ -13,6 +13,7 @@ from db.audit import json_value
 from db.plan_models import Person as PersonRow
 from planning.persons import BirthDate, record_problems
 from planning.problems import Problem, problem
+from planning.units import closed_problem
 from schema import idempotency
 from schema.audit import audit_change
 from schema.context import Context
@@ -156,6 +157,11 @@ class PersonMutation:
         replayed = await _replay(ctx, input.idempotency_key, "createPerson", input)
         if replayed is not None:
             return replayed
+        unit = await ctx.loaders.unit.load(unit_id)
+        assert unit is not None
+        closed = closed_problem(unit.valid_to, today=ctx.today, field="unit")
+        if closed is not None:  # a closed unit takes no new person (DOMAIN.md A.11)
+            return validation_failed(ctx, [closed])
         hometown_id = row_id(input.hometown_unit, "Unit") if input.hometown_unit else None
         if input.hometown_unit and (
             hometown_id is None or await ctx.db(access_db.unit_path, unit_id=hometown_id) is None

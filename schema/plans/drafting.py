@@ -27,6 +27,7 @@ from planning.lifecycle import (
 from planning.problems import Problem, problem
 from planning.quotas import addition_problems, ballot_problems, leadership_titles
 from planning.rulesets import in_force
+from planning.units import closed_problem
 from schema.context import Context
 from schema.messages import Language
 from schema.node import row_id, to_global_id
@@ -73,10 +74,21 @@ class DraftingMutation:
         replayed = await replay(ctx, input.idempotency_key, "createPlan", input)
         if replayed is not None:
             return replayed
+        closed = closed_problem(unit.valid_to, today=ctx.today, field="unit")
+        if closed is not None:
+            return validation_failed(ctx, [closed])
+        source = await _source_plan(ctx, input.from_plan, unit_id=unit.id)
+        if isinstance(source, NotFound):
+            return source
         cycle = await ctx.db(plans_db.cycle_by_code, code=input.cycle)
-        day = ctx.today if unit.valid_to is None or ctx.today <= unit.valid_to else unit.valid_to
         approver = await ctx.db(
-            plans_db.approving_unit, planning_path=unit.path, managed_by=input.managed_by, at=day
+            plans_db.approving_unit,
+            planning_path=unit.path,
+            managed_by=input.managed_by,
+            at=ctx.today,
+        )
+        holdable = await ctx.db(
+            positions_db.holdable_positions, unit=unit, managed_by=input.managed_by, today=ctx.today
         )
         rule_set = input.rule_set or in_force(ctx.rule_sets, on=ctx.today).code
         problems = []
@@ -84,8 +96,13 @@ class DraftingMutation:
             problems.append(problem("UNKNOWN_CYCLE", "cycle", cycle=input.cycle))
         if approver is None:
             problems.append(problem("NO_APPROVING_UNIT", "managedBy", level=input.managed_by.value))
+        elif not holdable:
+            # The body would approve nothing: none of the titles this unit plans is its to manage.
+            problems.append(problem("NOTHING_MANAGED", "managedBy", level=input.managed_by.value))
         if rule_set not in ctx.rule_sets:
             problems.append(problem("UNKNOWN_RULE_SET", "ruleSet", rule_set=rule_set))
+        if source is not None:
+            problems += _restart_problems(source, input, cycle_id=cycle.id if cycle else None)
         if problems:
             return validation_failed(ctx, problems)
         assert cycle is not None
@@ -122,13 +139,15 @@ class DraftingMutation:
             managed_by=input.managed_by,
             rule_set=rule_set,
             base_plan_id=base.id if base else None,
+            from_plan_id=source.id if source else None,
             created_at=ctx.now,
         )
         created: dict[str, object] = {"rule_set": rule_set, "kind": input.kind.value}
+        entries: list[PlanEntryRow] = []
         if base is not None:
             # Entries a removal proposal is open on come over marked REMOVE, with its reason.
             proposals = (await ctx.db(removals_db.open_of_plans, [base.id]))[base.id]
-            kept = await ctx.db(
+            entries += await ctx.db(
                 plans_db.carry_over,
                 base_plan_id=base.id,
                 review_plan_id=plan.id,
@@ -136,7 +155,17 @@ class DraftingMutation:
             )
             # The review's history says which entries it started from (each KEEP).
             created["base_plan_id"] = base.id
-            created["entries"] = [_kept(entry) for entry in kept]
+        if source is not None:
+            entries += await ctx.db(
+                plans_db.restart,
+                from_plan_id=source.id,
+                plan_id=plan.id,
+                holdable={p.id for p in holdable},
+            )
+            # The history says which rejected plan it starts again from (each copy an ADD).
+            created["from_plan_id"] = source.id
+        if entries:
+            created["entries"] = [_kept(entry) for entry in entries]
         await record(ctx, plan, PlanEdit.CREATE, after=created, bump=False)
         await remember(ctx, input.idempotency_key, plan)
         await ctx.session.commit()
@@ -306,6 +335,33 @@ async def _editable_entry(
         return not_found(ctx, entry_gid)
     refusal = await editable(ctx, plan, version=version)
     return (entry, plan) if refusal is None else refusal
+
+
+async def _source_plan(
+    ctx: Context, given: str | None, *, unit_id: int
+) -> PlanRow | NotFound | None:
+    """The plan ``fromPlan`` names, if it is one of the unit's own (else not found, as a plan
+    the caller may not see); None when none is named."""
+    if given is None:
+        return None
+    row = row_id(given, "Plan")
+    source = (await ctx.db(plans_db.by_ids, [row])).get(row) if row else None
+    if source is None or source.planning_unit_id != unit_id:
+        return not_found(ctx, given)
+    return source
+
+
+def _restart_problems(
+    source: PlanRow, given: CreatePlanInput, *, cycle_id: int | None
+) -> list[Problem]:
+    """A plan starts again only from a rejected plan, and as the same plan: cycle, kind and
+    approving body (so the rejected plan's place is the one it takes)."""
+    if source.status is not PlanStatus.REJECTED:
+        return [problem("PLAN_NOT_REJECTED", "fromPlan", status=source.status.value)]
+    same = (source.cycle_id, source.kind, source.managed_by)
+    if cycle_id is not None and same != (cycle_id, given.kind, given.managed_by):
+        return [problem("FROM_PLAN_MISMATCH", "fromPlan")]
+    return []
 
 
 def _kept(entry: PlanEntryRow) -> dict[str, object]:

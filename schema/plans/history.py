@@ -29,6 +29,7 @@ _IDS = {
     "person_id": ("person", "Person"),
     "position_id": ("position", "Position"),
     "base_plan_id": ("basePlan", "Plan"),
+    "from_plan_id": ("fromPlan", "Plan"),
     "superseded_by_plan_id": ("supersededBy", "Plan"),
 }
 

@@ -24,6 +24,11 @@ class CreatePlanInput:
     rule_set: str | None = strawberry.field(
         default=None, description="Defaults to the rule set in force today (QD377_2025)."
     )
+    from_plan: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Start again from a REJECTED plan of the same unit, cycle, kind and "
+        "approving body: the entries it added are copied as new proposals (without ballots).",
+    )
     idempotency_key: str | None = None
 
 

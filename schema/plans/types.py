@@ -269,6 +269,9 @@ class Plan(Node):
     decision_number: str | None = strawberry.field(description="Số quyết định phê duyệt.")
     decision_date: date | None
     appraisal_report: str | None = strawberry.field(description="Báo cáo thẩm định.")
+    from_plan: strawberry.ID | None = strawberry.field(
+        description="The rejected plan this one was started from (`createPlan` `fromPlan`)."
+    )
     row: strawberry.Private[PlanRow]
 
     @classmethod
@@ -287,6 +290,7 @@ class Plan(Node):
             decision_number=row.decision_number,
             decision_date=row.decision_date,
             appraisal_report=row.appraisal_report,
+            from_plan=to_global_id("Plan", row.from_plan_id) if row.from_plan_id else None,
             row=row,
         )
 

@@ -47,8 +47,14 @@ class WorkflowMutation:
         if not isinstance(blocked, PlanStatus):
             return refused(ctx, blocked)
         report = await ctx.db(reports_db.report_of, plan, rule_sets=ctx.rule_sets, today=ctx.today)
+        entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
         decided = workflow.submit(
-            state, version=input.version, report=report, now=ctx.now, reason=input.reason
+            state,
+            [workflow_db.entry_state(e) for e in entries],
+            version=input.version,
+            report=report,
+            now=ctx.now,
+            reason=input.reason,
         )
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 
@@ -166,8 +172,13 @@ class WorkflowMutation:
         )
         if not isinstance(plan, PlanRow):
             return plan
+        entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
         decided = workflow.reject(
-            workflow_db.state_of(plan), version=input.version, reason=input.reason, now=ctx.now
+            workflow_db.state_of(plan),
+            [workflow_db.entry_state(e) for e in entries],
+            version=input.version,
+            reason=input.reason,
+            now=ctx.now,
         )
         return await settle(ctx, plan, decided, key=input.idempotency_key)
 

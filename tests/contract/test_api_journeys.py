@@ -12,7 +12,16 @@ import base64
 from typing import Any
 
 from tests.contract.client import Api, GraphQLClient
-from tests.contract.desk import ACCOUNT_PASSWORD, CYCLE, PLAN, Demo, Desk, account, api_key
+from tests.contract.desk import (
+    ACCOUNT_PASSWORD,
+    CYCLE,
+    GOOD_BALLOT,
+    PLAN,
+    Demo,
+    Desk,
+    account,
+    api_key,
+)
 
 TODAY = "2026-11-21"  # the suite's fixed clock
 DECISION = {"decisionNumber": "125-QĐ/TU", "decisionDate": TODAY}
@@ -239,10 +248,10 @@ async def test_total_count_agrees_with_walking_every_page(api: Api, desk: Desk, 
         "clerk",
         "createPlan",
         unit=desk.commune["id"],
-        cycle=CYCLE,
+        cycle="2025-2030",
         kind="NEXT_TERM",
-        managedBy="COMMUNE",
-    )  # a second plan of the commune: for posts its own standing committee manages
+        managedBy="PROVINCE",
+    )  # a second plan of the commune: for the other cycle
     viewer, appraiser = desk.people["viewer"], desk.people["appraiser"]
     commune, province = desk.commune["id"], demo.province
 
@@ -339,12 +348,36 @@ async def test_a_province_decides_its_backlog_in_bulk_and_a_retry_does_nothing_a
             kind="NEXT_TERM",
             managedBy="PROVINCE",
         )
+        someone = await clerk.mutate(
+            "createPerson",
+            "CreatePersonInput",
+            "__typename ... on PersonPayload { person { id } }",
+            nationalId=f"0229{demo.number():08d}",
+            fullName="Trần Văn Nguồn",
+            sex="MALE",
+            birthYear=1984,
+            unit=created["plan"]["planningUnit"]["id"],
+            politicalTheory="CAO_CAP",
+            currentRank=9,
+            politicalStandardOk=True,
+        )
+        added = await clerk.mutate(
+            "addPlanEntry",
+            "AddPlanEntryInput",
+            PLAN,
+            plan=created["plan"]["id"],
+            version=created["plan"]["version"],
+            person=someone["person"]["id"],
+            position=demo.position(0),
+            tier="T1",
+            ballots=[GOOD_BALLOT],
+        )
         sent = await head.mutate(
             "submitPlan",
             "PlanActionInput",
             PLAN,
-            plan=created["plan"]["id"],
-            version=created["plan"]["version"],
+            plan=added["plan"]["id"],
+            version=added["plan"]["version"],
         )
         submitted.append({"plan": sent["plan"]["id"], "version": sent["plan"]["version"]})
 

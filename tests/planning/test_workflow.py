@@ -51,6 +51,10 @@ def plan(status: PlanStatus, *, version: int = 4, base: int | None = None) -> Pl
     return PlanState(id=7, status=status, version=version, dossier=RECEIVED, base_plan_id=base)
 
 
+# A plan proposing one entry: what submission and rejection decide on.
+ONE_ENTRY = [EntryState(1, EntryStatus.PROPOSED, EntryChange.ADD)]
+
+
 def codes(refusal: object) -> list[str]:
     assert isinstance(refusal, Problems)
     return [p.code for p in refusal.problems]
@@ -59,7 +63,7 @@ def codes(refusal: object) -> list[str]:
 class TestEveryTransition:
     def test_a_stale_version_is_refused_before_anything_else(self) -> None:
         assert workflow.reject(
-            plan(PlanStatus.DRAFT), version=3, reason=None, now=NOW
+            plan(PlanStatus.DRAFT), ONE_ENTRY, version=3, reason=None, now=NOW
         ) == StaleVersion(4)
 
     def test_an_action_the_status_does_not_allow_is_not_possible(self) -> None:
@@ -79,7 +83,9 @@ class TestEveryTransition:
             workflow.return_to_unit(plan(PlanStatus.UNDER_APPRAISAL), version=4, reason=reason)
         ) == ["REASON_REQUIRED"]
         assert codes(
-            workflow.reject(plan(PlanStatus.APPRAISED), version=4, reason=reason, now=NOW)
+            workflow.reject(
+                plan(PlanStatus.APPRAISED), ONE_ENTRY, version=4, reason=reason, now=NOW
+            )
         ) == ["REASON_REQUIRED"]
         assert codes(workflow.reopen(plan(PlanStatus.APPROVED), [], version=4, reason=reason)) == [
             "REASON_REQUIRED"
@@ -95,14 +101,18 @@ class TestSubmit:
             )
         )
 
-        refusal = workflow.submit(plan(PlanStatus.DRAFT), version=4, report=report, now=NOW)
+        refusal = workflow.submit(
+            plan(PlanStatus.DRAFT), ONE_ENTRY, version=4, report=report, now=NOW
+        )
 
         assert refusal == Problems((problem("E4", "entries", months=107, required=120),))
 
     def test_targets_alone_do_not_block_and_the_submission_is_dated(self) -> None:
         report = Report((finding("T-WOMEN", Severity.TARGET),))
 
-        decided = workflow.submit(plan(PlanStatus.RETURNED), version=4, report=report, now=NOW)
+        decided = workflow.submit(
+            plan(PlanStatus.RETURNED), ONE_ENTRY, version=4, report=report, now=NOW
+        )
 
         assert isinstance(decided, Decision)
         assert (decided.from_status, decided.to) == (PlanStatus.RETURNED, PlanStatus.SUBMITTED)
@@ -414,7 +424,9 @@ class TestRemovalProposals:
     def test_a_decision_settles_the_entries_it_leaves_out_of_force(self) -> None:
         entries = TestApprove.ENTRIES
         decided = TestApprove().approve(EntryResult(5, approved=False, reason="kỷ luật"), base=3)
-        rejected = workflow.reject(plan(PlanStatus.APPRAISED), version=4, reason="Cơ cấu", now=NOW)
+        rejected = workflow.reject(
+            plan(PlanStatus.APPRAISED), entries, version=4, reason="Cơ cấu", now=NOW
+        )
         received = workflow.receive(
             plan(PlanStatus.SUBMITTED), version=4, working_days=30, calendar=WorkCalendar(), now=NOW
         )
@@ -428,8 +440,11 @@ class TestRemovalProposals:
         assert settled_by(received, entries) == frozenset()  # undecided: still to act on
 
 
-def test_rejection_is_dated_and_keeps_the_entries() -> None:
-    decided = workflow.reject(plan(PlanStatus.APPRAISED), version=4, reason="Cơ cấu", now=NOW)
+def test_rejection_is_dated_and_refuses_every_proposed_entry_with_its_reason() -> None:
+    entries = [*ONE_ENTRY, EntryState(2, EntryStatus.REMOVED, EntryChange.ADD)]
+    decided = workflow.reject(
+        plan(PlanStatus.APPRAISED), entries, version=4, reason=" Cơ cấu ", now=NOW
+    )
 
     assert isinstance(decided, Decision)
     assert (decided.to, decided.reason, decided.dossier.decided_at) == (
@@ -437,7 +452,8 @@ def test_rejection_is_dated_and_keeps_the_entries() -> None:
         "Cơ cấu",
         NOW,
     )
-    assert decided.entries == ()
+    # The entry withdrawn from the draft stays REMOVED: it was never proposed.
+    assert decided.entries == (EntryOutcome(1, EntryStatus.NOT_APPROVED, "Cơ cấu"),)
     assert decided.counting is Counting.UNCHANGED
 
 
@@ -514,6 +530,7 @@ def test_a_decision_is_overdue_only_while_its_clock_runs(status: PlanStatus, lat
 def test_a_reason_given_with_a_submission_or_a_receipt_is_recorded() -> None:
     submitted = workflow.submit(
         plan(PlanStatus.RETURNED),
+        ONE_ENTRY,
         version=4,
         report=Report(()),
         now=NOW,
@@ -531,3 +548,25 @@ def test_a_reason_given_with_a_submission_or_a_receipt_is_recorded() -> None:
     assert isinstance(submitted, Decision)
     assert isinstance(received, Decision)
     assert (submitted.reason, received.reason) == ("bổ sung biên bản", "đủ hồ sơ")
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [(), (EntryState(4, EntryStatus.REMOVED, EntryChange.ADD),)],  # nothing, or only withdrawn
+)
+def test_a_plan_that_asks_nothing_is_not_submitted(entries: tuple[EntryState, ...]) -> None:
+    refusal = workflow.submit(
+        plan(PlanStatus.DRAFT), entries, version=4, report=Report(()), now=NOW
+    )
+
+    assert refusal == Problems((problem("PLAN_EMPTY", "entries"),))
+
+
+def test_a_review_that_removes_every_entry_asks_for_a_decision() -> None:
+    removing = (EntryState(2, EntryStatus.PROPOSED, EntryChange.REMOVE),)
+
+    decided = workflow.submit(
+        plan(PlanStatus.DRAFT), removing, version=4, report=Report(()), now=NOW
+    )
+
+    assert isinstance(decided, Decision)

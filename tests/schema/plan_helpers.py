@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import persons as persons_db
+from db.models import Unit
 from db.plan_models import Position
 from planning.access import Principal, Role
 from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 from schema.access.services import AccessServices
-from schema.node import to_global_id
+from schema.node import row_id_of, to_global_id
 from tests.conftest import Runner
 from tests.factories import make_user, unit
 
@@ -22,7 +23,7 @@ PLAN_FIELDS = """
   __typename
   ... on PlanPayload {
     plan { id status version dueOn kind ruleSet
-           approvingUnit { code } planningUnit { code }
+           managedBy approvingUnit { code } planningUnit { id code }
            entries { id status change resultReason person { fullName } position { code } }
            viewerCan { edit submit receive return appraise approve reject reopen withdraw } }
   }
@@ -110,3 +111,47 @@ async def officials(
         )
         found[role.value.lower()] = principal
     return found
+
+
+BALLOT = {"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}
+
+
+async def with_someone(
+    run: Runner, session: AsyncSession, plan: dict[str, Any], *, national_id: str
+) -> dict[str, Any]:
+    """The draft ``plan`` (an answer's ``plan``) with one eligible person of its planning unit
+    proposed for one of its titles, ballot recorded: a plan that has something to submit."""
+    home = await session.get(Unit, row_id_of(plan["planningUnit"]["id"], "Unit"))
+    assert home is not None
+    post = await session.scalar(  # a title the plan can hold, of one seat or more
+        select(Position.id)
+        .where(Position.managed_by == plan["managedBy"], Position.unit_kind == home.kind)
+        .order_by(Position.committee_seat, Position.code)
+        .limit(1)
+    )
+    assert post is not None
+    row = await persons_db.add(
+        session,
+        national_id=national_id,
+        full_name="Người Được Đề Cử",
+        sex="MALE",
+        birth_year=1984,
+        birth_month=6,
+        unit_id=home.id,
+        current_rank=9,
+        political_standard_ok=True,
+        political_theory=PoliticalTheory.TRUNG_CAP,
+    )
+    added = await call(
+        run,
+        "addPlanEntry",
+        "AddPlanEntryInput",
+        plan=plan["id"],
+        version=plan["version"],
+        person=to_global_id("Person", row.id),
+        position=to_global_id("Position", post),
+        tier="T1",
+        ballots=[BALLOT],
+    )
+    assert added["__typename"] == "PlanPayload", added
+    return dict(added["plan"])

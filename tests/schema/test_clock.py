@@ -258,7 +258,7 @@ async def test_recounting_costs_the_same_statements_for_one_plan_or_four(
     statements: Statements,
 ) -> None:
     backlog = Backlog(
-        run, await province_officials(session, access, "ck"), await communes(session, 7)
+        run, session, await province_officials(session, access, "ck"), await communes(session, 7)
     )
     await backlog.received(1)
     await set_day(run, national, day="2026-12-29", name="Khởi động")  # warm-up

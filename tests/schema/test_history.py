@@ -130,7 +130,7 @@ async def test_a_review_records_what_it_kept_removed_and_superseded(approved: Fl
     assert [(e["entry"]["id"], e["toStatus"]) for e in event(events, "APPROVE")["entries"]] == [
         (kept["id"], "REMOVED")
     ]
-    assert superseded["after"] == {"supersededBy": flow.plan["id"]}
+    assert superseded["after"]["supersededBy"] == flow.plan["id"]
 
 
 async def test_a_reopening_records_the_decision_it_clears(approved: Flow) -> None:

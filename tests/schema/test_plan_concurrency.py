@@ -50,6 +50,19 @@ async def test_twelve_racing_additions_never_exceed_the_cap_of_a_position(world:
 
 async def test_racing_approvals_and_rejections_let_exactly_one_through(world: World) -> None:
     plan = await new_plan(world)
+    plan = (
+        await world.call(
+            "clerk",
+            "addPlanEntry",
+            "AddPlanEntryInput",
+            plan=plan["id"],
+            version=plan["version"],
+            person=world.persons[0],
+            position=world.vice_chair,
+            tier="T1",
+            ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votesFor": 9}],
+        )
+    )["plan"]
     for action, who in (("submitPlan", "head"), ("receivePlan", "appraiser")):
         plan = (
             await world.call(

@@ -66,6 +66,10 @@ async def test_the_inbox_holds_what_waits_for_the_caller(
     people = await officials(session, access, commune="07132", approver="22", suffix="i")
     flow = Flow(run, people)
     await flow.create("07132", "2030-2035", "PROVINCE")
+    await flow.add(
+        await person(session, "07132", "022084000201", "Đỗ Văn Chờ"),
+        await position(session, "PCT_UBND", managed_by=UnitKind.PROVINCE),
+    )
     await flow.do("head", "submitPlan", "PlanActionInput")
 
     appraiser = await run.as_(people["appraiser"]).data(INBOX)

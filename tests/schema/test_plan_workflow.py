@@ -4,7 +4,7 @@ rejection, an annual review with a removal, reopening."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -155,12 +155,17 @@ async def test_three_tier_commune_plan_is_approved_by_the_district_not_the_provi
     vice_chair = await position(session, "PCT_UBND", managed_by=UnitKind.DISTRICT)
     lan = await person(session, "07132", "022084000003", "Vũ Thị Lan", at=THREE_TIER, sex="FEMALE")
 
+    today = flow.run
+    too_late = await flow.create("07132", "2025-2030", "DISTRICT", at=THREE_TIER)
+    # The old commune's last day was 30/06/2025: its plans were made before (DOMAIN A.11).
+    flow.run = today.on(datetime(2025, 6, 20, 9, 0, tzinfo=NOW.tzinfo))
     created = await flow.create("07132", "2025-2030", "DISTRICT", at=THREE_TIER)
     assert created["plan"]["approvingUnit"] == {"code": "206"}
     await flow.add(lan, vice_chair)
     await flow.do("head", "submitPlan", "PlanActionInput")
     await flow.do("appraiser", "receivePlan", "PlanActionInput")
     await flow.do("appraiser", "appraisePlan", "AppraisePlanInput", report="Đạt")
+    flow.run = today
     province_approver = (
         await officials(session, access, commune="22", approver="22", suffix="p3", at=THREE_TIER)
     )["approver"]
@@ -177,11 +182,16 @@ async def test_three_tier_commune_plan_is_approved_by_the_district_not_the_provi
         refused["code"] == "NOT_ALLOWED"
     )  # approval is exact: the district's plan, not the province's
     assert approved["plan"]["status"] == "APPROVED"
+    assert [p["code"] for p in too_late["problems"]] == ["UNIT_CLOSED"]
 
 
 async def test_rejection_needs_a_reason(two_tier: Flow, session: AsyncSession) -> None:
     flow = two_tier
     await flow.create("07132", "2030-2035", "PROVINCE")
+    await flow.add(
+        await person(session, "07132", "022084000202", "Phan Văn Trả"),
+        await position(session, "PCT_UBND", managed_by=UnitKind.PROVINCE),
+    )
     await flow.do("head", "submitPlan", "PlanActionInput")
     await flow.do("appraiser", "receivePlan", "PlanActionInput")
     await flow.do("appraiser", "appraisePlan", "AppraisePlanInput", report="Không đạt")
@@ -193,6 +203,10 @@ async def test_rejection_needs_a_reason(two_tier: Flow, session: AsyncSession) -
 
     assert silent["__typename"] == "ValidationFailed"
     assert rejected["plan"]["status"] == "REJECTED"
+    # No entry of a decided plan reads as a proposal: each is refused with the plan's reason.
+    assert [(e["status"], e["resultReason"]) for e in rejected["plan"]["entries"]] == [
+        ("NOT_APPROVED", "Cơ cấu chưa hợp lý")
+    ]
 
 
 async def approve_all(flow: Flow) -> None:

@@ -30,35 +30,39 @@ YEARS_AHEAD = 2
 
 
 @lru_cache(maxsize=64)
-def statutory_year(year: int) -> tuple[CalendarDay, ...]:
-    """Vietnam's public holidays of ``year`` as the package computes them, with the weekend
-    days it knows were worked in exchange (its names in Vietnamese)."""
-    computed = statutory_holidays.country_holidays("VN", years=year, language="vi")
+def statutory_year(year: int, language: str = "vi") -> tuple[CalendarDay, ...]:
+    """Vietnam's public holidays of ``year`` as the package computes them, named in
+    ``language`` (the package's code: ``vi``, ``en_US``), with the weekend days it knows were
+    worked in exchange (unnamed: the caller words them)."""
+    computed = statutory_holidays.country_holidays("VN", years=year, language=language)
     off = [
         CalendarDay(day, DayKind.OFF, name, DaySource.STATUTORY)
         for day, name in computed.items()
         if day.year == year
     ]
     worked = [
-        CalendarDay(day, DayKind.WORKING, "Ngày làm việc bù", DaySource.STATUTORY)
+        CalendarDay(day, DayKind.WORKING, "", DaySource.STATUTORY)
         for day in computed.weekend_workdays
         if day.year == year
     ]
     return tuple(sorted(off + worked, key=lambda d: d.day))
 
 
-def _statutory(years: Iterable[int]) -> dict[date, CalendarDay]:
-    return {d.day: d for year in years for d in statutory_year(year)}
+def _statutory(years: Iterable[int], language: str) -> dict[date, CalendarDay]:
+    return {d.day: d for year in years for d in statutory_year(year, language)}
 
 
-async def work_calendar(session: AsyncSession, *, since: date) -> WorkCalendar:
-    """The calendar for clocks started on ``since`` or later (up to two years on)."""
+async def work_calendar(
+    session: AsyncSession, *, since: date, language: str = "vi"
+) -> WorkCalendar:
+    """The calendar for clocks started on ``since`` or later (up to two years on); statutory
+    days named in ``language`` (the package's code)."""
     years = range(since.year, since.year + YEARS_AHEAD + 1)
     rows = await session.scalars(
         select(Holiday).where(func.extract("year", Holiday.day).in_(list(years)))
     )
     decided = {r.day: CalendarDay(r.day, r.kind, r.name, DaySource.DECIDED) for r in rows}
-    return WorkCalendar(statutory=_statutory(years), decided=decided)
+    return WorkCalendar(statutory=_statutory(years, language), decided=decided)
 
 
 async def set_day(session: AsyncSession, *, day: date, kind: DayKind, name: str) -> None:

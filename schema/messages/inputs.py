@@ -139,6 +139,8 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "phê duyệt",
         "the new plan must have the rejected plan's cycle, kind and approving body",
     ),
+    # The name of a weekend day the statute makes a working day, in exchange for a day off.
+    "SWAPPED_WORKING_DAY": Message("Ngày làm việc bù", "Working day in exchange"),
     "PLAN_EMPTY": Message(
         "danh sách chưa đề xuất lượt quy hoạch nào để phê duyệt",
         "the plan proposes no entry to decide",

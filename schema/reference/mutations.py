@@ -31,6 +31,7 @@ from schema.node import row_id
 from schema.outcomes import NotAllowed, NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
 from schema.plans.types import Cycle, Position
+from schema.reference.queries import HOLIDAY_NAMES_IN
 from schema.reference.types import (
     CalendarDay,
     CyclePayload,
@@ -207,9 +208,14 @@ class ReferenceMutation:
         await _audit_day(ctx, "remove_holiday", input.day, root, before=before)
         moved = await _reschedule(ctx, input.day)
         await ctx.session.commit()
-        now = (await ctx.db(calendar_db.work_calendar, since=input.day)).day(input.day)
+        days = await ctx.db(
+            calendar_db.work_calendar, since=input.day, language=HOLIDAY_NAMES_IN[ctx.language]
+        )
+        now = days.day(input.day)
         return RemoveHolidayPayload(
-            day=input.day, now=CalendarDay.of(now) if now else None, rescheduled_plans=moved
+            day=input.day,
+            now=CalendarDay.of(now, ctx.language) if now else None,
+            rescheduled_plans=moved,
         )
 
     @strawberry.mutation(

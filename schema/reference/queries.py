@@ -12,9 +12,12 @@ from db import calendar as calendar_db
 from planning.problems import problem
 from schema.context import Context
 from schema.errors import ClientError
+from schema.messages import Language
 from schema.permissions import logged_in
 from schema.reference.types import CalendarDay
 
+# The holidays package names Vietnam's statutory days in these of its languages.
+HOLIDAY_NAMES_IN = {Language.VI: "vi", Language.EN: "en_US"}
 # The years the calendar answers for: wide enough for any plan, narrow enough to compute.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -36,5 +39,10 @@ class ReferenceQuery:
         if not FIRST_YEAR <= year <= LAST_YEAR:
             reason = problem("BAD_YEAR", "year", first=FIRST_YEAR, last=LAST_YEAR)
             raise ClientError("BAD_ARGUMENTS", reason=reason)
-        days = await info.context.db(calendar_db.work_calendar, since=date(year, 1, 1))
-        return [CalendarDay.of(day) for day in days.of_year(year)]
+        ctx = info.context
+        days = await ctx.db(
+            calendar_db.work_calendar,
+            since=date(year, 1, 1),
+            language=HOLIDAY_NAMES_IN[ctx.language],
+        )
+        return [CalendarDay.of(day, ctx.language) for day in days.of_year(year)]

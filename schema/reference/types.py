@@ -9,6 +9,7 @@ import strawberry
 
 from planning import calendar
 from schema.enums import DayKind, DaySource, Indicator, UnitKind
+from schema.messages import Language, text
 from schema.outcomes import NotAllowed, NotFound, ValidationFailed
 from schema.plans.types import Cycle, Position
 
@@ -29,8 +30,10 @@ class CalendarDay:
     source: DaySource
 
     @classmethod
-    def of(cls, value: calendar.CalendarDay) -> CalendarDay:
-        return cls(day=value.day, kind=value.kind, name=value.name, source=value.source)
+    def of(cls, value: calendar.CalendarDay, language: Language) -> CalendarDay:
+        # A weekend day the statute swaps for a day off has no name of its own.
+        name = value.name or text("SWAPPED_WORKING_DAY", language)
+        return cls(day=value.day, kind=value.kind, name=name, source=value.source)
 
 
 @strawberry.type(description="The decided day as recorded.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.contract.client import Api
-from tests.contract.desk import Demo, Desk
+from tests.contract.desk import PROVINCE_CODE, Demo, Desk
 
 CALENDAR = "query ($year: Int!) { holidays(year: $year) { day kind source } }"
 SET_DAY = """
@@ -90,3 +90,21 @@ async def test_the_due_date_follows_the_calendar_and_one_extension(
         ("EXTEND_DEADLINE", "2027-01-06", "2027-01-20"),
         ("RESCHEDULE", "2027-01-20", "2027-01-19"),
     ]
+
+
+async def test_the_calendar_is_named_in_the_callers_language(api: Api) -> None:
+    named = "query ($year: Int!) { holidays(year: $year) { day kind name source } }"
+    vietnamese = await api.login(f"viewer.{PROVINCE_CODE}")
+    english = await api.login(f"viewer.{PROVINCE_CODE}", language="en")
+
+    vi = {d["day"]: d for d in (await vietnamese.data(named, {"year": 2026}))["holidays"]}
+    en = {d["day"]: d for d in (await english.data(named, {"year": 2026}))["holidays"]}
+
+    assert (vi["2026-09-02"]["name"], en["2026-09-02"]["name"]) == ("Quốc khánh", "National Day")
+    # A Saturday the statute makes a working day, in exchange for a day off.
+    assert {k: en["2026-08-22"][k] for k in ("kind", "source", "name")} == {
+        "kind": "WORKING",
+        "source": "STATUTORY",
+        "name": "Working day in exchange",
+    }
+    assert vi["2026-08-22"]["name"] == "Ngày làm việc bù"

@@ -46,6 +46,11 @@ def entry_state(entry: PlanEntry) -> EntryState:
     return EntryState(entry.id, entry.status, entry.change)
 
 
+async def entry_states(session: AsyncSession, plan: Plan) -> list[EntryState]:
+    """The plan's entries as planning/workflow.py decides on them (one statement)."""
+    return [entry_state(e) for e in (await plans_db.entries_of(session, [plan.id]))[plan.id]]
+
+
 async def apply(
     session: AsyncSession,
     plan: Plan,

@@ -8,7 +8,6 @@ import strawberry
 
 from db import (
     calendar as calendar_db,
-    plans as plans_db,
     reports as reports_db,
     workflow as workflow_db,
 )
@@ -47,10 +46,10 @@ class WorkflowMutation:
         if not isinstance(blocked, PlanStatus):
             return refused(ctx, blocked)
         report = await ctx.db(reports_db.report_of, plan, rule_sets=ctx.rule_sets, today=ctx.today)
-        entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
+        entries = await ctx.db(workflow_db.entry_states, plan)
         decided = workflow.submit(
             state,
-            [workflow_db.entry_state(e) for e in entries],
+            entries,
             version=input.version,
             report=report,
             now=ctx.now,
@@ -172,10 +171,10 @@ class WorkflowMutation:
         )
         if not isinstance(plan, PlanRow):
             return plan
-        entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
+        entries = await ctx.db(workflow_db.entry_states, plan)
         decided = workflow.reject(
             workflow_db.state_of(plan),
-            [workflow_db.entry_state(e) for e in entries],
+            entries,
             version=input.version,
             reason=input.reason,
             now=ctx.now,
@@ -196,10 +195,10 @@ class WorkflowMutation:
         )
         if not isinstance(plan, PlanRow):
             return plan
-        entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
+        entries = await ctx.db(workflow_db.entry_states, plan)
         decided = workflow.reopen(
             workflow_db.state_of(plan),
-            [workflow_db.entry_state(e) for e in entries],
+            entries,
             version=input.version,
             reason=input.reason,
         )
@@ -232,7 +231,7 @@ async def decide_approval(
         return blocked if not isinstance(blocked, PlanStatus) else not_found(ctx, results)
     if not isinstance(blocked, PlanStatus):
         return blocked
-    entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
+    entries = await ctx.db(workflow_db.entry_states, plan)
     report = await ctx.db(
         reports_db.report_of,
         plan,
@@ -242,7 +241,7 @@ async def decide_approval(
     )
     decided = workflow.approve(
         state,
-        [workflow_db.entry_state(e) for e in entries],
+        entries,
         version=input.version,
         results=results,
         decision=input.decision(),

@@ -130,25 +130,14 @@ async def with_someone(
         .limit(1)
     )
     assert post is not None
-    row = await persons_db.add(
-        session,
-        national_id=national_id,
-        full_name="Người Được Đề Cử",
-        sex="MALE",
-        birth_year=1984,
-        birth_month=6,
-        unit_id=home.id,
-        current_rank=9,
-        political_standard_ok=True,
-        political_theory=PoliticalTheory.TRUNG_CAP,
-    )
+    who = await person(session, home.code, national_id, "Người Được Đề Cử", at=home.valid_from)
     added = await call(
         run,
         "addPlanEntry",
         "AddPlanEntryInput",
         plan=plan["id"],
         version=plan["version"],
-        person=to_global_id("Person", row.id),
+        person=who,
         position=to_global_id("Position", post),
         tier="T1",
         ballots=[BALLOT],

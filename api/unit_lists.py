@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from planning.lineage import LineageRow
 from planning.units import UnitRow
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "units"
@@ -46,24 +47,18 @@ def datasets() -> dict[str, Dataset]:
     }
 
 
-def read_rows(path: Path) -> list[UnitRow]:
-    """Read a CSV with the columns kind, code, name, parent_code (header line first)."""
+def _records(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(line number, stripped values) of each record of a CSV whose header is ``columns``."""
     try:
         with path.open(encoding="utf-8", newline="") as file:
             reader = csv.DictReader(file)
-            if tuple(reader.fieldnames or ()) != COLUMNS:
+            if tuple(reader.fieldnames or ()) != columns:
                 raise UnitListUnreadable(
-                    f"{path}: the header must be {','.join(COLUMNS)}, not "
+                    f"{path}: the header must be {','.join(columns)}, not "
                     f"{','.join(reader.fieldnames or ())!r}"
                 )
             return [
-                UnitRow(
-                    line=reader.line_num,
-                    kind=(record["kind"] or "").strip(),
-                    code=(record["code"] or "").strip(),
-                    name=(record["name"] or "").strip(),
-                    parent_code=(record["parent_code"] or "").strip(),
-                )
+                (reader.line_num, {c: (record[c] or "").strip() for c in columns})
                 for record in reader
             ]
     except FileNotFoundError:
@@ -72,3 +67,44 @@ def read_rows(path: Path) -> list[UnitRow]:
         raise UnitListUnreadable(f"{path}: not UTF-8 ({error.reason})") from None
     except csv.Error as error:
         raise UnitListUnreadable(f"{path}: not a CSV file ({error})") from None
+
+
+def read_rows(path: Path) -> list[UnitRow]:
+    """Read a CSV with the columns kind, code, name, parent_code (header line first)."""
+    return [UnitRow(line=line, **values) for line, values in _records(path, COLUMNS)]
+
+
+LINEAGE_COLUMNS = ("predecessor_code", "predecessor_kind", "successor_code", "successor_kind")
+
+
+@dataclass(frozen=True, slots=True)
+class Reform:
+    """A reorganisation that ships: the unit list in force from ``effective`` and its lineage."""
+
+    name: str
+    units: Dataset
+    lineage: Path
+    effective: date
+    description: str
+
+
+def reforms() -> dict[str, Reform]:
+    """The reorganisations that ship with quyhoach, by name (``reforms`` in datasets.json)."""
+    manifest = json.loads((DATA_DIR / "reforms.json").read_text(encoding="utf-8"))
+    known = datasets()
+    return {
+        name: Reform(
+            name=name,
+            units=known[entry["units"]],
+            lineage=DATA_DIR / entry["lineage"],
+            effective=date.fromisoformat(entry["effective"]),
+            description=entry["description"],
+        )
+        for name, entry in manifest.items()
+    }
+
+
+def read_lineage(path: Path) -> list[LineageRow]:
+    """Read a CSV with the columns predecessor_code, predecessor_kind, successor_code,
+    successor_kind (header line first)."""
+    return [LineageRow(line=line, **values) for line, values in _records(path, LINEAGE_COLUMNS)]

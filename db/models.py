@@ -76,6 +76,37 @@ class Unit(Base):
     )
 
 
+class UnitLineage(Base):
+    """A unit continued by another from ``effective`` (kế thừa, DOMAIN.md A.11): one row per
+    predecessor and successor; a split predecessor has several."""
+
+    __tablename__ = "unit_lineage"
+
+    predecessor_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    successor_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    effective: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint("predecessor_id <> successor_id", name="not_itself"),
+        Index("ix_unit_lineage_successor_id", "successor_id"),
+    )
+
+
+class UnitInherited(Base):
+    """A predecessor subtree a unit reads through lineage: derived from ``unit_lineage`` by
+    ``db.lineage.refresh_inherited`` (migration 0018), read by scope and the rollups."""
+
+    __tablename__ = "unit_inherited"
+
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    root_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    root_path: Mapped[str] = mapped_column(LTree)
+
+    __table_args__ = (
+        Index("ix_unit_inherited_root_path_gist", "root_path", postgresql_using="gist"),
+    )
+
+
 class AppUser(Base):
     """An official's login (tài khoản), attached to the unit they work in."""
 

@@ -31,8 +31,8 @@ from api import reference_data
 from api.app import create_app
 from api.auth import build_access
 from api.settings import Settings
-from api.unit_lists import datasets, read_rows
-from db import embedded, migrate
+from api.unit_lists import datasets, read_lineage, read_rows, reforms
+from db import embedded, lineage, migrate
 from db.access_cache import PrincipalCache
 from db.reference import load_reference
 from db.unit_import import import_units
@@ -98,6 +98,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
             await import_units(
                 session, rows, valid_from=dataset.valid_from, valid_to=dataset.valid_to
             )
+        for reform in reforms().values():
+            await lineage.link(session, read_lineage(reform.lineage), effective=reform.effective)
         await load_reference(
             session,
             positions=reference_data.read("positions"),

@@ -209,6 +209,19 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "mã {code!r} đã thuộc đơn vị {unit!r} trong thời gian chồng lấn",
         "code {code!r} already names {unit!r} over an overlapping period",
     ),
+    # Lines of a lineage file (planning/lineage.py), printed by `reorganize`.
+    "UNKNOWN_PREDECESSOR": Message(
+        "không có đơn vị mã {code!r} còn hiệu lực vào ngày trước khi sắp xếp",
+        "no unit with code {code!r} is in force on the day before the reorganisation",
+    ),
+    "UNKNOWN_SUCCESSOR": Message(
+        "không có đơn vị mã {code!r} trong danh sách đơn vị mới",
+        "no unit with code {code!r} is in the new unit list",
+    ),
+    "DUPLICATE_LINK": Message(
+        "đơn vị {code!r} và đơn vị kế thừa đã nêu ở dòng {first}",
+        "unit {code!r} and its successor were already given on line {first}",
+    ),
     "UNIT_MOVED": Message(
         "đơn vị mã {code!r} đã có, với loại hoặc cấp trên khác",
         "unit {code!r} exists with another kind or parent",

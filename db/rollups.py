@@ -116,23 +116,32 @@ async def add(session: AsyncSession, facts: Sequence[Fact], *, at: datetime) -> 
 
 async def remove(session: AsyncSession, *, plan_id: int, at: datetime) -> None:
     """Stop counting the approved entries of a plan (reopened, or superseded by a review)."""
-    history = entry_fact_history.c
-    await session.execute(
-        update(entry_fact_history)
-        .where(history.plan_id == plan_id, history.counted_to.is_(None))
-        .values(counted_to=at)
-    )
+    await remove_entries(session, entry_fact.c.plan_id == plan_id, at=at)
+
+
+async def remove_entries(
+    session: AsyncSession, which: ColumnElement[bool], *, at: datetime
+) -> None:
+    """Stop counting the approved entries ``which`` selects among the facts (a whole plan, or
+    the entries a consolidation took over from a split predecessor)."""
     fact = entry_fact.c
     rows = (
         await session.execute(
             select(
                 fact.entry_id, fact.person_id, fact.cycle_id, fact.unit_id, fact.position_id
-            ).where(fact.plan_id == plan_id)
+            ).where(which)
         )
     ).all()
     if not rows:
         return
     ids = [row.entry_id for row in rows]
+    history = entry_fact_history.c
+    await session.execute(
+        update(entry_fact_history)
+        .where(history.entry_id == any_(_IDS), history.counted_to.is_(None))
+        .values(counted_to=at),
+        {"ids": ids},
+    )
     ancestors = {"ancestors": await _ancestors(session, ids)}
     titles = _titles((row.unit_id, row.cycle_id, row.position_id) for row in rows)
     for rollup in ENTRY_ROLLUPS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from api import reference_data
@@ -40,6 +41,7 @@ from planning.theory import PoliticalTheory
 from planning.units import UnitKind
 from planning.validation import Report
 from schema.access.services import AccessServices
+from schema.scalars import VIETNAM_TIME
 
 SURNAMES = [
     "Nguyễn",
@@ -141,6 +143,12 @@ async def load_demo_plans(session: Session, access: AccessServices, *, now: date
     """Create the demo plans once; return how many plans were created."""
     if await plans_db.any_plan(session):
         return 0
+    # The current plans first: the ids the docs spell out are theirs.
+    return await _current_plans(session, now=now) + await _old_tree_plans(session)
+
+
+async def _current_plans(session: Session, *, now: datetime) -> int:
+    """Plans for 2030–2035 in every state, on communes of the two-tier tree."""
     rng = random.Random(2026)
     cycle = await plans_db.cycle_by_code(session, code="2030-2035")
     assert cycle is not None, "load the reference data first"
@@ -165,33 +173,93 @@ async def load_demo_plans(session: Session, access: AccessServices, *, now: date
             limit=COMMUNES_PER_PROVINCE,
         )
         for index, commune in enumerate(communes):
-            await _plan(
-                session, rng, commune, province, cycle.id, positions, STATES[index], now, calendar
+            plan = await _plan(
+                session,
+                rng,
+                commune,
+                province,
+                Term(cycle.id, PlanKind.NEXT_TERM, UnitKind.PROVINCE, "QD377_2025"),
+                rng.sample(positions, 4),
+                started=now - timedelta(days=40),
             )
+            await _advance(session, plan, STATES[index], now - timedelta(days=30), calendar)
             created += 1
     return created
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What a demo plan is for: its cycle, kind, approving tier and rule set."""
+
+    cycle_id: int
+    kind: PlanKind
+    managed_by: UnitKind
+    rule_set: str
+
+
+# The old Quảng Ninh's 2025–2030 plans, approved in spring 2025 on the three-tier tree (QĐ 50
+# was in force): the three communes Phường Quảng Yên continues (Thị xã Quảng Yên approved their
+# plans), Phường Hà Khẩu, which the 2025 reform split between Việt Hưng and Tuần Châu (approved by
+# Thành phố Hạ Long), and Thị xã Quảng Yên's own posts (approved by the province): the plans
+# today's officials inherit (DOMAIN.md A.11, docs/reorganisation.md).
+OLD_TREE_DAY = datetime(2025, 3, 3, 8, 0, tzinfo=VIETNAM_TIME)
+OLD_TREE_PLANS = (
+    ("07132", UnitKind.DISTRICT),
+    ("07153", UnitKind.DISTRICT),
+    ("07162", UnitKind.DISTRICT),
+    ("06655", UnitKind.DISTRICT),
+    ("206", UnitKind.PROVINCE),
+)
+
+
+async def _old_tree_plans(session: Session) -> int:
+    rng = random.Random(2025)
+    cycle = await plans_db.cycle_by_code(session, code="2025-2030")
+    assert cycle is not None, "load the reference data first"
+    day = OLD_TREE_DAY.date()
+    calendar = await calendar_db.work_calendar(session, since=day)
+    for code, managed_by in OLD_TREE_PLANS:
+        unit = await units_db.by_code(session, code=code, at=day)
+        assert unit is not None, "load the three-tier units first"
+        approving = await plans_db.approving_unit(
+            session, planning_path=unit.path, managed_by=managed_by, at=day
+        )
+        assert approving is not None
+        positions = [
+            p
+            for p in await positions_db.positions_for(
+                session, unit_kind=unit.kind, managed_by=managed_by, at=day
+            )
+            if not p.committee_seat
+        ]
+        term = Term(cycle.id, PlanKind.NEXT_TERM, managed_by, "QD50_2021")
+        plan = await _plan(
+            session, rng, unit, approving, term, rng.sample(positions, 4), started=OLD_TREE_DAY
+        )
+        await _advance(
+            session, plan, PlanStatus.APPROVED, OLD_TREE_DAY + timedelta(days=7), calendar
+        )
+    return len(OLD_TREE_PLANS)
 
 
 async def _plan(
     session: Session,
     rng: random.Random,
-    commune: Unit,
-    province: Unit,
-    cycle_id: int,
-    positions: list[Position],
-    status: PlanStatus,
-    now: datetime,
-    calendar: WorkCalendar,
+    unit: Unit,
+    approving: Unit,
+    term: Term,
+    positions: Sequence[Position],
+    *,
+    started: datetime,
 ) -> Plan:
-    started = now - timedelta(days=40)
     plan = await plans_db.add_plan(
         session,
-        planning_unit_id=commune.id,
-        approving_unit_id=province.id,
-        cycle_id=cycle_id,
-        kind=PlanKind.NEXT_TERM,
-        managed_by=UnitKind.PROVINCE,
-        rule_set="QD377_2025",
+        planning_unit_id=unit.id,
+        approving_unit_id=approving.id,
+        cycle_id=term.cycle_id,
+        kind=term.kind,
+        managed_by=term.managed_by,
+        rule_set=term.rule_set,
         created_at=started,
     )
     await workflow_db.record(
@@ -203,7 +271,7 @@ async def _plan(
         after={"rule_set": plan.rule_set, "kind": plan.kind},
         bump=False,
     )
-    for number, position in enumerate(rng.sample(positions, 4)):
+    for number, position in enumerate(positions):
         sex = rng.choice(("MALE", "FEMALE"))
         person = await persons_db.add(
             session,
@@ -215,9 +283,9 @@ async def _plan(
             # 03/2031 reference month of state posts (E4).
             birth_year=max(1977, rng.randint(1976, 1992)),
             birth_month=rng.randint(1, 12),
-            unit_id=commune.id,
+            unit_id=unit.id,
             education=rng.choice(EDUCATION),
-            political_theory=rng.choice(THEORY),
+            political_theory=_theory(rng.choice(THEORY), position.political_theory_required),
             civil_service_grade=rng.choice(GRADES),
             current_position="Trưởng phòng" if number else "Ủy viên Ban Thường vụ",
             current_rank=9,
@@ -239,17 +307,21 @@ async def _plan(
             change=EntryChange.ADD,
             ballots=[{"step": "BTV", "summoned": 11, "present": 11, "votes_for": votes}],
         )
-    await _advance(session, plan, status, now, calendar)
     return plan
 
 
+def _theory(drawn: PoliticalTheory, required: PoliticalTheory | None) -> PoliticalTheory:
+    """The level drawn, raised to the title's standard (E8) where it falls short."""
+    return drawn if required is None or drawn.meets(required) else required
+
+
 async def _advance(
-    session: Session, plan: Plan, status: PlanStatus, now: datetime, calendar: WorkCalendar
+    session: Session, plan: Plan, status: PlanStatus, start: datetime, calendar: WorkCalendar
 ) -> None:
-    """Walk the plan to ``status`` three days a step, through the decisions and writes every
-    client's request goes through (planning.workflow, db.workflow.apply)."""
+    """Walk the plan to ``status`` three days a step from ``start``, through the decisions and
+    writes every client's request goes through (planning.workflow, db.workflow.apply)."""
     rule_sets = reference_data.rule_sets()
-    at = now - timedelta(days=30)
+    at = start
     for action in PATHS[status]:
         at += timedelta(days=3)
         entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]

@@ -79,10 +79,14 @@ LINEAGE_ACTIONS: frozenset[str] = frozenset({"read"})
 _SUBTREE = COVERS[Scope.SUBTREE]
 
 
-def reads_through_lineage(action: str, allowed: frozenset[Relation]) -> bool:
+def reads_through_lineage(
+    action: str, allowed: frozenset[Relation], *, reading: bool = False
+) -> bool:
     """Whether a permission that reaches ``allowed`` relations (of ``action``) also reaches the
-    granted unit's inherited predecessor subtrees: a read of the whole subtree does."""
-    return action in LINEAGE_ACTIONS and allowed >= _SUBTREE
+    granted unit's inherited predecessor subtrees: a read of the whole subtree does. A caller
+    that uses another permission only to gate a read (``reading``: the audit trail, read by whoever
+    administers the accounts there) reads through lineage with it too, and writes nothing."""
+    return (reading or action in LINEAGE_ACTIONS) and allowed >= _SUBTREE
 
 
 def inherited_covers(inherited: Sequence[str], target: str) -> bool:

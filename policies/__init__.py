@@ -58,27 +58,42 @@ class Policy:
         """Where a holder of ``role`` may do ``action`` on ``resource``, relative to its unit."""
         return self._allowed.get((role, resource, action), frozenset())
 
-    def allows(self, principal: Principal | None, action: str, resource: str, path: str) -> bool:
-        """Whether any grant of ``principal`` allows ``action`` on ``resource`` at unit ``path``."""
+    def allows(
+        self,
+        principal: Principal | None,
+        action: str,
+        resource: str,
+        path: str,
+        *,
+        reading: bool = False,
+    ) -> bool:
+        """Whether any grant of ``principal`` allows ``action`` on ``resource`` at unit ``path``
+        (``reading``: the permission only gates a read, which follows lineage)."""
         if principal is None:
             return False
         for grant in principal.grants:
             allowed = self.relations(grant.role, resource, action)
             if relation(granted=grant.unit_path, target=path) in allowed:
                 return True
-            if reads_through_lineage(action, allowed) and inherited_covers(grant.inherited, path):
+            if reads_through_lineage(action, allowed, reading=reading) and inherited_covers(
+                grant.inherited, path
+            ):
                 return True
         return False
 
-    def reaches(self, principal: Principal | None, action: str, resource: str) -> list[Reach]:
-        """The units ``principal`` may do ``action`` on, as path predicates for SQL."""
+    def reaches(
+        self, principal: Principal | None, action: str, resource: str, *, reading: bool = False
+    ) -> list[Reach]:
+        """The units ``principal`` may do ``action`` on, as path predicates for SQL
+        (``reading``: as ``allows``)."""
         if principal is None:
             return []
         found = []
         for grant in principal.grants:
             allowed = self.relations(grant.role, resource, action)
             if allowed:
-                inherited = grant.inherited if reads_through_lineage(action, allowed) else ()
+                widened = reads_through_lineage(action, allowed, reading=reading)
+                inherited = grant.inherited if widened else ()
                 found.append(Reach(path=grant.unit_path, relations=allowed, inherited=inherited))
         return found
 

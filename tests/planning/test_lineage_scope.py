@@ -67,3 +67,10 @@ def test_inherited_covers_the_subtrees_of_the_roots_only(target: str, inside: bo
 
 def test_no_lineage_covers_nothing() -> None:
     assert not inherited_covers((), "1.30")
+
+
+def test_a_permission_that_only_gates_a_read_follows_lineage_as_a_read() -> None:
+    # The audit trail is read by whoever administers the accounts there ("manage user").
+    assert reads_through_lineage("manage", SUBTREE, reading=True)
+    assert not reads_through_lineage("manage", SUBTREE)
+    assert not reads_through_lineage("approve", COVERS[Scope.EXACT], reading=True)

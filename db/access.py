@@ -11,13 +11,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db.lineage import inherited_roots
 from db.models import ApiKey, AppUser, LoginThrottle, RefreshToken, RoleGrant, Unit
 from db.reach import within
 from planning.access import Grant, Principal, Reach, Role
 
 
 async def principal_of_user(session: AsyncSession, *, user_id: int) -> Principal | None:
-    """The principal of an active user, with its live grants; None if inactive or unknown."""
+    """The principal of an active user, with its live grants and the predecessor subtrees each
+    granted unit reads through lineage; None if inactive or unknown."""
     user = await session.scalar(select(AppUser).where(AppUser.id == user_id, AppUser.active))
     if user is None:
         return None
@@ -27,9 +29,18 @@ async def principal_of_user(session: AsyncSession, *, user_id: int) -> Principal
         .where(RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None))
         .order_by(RoleGrant.id)
     )
+    found = rows.all()
+    units = sorted({unit_id for _, _, unit_id, _ in found})
+    inherited = await inherited_roots(session, units) if units else {}
     grants = tuple(
-        Grant(grant_id=grant_id, role=role, unit_id=unit_id, unit_path=path)
-        for grant_id, role, unit_id, path in rows
+        Grant(
+            grant_id=grant_id,
+            role=role,
+            unit_id=unit_id,
+            unit_path=path,
+            inherited=inherited[unit_id],
+        )
+        for grant_id, role, unit_id, path in found
     )
     return Principal(user_id=user.id, api_key_id=None, name=user.username, grants=grants)
 
@@ -54,7 +65,14 @@ async def principal_of_api_key(
     key, path = row
     if key.expires_at is not None and key.expires_at <= now:
         return None
-    grant = Grant(grant_id=0, role=Role.INTEGRATOR, unit_id=key.unit_id, unit_path=path)
+    inherited = (await inherited_roots(session, [key.unit_id]))[key.unit_id]
+    grant = Grant(
+        grant_id=0,
+        role=Role.INTEGRATOR,
+        unit_id=key.unit_id,
+        unit_path=path,
+        inherited=inherited,
+    )
     return Principal(user_id=None, api_key_id=key.id, name=key.name, grants=(grant,))
 
 

@@ -5,6 +5,11 @@ their transaction commits; every process listening drops that user's cached prin
 revocation made through one process takes effect in all of them within the notification's
 delivery time (milliseconds). Notifications sent while a listener is disconnected are lost, so
 after a reconnect the whole cache is dropped.
+
+A principal also carries the predecessor subtrees its granted units read through lineage
+(``unit_inherited``). Whatever changes that table (loading a reform's lineage, a
+reorganisation) calls ``notify_all`` in its transaction: a payload that is not a user id
+drops every cached principal of every process when the transaction commits.
 """
 
 from __future__ import annotations
@@ -15,12 +20,21 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import asyncpg
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.access import Principal
 
 logger = logging.getLogger(__name__)
 CHANNEL = "quyhoach_access"
 Loader = Callable[[int], Awaitable[Principal | None]]
+EVERYONE = "all"  # a payload that is not a user id: every principal is dropped
+
+
+async def notify_all(session: AsyncSession) -> None:
+    """Drop every cached principal, in every process, when the session's transaction commits
+    (call it whenever lineage, and so ``unit_inherited``, changes; a rollback sends nothing)."""
+    await session.execute(select(func.pg_notify(CHANNEL, EVERYONE)))
 
 
 class PrincipalCache:

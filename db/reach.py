@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, false, func, or_
+from sqlalchemy import ColumnElement, Text, and_, any_, cast, false, func, literal, or_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute
 
+from db.base import LTree
 from planning.access import Reach, Relation
 
 PathColumn = ColumnElement[str] | InstrumentedAttribute[str]
@@ -26,8 +28,15 @@ def _relation_clause(path: PathColumn, granted: str, related: Relation) -> Colum
 
 
 def within(path: PathColumn, reaches: Sequence[Reach]) -> ColumnElement[bool]:
-    """True for rows whose unit ``path`` some reach covers; false when there are none."""
+    """True for rows whose unit ``path`` some reach covers; false when there are none.
+
+    The predecessor subtrees read through lineage make one predicate over all their roots
+    (``path <@ ANY(roots)``: a bitmap of one GiST lookup per root).
+    """
     clauses: list[ColumnElement[bool]] = []
+    roots = sorted({root for reach in reaches for root in reach.inherited})
+    if roots:
+        clauses.append(path.bool_op("<@")(any_(cast(literal(roots, ARRAY(Text)), ARRAY(LTree)))))
     for reach in reaches:
         granted = func.text2ltree(reach.path)
         if reach.relations >= {Relation.SELF, Relation.CHILD, Relation.DESCENDANT}:

@@ -87,6 +87,17 @@ async def by_code(session: AsyncSession, *, code: str, at: date) -> Unit | None:
     return await session.scalar(select(Unit).where(Unit.code == code, valid_at(at)))
 
 
+async def last_by_code(session: AsyncSession, *, code: str, before: date) -> Unit | None:
+    """The unit that last bore ``code`` and closed before ``before`` (the most recent to close):
+    where a code of an abolished or merged unit was last seen."""
+    return await session.scalar(
+        select(Unit)
+        .where(Unit.code == code, Unit.valid_to < before)
+        .order_by(Unit.valid_to.desc(), Unit.id.desc())
+        .limit(1)
+    )
+
+
 async def children_pages(
     session: AsyncSession,
     *,

@@ -4,11 +4,16 @@ A role is granted on a unit. What it allows reaches, depending on the permission
 whole subtree (``SUBTREE``: read, draft, submit), the unit itself only (``EXACT``: approve and
 appraise plans addressed to it) or its direct children (``CHILDREN``). Where a target stands
 relative to the granted unit is a ``Relation`` computed from the two materialised paths.
+
+Scope follows lineage (DOMAIN.md A.11): a grant that reads its unit's whole subtree also reads
+the predecessor subtrees that unit inherits (``Grant.inherited``, the rows of
+``unit_inherited``), for reading only (``LINEAGE_ACTIONS``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -65,6 +70,28 @@ COVERS: dict[Scope, frozenset[Relation]] = {
 def covers(scope: Scope, target: Relation) -> bool:
     """Whether a permission of ``scope`` reaches a target in ``target`` relation."""
     return target in COVERS[scope]
+
+
+# DOMAIN.md A.11 "Scope follows lineage": the actions a grant may do in the predecessor
+# subtrees its unit inherits. Reading only: drafting, submitting, approving, editing a person,
+# granting... stay on the units in force, so nothing new starts on a closed unit this way.
+LINEAGE_ACTIONS: frozenset[str] = frozenset({"read"})
+_SUBTREE = COVERS[Scope.SUBTREE]
+
+
+def reads_through_lineage(
+    action: str, allowed: frozenset[Relation], *, reading: bool = False
+) -> bool:
+    """Whether a permission that reaches ``allowed`` relations (of ``action``) also reaches the
+    granted unit's inherited predecessor subtrees: a read of the whole subtree does. A caller
+    that uses another permission only to gate a read (``reading``: the audit trail, read by whoever
+    administers the accounts there) reads through lineage with it too, and writes nothing."""
+    return (reading or action in LINEAGE_ACTIONS) and allowed >= _SUBTREE
+
+
+def inherited_covers(inherited: Sequence[str], target: str) -> bool:
+    """Whether ``target`` lies in (or is the root of) one of the ``inherited`` subtrees."""
+    return any(target == root or target.startswith(root + ".") for root in inherited)
 
 
 # --- Passwords and lockout -------------------------------------------------------------------
@@ -143,6 +170,8 @@ class Grant:
     role: Role
     unit_id: int
     unit_path: str
+    # The roots of the predecessor subtrees the unit reads through lineage (unit_inherited).
+    inherited: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +190,12 @@ class Principal:
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """The units a grant reaches for one permission: relations to the granted unit's path."""
+    """The units a grant reaches for one permission: relations to the granted unit's path, and
+    the predecessor subtrees it reads through lineage (``inherited`` roots, reads only)."""
 
     path: str
     relations: frozenset[Relation]
+    inherited: tuple[str, ...] = ()
 
 
 _DOWNWARD = frozenset({Relation.SELF, Relation.CHILD, Relation.DESCENDANT})

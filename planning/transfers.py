@@ -25,11 +25,13 @@ class Placement:
 
 @dataclass(frozen=True, slots=True)
 class UnitPeriod:
-    """A unit and the days it exists (both ends inclusive; None: open)."""
+    """A unit and the days it exists (both ends inclusive; None: open), and the units that
+    continue it once closed (name, code)."""
 
     unit_id: int
     valid_from: date | None
     valid_to: date | None
+    successors: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ def transfer(
     problems = []
     if not reason.strip():
         problems.append(problem("REASON_REQUIRED", "reason"))
-    closed = closed_problem(to.valid_to, today=today, field="toUnit")
+    closed = closed_problem(to.valid_to, today=today, field="toUnit", successors=to.successors)
     if closed is not None:
         problems.append(closed)
     elif to.valid_from is not None and today < to.valid_from:

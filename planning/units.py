@@ -8,7 +8,7 @@ that a bad line is reported by number and the import stays all-or-nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -47,13 +47,27 @@ ALLOWED_PARENTS: Mapping[UnitKind, frozenset[UnitKind]] = {
 }
 
 
-def closed_problem(valid_to: date | None, *, today: date, field: str) -> Problem | None:
+def is_closed(valid_to: date | None, *, today: date) -> bool:
+    """Whether a unit whose last day (inclusive) is ``valid_to`` is closed on ``today``."""
+    return valid_to is not None and today > valid_to
+
+
+def closed_problem(
+    valid_to: date | None,
+    *,
+    today: date,
+    field: str,
+    successors: Sequence[tuple[str, str]] = (),
+) -> Problem | None:
     """UNIT_CLOSED when the unit's last day (``valid_to``, inclusive) is past: a closed unit
     takes nothing new, neither a person nor a plan nor a grant (DOMAIN.md A.11). Its records
-    stay readable; the ``closed`` value names its last day as a decision does."""
-    if valid_to is None or today <= valid_to:
+    stay readable; the ``closed`` value names its last day as a decision does, ``successors``
+    (name, code) where to go instead: "Phường Quảng Yên (07132)", or empty for a unit abolished
+    without a successor (a district of 2025)."""
+    if valid_to is None or not is_closed(valid_to, today=today):
         return None
-    return problem("UNIT_CLOSED", field, closed=day_named(valid_to))
+    named = ", ".join(f"{name} ({code})" for name, code in successors)
+    return problem("UNIT_CLOSED", field, closed=day_named(valid_to), successors=named)
 
 
 def day_named(day: date) -> str:

@@ -5,6 +5,8 @@ to the granted unit?) from ``model.conf`` and ``policy.csv``. The answers are fe
 permissions x relations), so they are computed once when a ``Policy`` is built; a check is
 then a dictionary lookup per grant. Lists are filtered with the same answers turned into path
 predicates (``reaches``), so "may I see this one?" and "which may I see?" cannot disagree.
+Both apply scope through lineage the same way (``planning.access.reads_through_lineage``): a
+grant that reads its whole subtree also reads its unit's inherited predecessor subtrees.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from planning.access import (
     Role,
     Scope,
     covers,
+    inherited_covers,
+    reads_through_lineage,
     relation,
 )
 
@@ -54,25 +58,43 @@ class Policy:
         """Where a holder of ``role`` may do ``action`` on ``resource``, relative to its unit."""
         return self._allowed.get((role, resource, action), frozenset())
 
-    def allows(self, principal: Principal | None, action: str, resource: str, path: str) -> bool:
-        """Whether any grant of ``principal`` allows ``action`` on ``resource`` at unit ``path``."""
+    def allows(
+        self,
+        principal: Principal | None,
+        action: str,
+        resource: str,
+        path: str,
+        *,
+        reading: bool = False,
+    ) -> bool:
+        """Whether any grant of ``principal`` allows ``action`` on ``resource`` at unit ``path``
+        (``reading``: the permission only gates a read, which follows lineage)."""
         if principal is None:
             return False
-        return any(
-            relation(granted=grant.unit_path, target=path)
-            in self.relations(grant.role, resource, action)
-            for grant in principal.grants
-        )
+        for grant in principal.grants:
+            allowed = self.relations(grant.role, resource, action)
+            if relation(granted=grant.unit_path, target=path) in allowed:
+                return True
+            if reads_through_lineage(action, allowed, reading=reading) and inherited_covers(
+                grant.inherited, path
+            ):
+                return True
+        return False
 
-    def reaches(self, principal: Principal | None, action: str, resource: str) -> list[Reach]:
-        """The units ``principal`` may do ``action`` on, as path predicates for SQL."""
+    def reaches(
+        self, principal: Principal | None, action: str, resource: str, *, reading: bool = False
+    ) -> list[Reach]:
+        """The units ``principal`` may do ``action`` on, as path predicates for SQL
+        (``reading``: as ``allows``)."""
         if principal is None:
             return []
         found = []
         for grant in principal.grants:
             allowed = self.relations(grant.role, resource, action)
             if allowed:
-                found.append(Reach(path=grant.unit_path, relations=allowed))
+                widened = reads_through_lineage(action, allowed, reading=reading)
+                inherited = grant.inherited if widened else ()
+                found.append(Reach(path=grant.unit_path, relations=allowed, inherited=inherited))
         return found
 
     def granted_permissions(self, role: Role) -> Iterable[tuple[str, str, Scope]]:

@@ -26,7 +26,8 @@ from schema.pagination import (
 from schema.units.types import Unit, tree_date
 
 # Who reads a subtree's audit trail: whoever administers its accounts there (admins). The same
-# permission, through the same reaches, scopes the list in SQL.
+# permission, through the same reaches, scopes the list in SQL; as a read, it follows lineage
+# (an admin of the new province reads the trail of the old one).
 AUDIT_READ = ("manage", "user")
 
 # The subjects that are nodes of the API: shown by their global id, like everywhere else.
@@ -107,7 +108,7 @@ async def audit_events(
     subtree = await ctx.loaders.unit.load(row_id_of(unit, "Unit"))
     if subtree is None:
         raise ClientError("INVALID_ID", id=unit, expected="Unit")
-    reaches = ctx.reaches(*AUDIT_READ)
+    reaches = ctx.reaches(*AUDIT_READ, reading=True)
     return AuditEventConnection(
         page=paginate(
             request,

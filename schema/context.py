@@ -54,9 +54,10 @@ class Context:
         if not self.allows(action, resource, unit_path):
             raise ClientError("NOT_ALLOWED", action=action, resource=resource)
 
-    def reaches(self, action: str, resource: str) -> list[Reach]:
-        """Where the caller may do ``action`` on ``resource``: the filter of list queries."""
-        return self.access.policy.reaches(self.principal, action, resource)
+    def reaches(self, action: str, resource: str, *, reading: bool = False) -> list[Reach]:
+        """Where the caller may do ``action`` on ``resource``: the filter of list queries.
+        ``reading``: the permission only gates a read, which follows lineage (DOMAIN.md A.11)."""
+        return self.access.policy.reaches(self.principal, action, resource, reading=reading)
 
     async def db(
         self,

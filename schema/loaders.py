@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from db import (
     Session,
     access as access_db,
+    lineage as lineage_db,
     persons as persons_db,
     plans as plans_db,
     positions as positions_db,
@@ -99,6 +100,14 @@ class Loaders:
         self.children = DataLoader[ChildrenKey, list[Unit]](load_fn=self._children)
         self.child_count = DataLoader[DatedKey, int](load_fn=self._child_counts)
         self.descendant_count = DataLoader[DatedKey, int](load_fn=self._descendant_counts)
+        # Lineage (kế thừa), both ways: (unit, effective day) of each unit's successors and
+        # predecessors, one statement per level of a query.
+        self.successors = DataLoader[int, list[tuple[Unit, date]]](
+            load_fn=lambda ids: self._grouped_by(lineage_db.successors_of, ids)
+        )
+        self.predecessors = DataLoader[int, list[tuple[Unit, date]]](
+            load_fn=lambda ids: self._grouped_by(lineage_db.predecessors_of, ids)
+        )
         self.grants_of_user = DataLoader[int, list[RoleGrant]](
             load_fn=lambda ids: self._grouped_by(access_db.grants_of, ids)
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import strawberry
 
 from planning.lifecycle import PlanAction, PlanEdit, PlanStatus
-from planning.problems import Problem as ProblemValue
+from planning.problems import Problem as RefusalValue
 from schema.context import Context
 from schema.messages import render, text
 
@@ -41,11 +41,23 @@ def stale_version(ctx: Context, current: int) -> StaleVersion:
     return StaleVersion(message=message, current_version=current)
 
 
+@strawberry.type(description="A value a refusal names, as text (the message words it).")
+class ProblemValue:
+    name: str
+    value: str
+
+
 @strawberry.type(description="One reason an input was refused.")
 class Problem:
     code: str = strawberry.field(description="A stable machine code, e.g. `PASSWORD_TOO_SHORT`.")
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
     message: str
+    values: list[ProblemValue] = strawberry.field(
+        default_factory=list,
+        description="The values the message is worded from, for a client to act on: e.g. "
+        "`closed` (its last day) and `successors` (the units that continue it, "
+        '"Phường Quảng Yên (07132)", comma-separated; empty when none) of `UNIT_CLOSED`.',
+    )
 
 
 @strawberry.type(description="The input was refused; `problems` says why, one reason each.")
@@ -69,12 +81,18 @@ def not_found(ctx: Context, global_id: str) -> NotFound:
     return NotFound(message=text("NOT_FOUND", ctx.language), id=strawberry.ID(global_id))
 
 
-def validation_failed(ctx: Context, problems: Sequence[ProblemValue]) -> ValidationFailed:
+def validation_failed(ctx: Context, problems: Sequence[RefusalValue]) -> ValidationFailed:
     """Refuse an input for ``problems``, each worded in the caller's language."""
     return ValidationFailed(
         message=text("VALIDATION_FAILED", ctx.language),
         problems=[
-            Problem(code=p.code, field=p.field, message=render(p, ctx.language)) for p in problems
+            Problem(
+                code=p.code,
+                field=p.field,
+                message=render(p, ctx.language),
+                values=[ProblemValue(name=name, value=str(value)) for name, value in p.values],
+            )
+            for p in problems
         ],
     )
 

@@ -33,6 +33,7 @@ from schema.outcomes import (
     validation_failed,
 )
 from schema.permissions import official
+from schema.units.types import successors_named
 
 UserResult = Annotated[
     UserPayload | NotAllowed | NotFound | ValidationFailed, strawberry.union("UserResult")
@@ -201,7 +202,12 @@ class AdminMutation:
             return not_allowed(ctx, "grant", input.role.value, code=refusal)
         unit = await ctx.loaders.unit.load(unit_id)
         assert unit is not None
-        closed = closed_problem(unit.valid_to, today=ctx.today, field="unit")
+        closed = closed_problem(
+            unit.valid_to,
+            today=ctx.today,
+            field="unit",
+            successors=await successors_named(ctx, unit),
+        )
         if closed is not None:  # nobody works for a closed unit any more (DOMAIN.md A.11)
             return validation_failed(ctx, [closed])
         existing = await ctx.db(

@@ -60,8 +60,9 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
     # or grant on a closed unit (planning/units.py closed_problem).
     "UNIT_CLOSED": Message(
         "đơn vị đã giải thể hoặc sáp nhập từ sau ngày {closed}: không nhận thêm cán bộ, "
-        "danh sách quy hoạch hay phân quyền",
-        "the unit closed after {closed}: it takes no new persons, plans or roles",
+        "danh sách quy hoạch hay phân quyền; đơn vị kế thừa: {successors}",
+        "the unit closed after {closed}: it takes no new persons, plans or roles; "
+        "continued by: {successors}",
     ),
     "UNIT_NOT_OPEN": Message(
         "đơn vị chỉ hoạt động từ ngày {opens}", "the unit exists only from {opens}"

@@ -183,6 +183,14 @@ INDICATORS = {
     ),
 }
 
+# The successors a UNIT_CLOSED names (planning/units.py closed_problem): none is said in words.
+SUCCESSORS = {
+    "": Message(
+        "không có (đơn vị bị giải thể, không có đơn vị kế thừa)",
+        "none (the unit was abolished without a successor)",
+    ),
+}
+
 LABELS: Mapping[str, Mapping[str, Message]] = {
     "indicator": INDICATORS,
     "tier": TIERS,
@@ -199,4 +207,5 @@ LABELS: Mapping[str, Mapping[str, Message]] = {
     "action": ACTIONS,
     "resource": RESOURCES,
     "rule": RULES,
+    "successors": SUCCESSORS,
 }

@@ -33,6 +33,7 @@ from schema.outcomes import (
 from schema.permissions import official
 from schema.persons.types import Person
 from schema.removals import propose_removals
+from schema.units.types import successors_named
 
 PersonResult = Annotated[
     "PersonPayload | NotAllowed | NotFound | ValidationFailed | StaleVersion"
@@ -159,7 +160,12 @@ class PersonMutation:
             return replayed
         unit = await ctx.loaders.unit.load(unit_id)
         assert unit is not None
-        closed = closed_problem(unit.valid_to, today=ctx.today, field="unit")
+        closed = closed_problem(
+            unit.valid_to,
+            today=ctx.today,
+            field="unit",
+            successors=await successors_named(ctx, unit),
+        )
         if closed is not None:  # a closed unit takes no new person (DOMAIN.md A.11)
             return validation_failed(ctx, [closed])
         hometown_id = row_id(input.hometown_unit, "Unit") if input.hometown_unit else None

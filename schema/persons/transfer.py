@@ -28,6 +28,7 @@ from schema.outcomes import (
 from schema.permissions import official
 from schema.persons.mutations import PersonPayload, PersonResult
 from schema.persons.types import Person
+from schema.units.types import successors_named
 
 TRANSFER_EVENT = "transfer_person"
 
@@ -85,7 +86,9 @@ class TransferMutation:
         history = (await ctx.db(persons_db.placements_of, [person.id]))[person.id]
         moved = transfers.transfer(
             persons_db.placement(person, history),
-            to=transfers.UnitPeriod(unit.id, unit.valid_from, unit.valid_to),
+            to=transfers.UnitPeriod(
+                unit.id, unit.valid_from, unit.valid_to, await successors_named(ctx, unit)
+            ),
             reason=input.reason,
             today=ctx.today,
         )

@@ -52,6 +52,7 @@ from schema.plans.inputs import (
     UpdatePlanEntryInput,
 )
 from schema.plans.types import Plan, removal_reason
+from schema.units.types import successors_named
 
 
 @strawberry.type
@@ -74,7 +75,12 @@ class DraftingMutation:
         replayed = await replay(ctx, input.idempotency_key, "createPlan", input)
         if replayed is not None:
             return replayed
-        closed = closed_problem(unit.valid_to, today=ctx.today, field="unit")
+        closed = closed_problem(
+            unit.valid_to,
+            today=ctx.today,
+            field="unit",
+            successors=await successors_named(ctx, unit),
+        )
         if closed is not None:
             return validation_failed(ctx, [closed])
         source = await _source_plan(ctx, input.from_plan, unit_id=unit.id)

@@ -22,7 +22,10 @@ from schema.units.types import Unit, UnitConnection, tree_date, unit_connection
 class UnitQuery:
     @strawberry.field(
         description="One unit, by global `id` or by GSO `code` (the unit that bore the code on "
-        "`at`, default today). Give exactly one of `id` and `code`.",
+        "`at`, default today). Give exactly one of `id` and `code`. Without `at`, a code no "
+        "unit bears today (an abolished district, a merged commune) answers the unit that bore "
+        "it last: its `validTo` says when it closed, its `successors` where it went. With "
+        "`at`, only the unit of that day answers (null if none).",
         extensions=logged_in(),
     )
     async def unit(
@@ -39,6 +42,8 @@ class UnitQuery:
             row = await ctx.loaders.unit.load(row_id_of(id, "Unit"))
         else:
             row = await ctx.db(units_db.by_code, code=code or "", at=at or ctx.today)
+            if row is None and at is None:
+                row = await ctx.db(units_db.last_by_code, code=code or "", before=ctx.today)
         return Unit.from_row(row, at=tree_date(row, at, ctx.today)) if row else None
 
     @strawberry.field(

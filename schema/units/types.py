@@ -10,6 +10,7 @@ import strawberry
 
 from db import units as units_db
 from db.models import Unit as UnitRow
+from planning.units import is_closed
 from schema.context import Context
 from schema.enums import UnitKind
 from schema.loaders import ChildrenKey, DatedKey
@@ -25,6 +26,14 @@ from schema.pagination import (
     page_request,
     paginate,
 )
+
+
+async def successors_named(ctx: Context, row: UnitRow) -> tuple[tuple[str, str], ...]:
+    """The (name, code) of the units that continue ``row`` once it is closed, for the message
+    of UNIT_CLOSED (planning.units.closed_problem); nothing is read for a unit in force."""
+    if not is_closed(row.valid_to, today=ctx.today):
+        return ()
+    return tuple((unit.name, unit.code) for unit, _ in await ctx.loaders.successors.load(row.id))
 
 
 def tree_date(row: UnitRow, at: date | None, today: date) -> date:
@@ -111,6 +120,47 @@ class Unit(Node):
     @strawberry.field(description="How many units lie below this one, at any depth.")
     async def descendant_count(self, info: strawberry.Info[Context, None]) -> int:
         return await info.context.loaders.descendant_count.load(DatedKey(self.row.id, self.at))
+
+    @strawberry.field(
+        description="The units that continue this one (đơn vị kế thừa) after a reorganisation, "
+        "by code, each with the day it took over: one for a merger, several when the unit was "
+        "split between successors (e.g. a commune of 2025 divided among new communes). Empty "
+        "for a unit in force, and for one abolished without a successor of its own (the "
+        "districts of 2025: their communes name their successors)."
+    )
+    async def successors(self, info: strawberry.Info[Context, None]) -> list[UnitLink]:
+        ctx = info.context
+        links = await ctx.loaders.successors.load(self.row.id)
+        return [UnitLink.of(row, effective, today=ctx.today) for row, effective in links]
+
+    @strawberry.field(
+        description="The units this one continues (đơn vị được kế thừa): the units merged "
+        "into it, or split into it and others, by code, each with the day of the change. "
+        "Officials of this unit read the predecessors' plans, persons and figures."
+    )
+    async def predecessors(self, info: strawberry.Info[Context, None]) -> list[UnitLink]:
+        ctx = info.context
+        links = await ctx.loaders.predecessors.load(self.row.id)
+        return [UnitLink.of(row, effective, today=ctx.today) for row, effective in links]
+
+
+@strawberry.type(
+    description="A link of lineage (kế thừa) between a unit of one tree and a unit of the "
+    "next, from the reorganisation's lineage file (e.g. `lineage-2025.csv`)."
+)
+class UnitLink:
+    unit: Unit = strawberry.field(
+        description="The unit at the other end: read in its own tree (a closed predecessor as "
+        "on its last day)."
+    )
+    effective: date = strawberry.field(
+        description="The day the successor took over (ngày có hiệu lực): the predecessor's last "
+        "day is the day before."
+    )
+
+    @classmethod
+    def of(cls, row: UnitRow, effective: date, *, today: date) -> UnitLink:
+        return cls(unit=Unit.from_row(row, at=tree_date(row, None, today)), effective=effective)
 
 
 @described(cursor="Pass as `after` to read the units after this one.", node="The unit.")

@@ -26,7 +26,7 @@ mutation ($input: TransferPersonInput!) {
     __typename
     ... on PersonPayload { person { id fullName version unit { code }
                                     unitHistory { unit { code } validFrom validTo reason } } }
-    ... on ValidationFailed { problems { code field message } }
+    ... on ValidationFailed { problems { code field message values { name value } } }
     ... on NotAllowed { code message }
     ... on NotFound { id }
     ... on StaleVersion { currentVersion }
@@ -175,6 +175,10 @@ async def test_a_closed_unit_takes_no_one(
     assert closed["__typename"] == "ValidationFailed"
     assert [(p["code"], p["field"]) for p in closed["problems"]] == [("UNIT_CLOSED", "toUnit")]
     assert "30/06/2025" in closed["problems"][0]["message"]
+    # where to send the cadre instead: the province that continues it
+    assert {"name": "successors", "value": "Tỉnh Quảng Ninh (22)"} in closed["problems"][0][
+        "values"
+    ]
 
 
 @pytest.mark.parametrize(

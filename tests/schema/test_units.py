@@ -66,7 +66,14 @@ class TestUnit:
         assert {a["kind"] for a in quang_ninh["ancestors"]} == {"CENTRAL"}
 
     async def test_a_district_abolished_in_2025_is_not_in_todays_tree(self, run: Runner) -> None:
-        assert await unit(run, "206") is None
+        assert await unit(run, "206", "2026-11-21") is None
+
+    async def test_a_code_nobody_bears_today_answers_its_last_unit(self, run: Runner) -> None:
+        quang_yen = await unit(run, "206")
+
+        assert quang_yen["name"] == "Thị xã Quảng Yên"
+        assert quang_yen["validTo"] == "2025-06-30"
+        assert quang_yen["children"]["totalCount"] == 19  # read as on its last day
 
     async def test_by_id_reads_a_closed_unit_as_on_its_last_day(self, run: Runner) -> None:
         quang_yen = await unit(run, "206", "2025-06-30")

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db.access_cache import notify_all
 from db.models import Unit, UnitInherited, UnitLineage
 from db.unit_import import UnitListRejected
 from db.units import valid_at
@@ -88,6 +89,8 @@ async def link(session: AsyncSession, rows: Sequence[LineageRow], *, effective: 
         added = len(result.all())
     if added:
         await refresh_inherited(session)
+        # Principals carry their units' inherited roots: every process drops its cache on commit.
+        await notify_all(session)
     return added
 
 

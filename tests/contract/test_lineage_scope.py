@@ -72,7 +72,8 @@ async def before_the_reform(base_url: str, demo_database: str, access: AccessSer
                 "createPlan",
                 "CreatePlanInput",
                 unit=commune["id"],
-                cycle="2025-2030",
+                # The demo holds the commune's 2025–2030 plan; this one is for the next term.
+                cycle="2030-2035",
                 kind="NEXT_TERM",
                 managedBy="DISTRICT",
             )

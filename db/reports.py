@@ -9,6 +9,8 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import (
+    consolidation as consolidation_db,
+    lineage as lineage_db,
     persons as persons_db,
     plans as plans_db,
     positions as positions_db,
@@ -21,7 +23,7 @@ from planning.eligibility import Candidate, Discipline
 from planning.lifecycle import holds_place
 from planning.persons import BirthDate
 from planning.positions import PositionBody
-from planning.quotas import Ballot
+from planning.quotas import Ballot, committee_seats
 from planning.retirement import Sex
 from planning.rulesets import (
     DisciplineForm,
@@ -67,6 +69,23 @@ async def report_of(
         except_plan=plan.id,
     )
     cycle = (await plans_db.cycles_by_ids(session, [plan.cycle_id]))[plan.cycle_id]
+    # Q4–Q6: the committee sizes of the unit's merger (its predecessors, from lineage).
+    merged_from = len((await lineage_db.predecessors_of(session, [unit.id])).get(unit.id, []))
+    sized = {
+        p.id: committee_seats(
+            unit_kind=unit.kind,
+            code=p.code,
+            cycle=cycle.code,
+            merged_from=max(merged_from, 1),
+            seats=p.seats,
+            rules=rules,
+        )
+        for p in positions.values()
+    }
+    kept_elsewhere = {
+        t.entry_id: t.unit.name
+        for t in await consolidation_db.taken(session, plan=plan, entry_ids=[e.id for e in entries])
+    }
 
     def age_at(body: PositionBody) -> AgeAt:
         return age_reference(
@@ -120,10 +139,17 @@ async def report_of(
         entries=checks,
         positions={
             p.id: PlannedPosition(
-                p.id, p.title, p.seats, p.committee_seat, p.rank, p.political_theory_required
+                p.id,
+                p.title,
+                sized[p.id].seats,
+                p.committee_seat,
+                p.rank,
+                p.political_theory_required,
             )
             for p in positions.values()
         },
+        sized={i: size for i, size in sized.items() if size.capped},
+        kept_elsewhere=kept_elsewhere,
         elsewhere=elsewhere,
         level=unit.kind,
         age_at=age_at(PositionBody.PARTY),

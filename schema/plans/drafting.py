@@ -33,6 +33,7 @@ from schema.messages import Language
 from schema.node import row_id, to_global_id
 from schema.outcomes import NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
+from schema.plans import consolidation
 from schema.plans.guard import (
     PlanPayload,
     PlanRefusal,
@@ -58,7 +59,12 @@ from schema.plans.types import Plan, removal_reason
 class DraftingMutation:
     @strawberry.mutation(
         description="Start a plan for a unit, cycle and approving body (xây dựng quy hoạch). An "
-        "annual review starts from the approved plan and records only changes against it.",
+        "annual review starts from the approved plan and records only changes against it. A "
+        "consolidation (of a unit that continues others after a reorganisation, for a cycle "
+        "they approved) starts from the ACTIVE entries of its predecessors' approved plans, "
+        "each under its new title with its `origin`; titles with no successor are listed in "
+        "`consolidationLeftovers` (`NOT_A_SUCCESSOR`, `NO_PREDECESSOR_PLAN`). It takes the "
+        "place of the unit's next-term plan for the cycle (`PLAN_EXISTS`).",
         extensions=official(),
     )
     async def create_plan(
@@ -108,6 +114,10 @@ class DraftingMutation:
         assert cycle is not None
         assert approver is not None
         base = None
+        if input.kind is PlanKind.CONSOLIDATION:
+            refusal = await consolidation.problems(ctx, unit, cycle)
+            if refusal:
+                return validation_failed(ctx, refusal)
         if input.kind is PlanKind.ANNUAL_REVIEW:
             base = await ctx.db(
                 plans_db.approved_plan,
@@ -155,6 +165,12 @@ class DraftingMutation:
             )
             # The review's history says which entries it started from (each KEEP).
             created["base_plan_id"] = base.id
+        if input.kind is PlanKind.CONSOLIDATION:
+            # The predecessors' approved entries, each with its origin (each a KEEP), and the
+            # leftovers whose title has no successor; the history names the origin plans.
+            kept, recorded = await consolidation.begin(ctx, plan, unit, holdable)
+            entries += kept
+            created.update(recorded)
         if source is not None:
             entries += await ctx.db(
                 plans_db.restart,
@@ -374,6 +390,8 @@ def _kept(entry: PlanEntryRow) -> dict[str, object]:
     }
     if entry.removal_reason is not None:  # came over marked REMOVE (a removal proposal)
         kept["reason"] = entry.removal_reason
+    if entry.origin_entry_id is not None:  # a consolidation's, kept from a predecessor
+        kept["origin_entry_id"] = entry.origin_entry_id
     return kept
 
 

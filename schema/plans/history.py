@@ -86,7 +86,8 @@ class PlanEvent:
     at: datetime = strawberry.field(description="When it happened.")
     action: str = strawberry.field(
         description="CREATE, ADD_ENTRY, UPDATE_ENTRY, REMOVE_ENTRY, a workflow action (SUBMIT, "
-        "RECEIVE, RETURN, APPRAISE, APPROVE, REJECT, WITHDRAW, REOPEN) or SUPERSEDE."
+        "RECEIVE, RETURN, APPRAISE, APPROVE, REJECT, WITHDRAW, REOPEN), SUPERSEDE, or "
+        "SUPERSEDE_ENTRIES (a successor's consolidation took some of its entries over)."
     )
     from_status: PlanStatus | None = strawberry.field(
         description="The plan's status before a transition; null for an edit."

@@ -15,7 +15,7 @@ from db import (
 from db.plan_models import Plan as PlanRow
 from planning import workflow
 from planning.decisions import Decision, Problems, Refusal
-from planning.lifecycle import PlanAction, PlanStatus
+from planning.lifecycle import PlanAction, PlanStatus, holds_place
 from planning.problems import Problem, problem
 from schema.context import Context
 from schema.node import to_global_id
@@ -237,9 +237,8 @@ async def decide_approval(
     refused = workflow.refused_entries(results)
     # A consolidation may not keep a person another successor of the same split predecessor
     # kept first: the approval names that successor (the entry can be refused instead).
-    taken = await ctx.db(
-        consolidation_db.taken, plan=plan, entry_ids=[e.id for e in entries if e.id not in refused]
-    )
+    keeping = [e.id for e in entries if holds_place(e.status, e.change) and e.id not in refused]
+    taken = await ctx.db(consolidation_db.taken, plan=plan, entry_ids=keeping)
     if taken:
         return Problems(tuple(consolidation.taken_problems(taken)))
     report = await ctx.db(

@@ -46,7 +46,7 @@ def _public(value: Any) -> Any:
         return [_public(item) for item in value]
     if not isinstance(value, dict):
         return value
-    shown = {}
+    shown: dict[str, Any] = {}
     for key, item in value.items():
         if key in _IDS and isinstance(item, int):
             name, type_name = _IDS[key]

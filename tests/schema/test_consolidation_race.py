@@ -153,12 +153,12 @@ async def test_the_second_keep_waits_for_the_first_and_finds_it(
     """The guard itself, step by step: the second successor's keep blocks on the first's
     uncommitted rows, and once they are committed it raises, writing nothing."""
     first, second = (await split_rounds(sessions, access))[0]
-    plans = [row_id(d.plan["id"], "Plan") for d in (first, second)]
+    id_a, id_b = (row_id(d.plan["id"], "Plan") for d in (first, second))
+    assert id_a is not None
+    assert id_b is not None
     async with sessions() as a, sessions() as b:
-        plan_a, plan_b = (
-            (await plans_db.by_ids(a, plans[:1]))[plans[0]],
-            (await plans_db.by_ids(b, plans[1:]))[plans[1]],
-        )
+        plan_a = (await plans_db.by_ids(a, [id_a]))[id_a]
+        plan_b = (await plans_db.by_ids(b, [id_b]))[id_b]
         entries_a = (await plans_db.entries_of(a, [plan_a.id]))[plan_a.id]
         entries_b = (await plans_db.entries_of(b, [plan_b.id]))[plan_b.id]
         await consolidation_db.keep(a, plan=plan_a, entries=entries_a, now=NOW)

@@ -17,13 +17,12 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
-
 from api import reference_data
 from api.demo_plans import GIVEN, MIDDLE, SURNAMES, scripted
 from db import (
     Session,
     calendar as calendar_db,
+    consolidation as consolidation_db,
     persons as persons_db,
     plans as plans_db,
     positions as positions_db,
@@ -31,6 +30,7 @@ from db import (
     units as units_db,
     workflow as workflow_db,
 )
+from db.models import Unit
 from db.plan_models import Plan
 from planning.cycles import PlanKind
 from planning.lifecycle import EntryChange, EntrySource, PlanAction, PlanEdit
@@ -61,10 +61,7 @@ async def load_old_tree_plans(session: Session) -> int:
         unit = await units_db.by_code(session, code=code, at=OLD_TREE)
         assert unit is not None
         assert unit.kind is kind
-        exists = await session.scalar(
-            select(Plan.id).where(Plan.planning_unit_id == unit.id, Plan.cycle_id == cycle.id)
-        )
-        if exists is not None:
+        if await consolidation_db.has_plan(session, unit_id=unit.id, cycle_id=cycle.id):
             continue
         started = datetime(2025, 5, 5 + number, 8, 0, tzinfo=VN)
         await _approved_plan(session, rng, unit, cycle.id, managed_by, people, started)
@@ -75,7 +72,7 @@ async def load_old_tree_plans(session: Session) -> int:
 async def _approved_plan(
     session: Session,
     rng: random.Random,
-    unit: units_db.Unit,
+    unit: Unit,
     cycle_id: int,
     managed_by: UnitKind,
     people: int,

@@ -10,6 +10,7 @@ from db import (
     plans as plans_db,
     positions as positions_db,
     removals as removals_db,
+    reports as reports_db,
     workflow as workflow_db,
 )
 from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
@@ -418,6 +419,19 @@ async def _cap_problems(
         province_id=province.id if province else None,
     )
     position = effective[position_id]
+    cycle = await ctx.loaders.cycle.load(plan.cycle_id)
+    assert cycle is not None
+    rules = ctx.rule_sets[plan.rule_set]
+    # The seats of the committee sizes the validation counts on (Q4–Q6), not more.
+    seats = (
+        await ctx.db(
+            reports_db.sized_positions,
+            unit=unit,
+            cycle=cycle.code,
+            positions=[position],
+            rules=rules,
+        )
+    )[position_id].seats
     entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
     live = [e for e in entries if holds_place(e.status, e.change)]
     elsewhere = await ctx.db(
@@ -433,9 +447,9 @@ async def _cap_problems(
     here = leadership_titles({p.id: p.committee_seat for p in positions.values()})
     return addition_problems(
         title=position.title,
-        seats=position.seats,
+        seats=seats,
         committee_seat=position.committee_seat,
         planned=sum(e.position_id == position_id for e in live),
         held=frozenset(here | elsewhere.get(person_id, frozenset()) | {position_id}),
-        rules=ctx.rule_sets[plan.rule_set],
+        rules=rules,
     )

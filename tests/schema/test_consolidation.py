@@ -25,7 +25,7 @@ from tests.schema.consolidation_helpers import (
     old_plan,
     status_of,
 )
-from tests.schema.plan_helpers import officials, person
+from tests.schema.plan_helpers import BALLOT, officials, person, position
 
 
 async def test_a_merged_commune_consolidates_its_predecessors_and_supersedes_them(
@@ -223,3 +223,27 @@ async def test_closed_units_do_not_consolidate(
     desk = Desk(run, people)
     closed = await desk.create("07153", "DISTRICT", kind=kind, at=THREE_TIER)
     assert [p["code"] for p in closed["problems"]] == ["UNIT_CLOSED"]
+
+
+async def test_q5_counts_a_communes_committee_on_the_size_of_its_merger(
+    run: Runner, session: AsyncSession, access: AccessServices
+) -> None:
+    # Xã Hải Hòa (06799) continues two old communes: its BCH counts on 27 seats, not 33.
+    desk = await new_desk(session, access, run, "06799")
+    await desk.create("06799", "PROVINCE", kind="NEXT_TERM", at=None)
+    member = await person(session, "06799", "022084100041", "Hà Văn Quý")
+    bch = await position(session, "BCH", managed_by=UnitKind.PROVINCE)
+
+    added = await desk.do(
+        "clerk",
+        "addPlanEntry",
+        "AddPlanEntryInput",
+        person=member,
+        position=bch,
+        tier="T1",
+        ballots=[BALLOT],
+    )
+
+    warnings = {w["rule"]: w["message"] for w in added["plan"]["validation"]["warnings"]}
+    assert "33 seats configured exceed the 27 of a unit merged from 2" in warnings["Q5"]
+    assert "1 planned for 27 seats; 27 to 41 are expected" in warnings["Q1"]

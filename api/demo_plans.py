@@ -104,6 +104,7 @@ GRADES = ["Chuyên viên", "Chuyên viên", "Chuyên viên chính"]
 # The provinces of the demo (two-tier codes): Quảng Ninh, Hà Nội, Thanh Hóa.
 PROVINCES = ("22", "01", "38")
 COMMUNES_PER_PROVINCE = 7
+ENTRIES_PER_PLAN = 4
 STATES = (
     PlanStatus.DRAFT,
     PlanStatus.SUBMITTED,
@@ -179,7 +180,7 @@ async def _current_plans(session: Session, *, now: datetime) -> int:
                 commune,
                 province,
                 Term(cycle.id, PlanKind.NEXT_TERM, UnitKind.PROVINCE, "QD377_2025"),
-                rng.sample(positions, 4),
+                rng.sample(positions, ENTRIES_PER_PLAN),
                 started=now - timedelta(days=40),
             )
             await _advance(session, plan, STATES[index], now - timedelta(days=30), calendar)
@@ -234,7 +235,13 @@ async def _old_tree_plans(session: Session) -> int:
         ]
         term = Term(cycle.id, PlanKind.NEXT_TERM, managed_by, "QD50_2021")
         plan = await _plan(
-            session, rng, unit, approving, term, rng.sample(positions, 4), started=OLD_TREE_DAY
+            session,
+            rng,
+            unit,
+            approving,
+            term,
+            rng.sample(positions, ENTRIES_PER_PLAN),
+            started=OLD_TREE_DAY,
         )
         await _advance(
             session, plan, PlanStatus.APPROVED, OLD_TREE_DAY + timedelta(days=7), calendar

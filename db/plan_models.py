@@ -225,9 +225,10 @@ class Plan(Base):
     from_plan_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("plan.id"))
 
     __table_args__ = (
-        CheckConstraint("kind IN ('NEXT_TERM', 'ANNUAL_REVIEW')", name="kind"),
+        CheckConstraint("kind IN ('NEXT_TERM', 'ANNUAL_REVIEW', 'CONSOLIDATION')", name="kind"),
         CheckConstraint("extended_by > 0", name="extended_by"),
-        # One next-term plan per planning unit, cycle and approving body that is still alive.
+        # One next-term plan per planning unit, cycle and approving body that is still alive; a
+        # consolidation takes the place of the next-term plan (migration 0020).
         Index(
             "ux_plan_next_term",
             "planning_unit_id",
@@ -235,7 +236,8 @@ class Plan(Base):
             "managed_by",
             unique=True,
             postgresql_where=text(
-                "kind = 'NEXT_TERM' AND status NOT IN ('SUPERSEDED', 'WITHDRAWN', 'REJECTED')"
+                "kind IN ('NEXT_TERM', 'CONSOLIDATION')"
+                " AND status NOT IN ('SUPERSEDED', 'WITHDRAWN', 'REJECTED')"
             ),
         ),
         Index("ix_plan_approving_unit_id_status", "approving_unit_id", "status"),
@@ -266,15 +268,57 @@ class PlanEntry(Base):
     )
     result_reason: Mapped[str | None] = mapped_column(Text)
     removal_reason: Mapped[str | None] = mapped_column(Text)
+    # A consolidation's entry: the predecessor unit, plan and entry it comes from (0020).
+    origin_unit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    origin_plan_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("plan.id"))
+    origin_entry_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("plan_entry.id"))
 
     __table_args__ = (
         CheckConstraint("tier IN ('T1', 'T2')", name="tier"),
         CheckConstraint("source IN ('LOCAL', 'EXTERNAL')", name="source"),
         CheckConstraint("change IN ('ADD', 'KEEP', 'REMOVE')", name="change"),
+        CheckConstraint(
+            "(origin_unit_id IS NULL) = (origin_plan_id IS NULL)"
+            " AND (origin_plan_id IS NULL) = (origin_entry_id IS NULL)",
+            name="origin_whole",
+        ),
         UniqueConstraint(
             "plan_id", "person_id", "position_id", name="uq_plan_entry_person_position"
         ),
+        Index(
+            "ix_plan_entry_origin_entry_id",
+            "origin_entry_id",
+            postgresql_where=text("origin_entry_id IS NOT NULL"),
+        ),
     )
+
+
+class ConsolidationLeftover(Base):
+    """An approved entry of a consolidation's origin plans whose title has no successor (a
+    district title): listed on the consolidation for its approving tier to re-plan or remove,
+    not copied (migration 0020)."""
+
+    __tablename__ = "consolidation_leftover"
+
+    plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("plan.id"), primary_key=True)
+    origin_entry_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("plan_entry.id"), primary_key=True
+    )
+
+
+class ConsolidationKeep(Base):
+    """Which successor keeps a person of a predecessor for a cycle: written when its
+    consolidation is approved; the primary key makes a second successor's approval of the same
+    person wait for the first and then find it (PERSON_TAKEN, migration 0020)."""
+
+    __tablename__ = "consolidation_keep"
+
+    origin_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("cycle.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("plan.id"), index=True)
+    kept_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class PlanEvent(Base):

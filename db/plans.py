@@ -174,15 +174,21 @@ async def approved_plan(
     )
 
 
+# The kinds that hold a unit's one place per cycle and approving tier (ux_plan_next_term): a
+# consolidation takes the place of the next-term plan.
+TERM_PLAN_KINDS = (PlanKind.NEXT_TERM, PlanKind.CONSOLIDATION)
+
+
 async def live_next_term_plan(
     session: AsyncSession, *, unit_id: int, cycle_id: int, managed_by: UnitKind
 ) -> bool:
+    """Whether the unit has a live next-term plan or consolidation for the cycle and tier."""
     found = await session.scalar(
         select(Plan.id).where(
             Plan.planning_unit_id == unit_id,
             Plan.cycle_id == cycle_id,
             Plan.managed_by == managed_by,
-            Plan.kind == PlanKind.NEXT_TERM,
+            Plan.kind.in_(TERM_PLAN_KINDS),
             Plan.status.in_(LIVE_PLAN_STATUSES),
         )
     )
@@ -207,22 +213,33 @@ async def carry_over(
         .order_by(PlanEntry.id)
     )
     kept = [
-        PlanEntry(
+        proposal(
+            entry,
             plan_id=review_plan_id,
-            person_id=entry.person_id,
-            position_id=entry.position_id,
-            tier=entry.tier,
-            source=entry.source,
-            status=EntryStatus.PROPOSED,
             change=EntryChange.REMOVE if entry.id in removing else EntryChange.KEEP,
             removal_reason=removing.get(entry.id),
-            ballots=entry.ballots,
         )
         for entry in active
     ]
     session.add_all(kept)
     await session.flush()
     return kept
+
+
+def proposal(entry: PlanEntry, *, plan_id: int, change: EntryChange, **values: Any) -> PlanEntry:
+    """A new plan's proposal of ``entry`` (a review carrying it over, a restart, a
+    consolidation): the same person, title, tier, source and ballots unless ``values`` says
+    otherwise (another title, no ballots, an origin)."""
+    copied: dict[str, Any] = {
+        "person_id": entry.person_id,
+        "position_id": entry.position_id,
+        "tier": entry.tier,
+        "source": entry.source,
+        "ballots": entry.ballots,
+    }
+    return PlanEntry(
+        **{**copied, **values}, plan_id=plan_id, status=EntryStatus.PROPOSED, change=change
+    )
 
 
 async def restart(
@@ -250,18 +267,7 @@ async def restart(
         if pair in held:
             continue
         held.add(pair)
-        copied.append(
-            PlanEntry(
-                plan_id=plan_id,
-                person_id=entry.person_id,
-                position_id=entry.position_id,
-                tier=entry.tier,
-                source=entry.source,
-                status=EntryStatus.PROPOSED,
-                change=EntryChange.ADD,
-                ballots=[],
-            )
-        )
+        copied.append(proposal(entry, plan_id=plan_id, change=EntryChange.ADD, ballots=[]))
     session.add_all(copied)
     await session.flush()
     return copied

@@ -3,31 +3,59 @@ call them. Submission (schema and demo alike) and the report a client reads use 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import (
+    consolidation as consolidation_db,
+    lineage as lineage_db,
     persons as persons_db,
     plans as plans_db,
     positions as positions_db,
     reference as reference_db,
     units as units_db,
 )
-from db.plan_models import Plan
+from db.models import Unit
+from db.plan_models import Plan, Position
 from planning.cycles import AgeAt, age_reference
 from planning.eligibility import Candidate, Discipline
 from planning.lifecycle import holds_place
 from planning.persons import BirthDate
 from planning.positions import PositionBody
-from planning.quotas import Ballot
+from planning.quotas import Ballot, Sized, committee_seats
 from planning.retirement import Sex
 from planning.rulesets import (
     DisciplineForm,
     RuleSet,
 )
 from planning.validation import EntryToCheck, PlannedPosition, Report, validate
+
+
+async def sized_positions(
+    session: AsyncSession,
+    *,
+    unit: Unit,
+    cycle: str,
+    positions: Iterable[Position],
+    rules: RuleSet,
+) -> dict[int, Sized]:
+    """The seats each position counts on in a plan of ``unit`` for ``cycle`` (Q4–Q6): its
+    configured seats capped at the committee size of the unit's merger, the number of its
+    predecessors read from the lineage (an unmerged unit counts as one)."""
+    merged_from = len((await lineage_db.predecessors_of(session, [unit.id])).get(unit.id, []))
+    return {
+        p.id: committee_seats(
+            unit_kind=unit.kind,
+            code=p.code,
+            cycle=cycle,
+            merged_from=max(merged_from, 1),
+            seats=p.seats,
+            rules=rules,
+        )
+        for p in positions
+    }
 
 
 async def report_of(
@@ -67,6 +95,13 @@ async def report_of(
         except_plan=plan.id,
     )
     cycle = (await plans_db.cycles_by_ids(session, [plan.cycle_id]))[plan.cycle_id]
+    sized = await sized_positions(
+        session, unit=unit, cycle=cycle.code, positions=positions.values(), rules=rules
+    )
+    kept_elsewhere = {
+        t.entry_id: t.unit.name
+        for t in await consolidation_db.taken(session, plan=plan, entry_ids=[e.id for e in entries])
+    }
 
     def age_at(body: PositionBody) -> AgeAt:
         return age_reference(
@@ -120,10 +155,17 @@ async def report_of(
         entries=checks,
         positions={
             p.id: PlannedPosition(
-                p.id, p.title, p.seats, p.committee_seat, p.rank, p.political_theory_required
+                p.id,
+                p.title,
+                sized[p.id].seats,
+                p.committee_seat,
+                p.rank,
+                p.political_theory_required,
             )
             for p in positions.values()
         },
+        sized={i: size for i, size in sized.items() if size.capped},
+        kept_elsewhere=kept_elsewhere,
         elsewhere=elsewhere,
         level=unit.kind,
         age_at=age_at(PositionBody.PARTY),

@@ -16,6 +16,9 @@ from planning.units import UnitKind
 class PlanKind(StrEnum):
     NEXT_TERM = "NEXT_TERM"  # xây dựng quy hoạch nhiệm kỳ kế tiếp
     ANNUAL_REVIEW = "ANNUAL_REVIEW"  # rà soát, bổ sung quy hoạch hằng năm
+    # A successor's first plan for a cycle approved before a reorganisation (DOMAIN A.11): it
+    # starts from its predecessors' approved entries and takes the place of its next-term plan.
+    CONSOLIDATION = "CONSOLIDATION"  # hợp nhất quy hoạch sau sắp xếp đơn vị hành chính
 
 
 # The HD 45 committee kind of a planning unit; state posts have a month of their own.
@@ -81,6 +84,11 @@ def age_reference(
         return AgeAt.of_day(today, AgeBasis.TODAY)
     if kind is PlanKind.ANNUAL_REVIEW:
         return AgeAt.of_day(today, AgeBasis.REVIEW_MONTH)
+    # A CONSOLIDATION ages as a next-term plan of its cycle: it re-files the term's approved
+    # entries in the new unit, and those were admitted at the cycle's fixed months. Ageing them
+    # at today would drop people who were eligible when approved, which is the decision of the
+    # next annual review, not of a change of unit (S1 II.4 note: the predecessors' plans are the
+    # base, not re-examined).
     key = "STATE" if body == PositionBody.STATE else _COMMITTEE_OF[planning_level]
     year, month = reference_months[key].split("-")
     return AgeAt(Month(int(year), int(month)), AgeBasis.REFERENCE_MONTH)

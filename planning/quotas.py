@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from planning.problems import Problem, Value, problem
 from planning.rulesets import RuleSet, VoteBase
+from planning.units import UnitKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +90,37 @@ def ballot_problems(ballots: Sequence[Ballot]) -> list[Problem]:
     if all(0 <= b.votes_for <= b.present <= b.summoned and b.summoned > 0 for b in ballots):
         return []
     return [problem("BAD_BALLOT", "ballots")]
+
+
+@dataclass(frozen=True, slots=True)
+class Sized:
+    """The seats a title counts on in a plan (Q4–Q6): its configured seats capped at the
+    committee size the rule set fixes for the unit's merger and the cycle."""
+
+    seats: int  # what Q1/Q2 count on
+    configured: int  # the catalogue's, or the province's override
+    merged_from: int  # the unit's predecessors (1: not merged)
+
+    @property
+    def capped(self) -> bool:
+        return self.seats < self.configured
+
+
+def committee_seats(
+    *,
+    unit_kind: UnitKind,
+    code: str,
+    cycle: str,
+    merged_from: int,
+    seats: int,
+    rules: RuleSet,
+) -> Sized:
+    """Q5 for commune committees (BCH ≤27 merged from ≤2 or not merged, ≤33 from ≥3; BTV ≤11;
+    2 deputy secretaries), Q6 for provinces (no cap: the designated numbers stand), as the rule
+    set's ``committee_sizes`` say (data, DOMAIN A.1). ``merged_from`` comes from lineage."""
+    caps = [
+        size.seats
+        for size in rules.committee_sizes
+        if size.applies(unit_kind=unit_kind, code=code, cycle=cycle, merged_from=merged_from)
+    ]
+    return Sized(min([seats, *caps]), seats, merged_from)

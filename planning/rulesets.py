@@ -64,6 +64,27 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitteeSize:
+    """A committee size fixed for a cycle's congresses (Q4–Q6): the most seats a title of a
+    kind of unit counts on, for units merged from ``merged_from`` predecessors."""
+
+    unit_kind: UnitKind
+    code: str
+    seats: int
+    merged_from: tuple[int, int | None]  # least, most (None: no bound)
+    cycles: frozenset[str]
+
+    def applies(self, *, unit_kind: UnitKind, code: str, cycle: str, merged_from: int) -> bool:
+        least, most = self.merged_from
+        return (
+            (self.unit_kind, self.code) == (unit_kind, code)
+            and cycle in self.cycles
+            and least <= merged_from
+            and (most is None or merged_from <= most)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     code: str
     title: str
@@ -82,6 +103,7 @@ class RuleSet:
     approval_extension_working_days: int  # the one extension of that SLA, at most
     young_under: int  # years: the young threshold where no target of the level names one
     age_band_years: int  # width of the middle age band (S3e)
+    committee_sizes: tuple[CommitteeSize, ...] = ()  # Q4–Q6, where the rule set fixes them
 
     def targets_for(self, level: UnitKind) -> tuple[Target, ...]:
         return tuple(target for target in self.targets if level in target.levels)
@@ -132,6 +154,19 @@ def parse(code: str, data: Mapping[str, Any]) -> RuleSet:
             approval_extension_working_days=int(data["approval_extension_working_days"]),
             young_under=int(data["age_bands"]["young_under"]),
             age_band_years=int(data["age_bands"]["band_years"]),
+            committee_sizes=tuple(
+                CommitteeSize(
+                    unit_kind=UnitKind(size["unit_kind"]),
+                    code=str(size["code"]),
+                    seats=int(size["seats"]),
+                    merged_from=(
+                        int(size["merged_from"][0]),
+                        None if size["merged_from"][1] is None else int(size["merged_from"][1]),
+                    ),
+                    cycles=frozenset(str(c) for c in size["cycles"]),
+                )
+                for size in data.get("committee_sizes", {}).get("sizes", [])
+            ),
         )
     except (KeyError, ValueError, TypeError) as error:
         raise RuleSetInvalid(f"rule set {code}: {type(error).__name__}: {error}") from None

@@ -17,7 +17,7 @@ from planning.cycles import AgeAt
 from planning.eligibility import Candidate, entry_findings
 from planning.findings import Finding, Severity, finding
 from planning.indicators import YOUNG_BAND, age_band, young_under
-from planning.quotas import Ballot, bounds, leadership_titles, passes
+from planning.quotas import Ballot, Sized, bounds, leadership_titles, passes
 from planning.retirement import Month, Sex, age_months
 from planning.rulesets import CandidateTier, Indicator, RuleSet, Target
 from planning.theory import PoliticalTheory
@@ -74,15 +74,38 @@ def validate(
     age_at: AgeAt,
     on: date,
     rules: RuleSet,
+    sized: Mapping[int, Sized] | None = None,
+    kept_elsewhere: Mapping[int, str] | None = None,
 ) -> Report:
     """Validate a plan's entries.
 
     ``elsewhere`` maps a person to the leadership positions they are planned for by other live
     plans of the same cycle and approving level: Q3 counts across plans, but a person holds
     entries of two cycles at once (DOMAIN §4.2), each cycle with its own three.
+
+    ``sized`` names the positions whose configured seats the committee sizes of Q4–Q6 cap
+    (``quotas.committee_seats``; ``positions`` already carries the capped seats): each one the
+    plan holds is reported (TARGET: the province's configuration exceeds the size). In a
+    consolidation, ``kept_elsewhere`` maps an entry to the successor that kept its person from
+    the same split predecessor first (HARD: one successor keeps a person, DOMAIN A.11).
     """
     findings: list[Finding] = []
     findings += _quantities(entries, positions, rules)
+    planned = {entry.position_id for entry in entries}
+    for position_id, size in sorted((sized or {}).items()):
+        if size.capped and position_id in planned:
+            findings.append(
+                finding(
+                    "Q5",
+                    Severity.TARGET,
+                    position=positions[position_id].title,
+                    seats=size.configured,
+                    maximum=size.seats,
+                    merged_from=size.merged_from,
+                )
+            )
+    for entry_id, unit in sorted((kept_elsewhere or {}).items()):
+        findings.append(finding("KEPT_ELSEWHERE", Severity.HARD, entry=entry_id, unit=unit))
     findings += _per_person(entries, positions, elsewhere, rules)
     for entry in entries:
         findings += entry_findings(

@@ -65,7 +65,11 @@ strawberry.enum(
 # Plans, their entries, findings and targets
 strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
 strawberry.enum(EntryStatus, description="The state of one entry (lượt quy hoạch).")
-strawberry.enum(PlanKind, description="Next-term plan, or an annual review of the approved set.")
+strawberry.enum(
+    PlanKind,
+    description="Next-term plan, an annual review of the approved set, or the consolidation of "
+    "a successor unit's predecessors' approved plans after a reorganisation.",
+)
 strawberry.enum(
     PositionBody,
     description="The body a title belongs to: the Party (cấp ủy), the State (HĐND, UBND) or the "

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from db import (
     Session,
     access as access_db,
+    consolidation as consolidation_db,
     lineage as lineage_db,
     persons as persons_db,
     plans as plans_db,
@@ -151,6 +152,10 @@ class Loaders:
         )
         self.removals_of_plan = DataLoader[int, list[RemovalProposal]](
             load_fn=lambda ids: self._grouped_by(removals_db.open_of_plans, ids)
+        )
+        # A consolidation's entries whose title has no successor (origin entry, origin unit).
+        self.leftovers_of_plan = DataLoader[int, list[tuple[PlanEntry, int]]](
+            load_fn=lambda ids: self._grouped_by(consolidation_db.leftovers_of, ids)
         )
 
     async def _by_ids(

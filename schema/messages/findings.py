@@ -61,6 +61,19 @@ FINDINGS: Mapping[str, Message] = {
         "the political standard {standard}; it must be concluded as met",
     ),
     # The ballots of the procedure (DOMAIN §5.1, §5.3; planning/quotas.py passes).
+    # A consolidation (DOMAIN A.11): a person of a split predecessor is kept by one successor.
+    "KEPT_ELSEWHERE": Message(
+        "người này đã được {unit} giữ lại từ đơn vị cũ (đơn vị bị chia tách): mỗi người chỉ "
+        "được một đơn vị kế thừa giữ lại",
+        "{unit} already kept this person from the split predecessor: one successor only may "
+        "keep a person",
+    ),
+    "Q5": Message(
+        "{position}: {seats} vị trí theo cấu hình vượt quá {maximum} của đơn vị hợp nhất từ "
+        "{merged_from} đơn vị (theo kết luận 187, 188 của Bộ Chính trị): tính theo {maximum}",
+        "{position}: {seats} seats configured exceed the {maximum} of a unit merged from "
+        "{merged_from} (KL 187/188): counted as {maximum}",
+    ),
     "V0": Message(
         "chưa ghi kết quả bỏ phiếu nào của quy trình cho lượt quy hoạch này",
         "no ballot of the procedure is recorded for this entry",

@@ -123,6 +123,18 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "chưa có danh sách quy hoạch được phê duyệt để rà soát",
         "there is no approved plan to review",
     ),
+    "NOT_A_SUCCESSOR": Message(
+        "đơn vị không kế thừa đơn vị nào sau sắp xếp: không có gì để hợp nhất",
+        "the unit continues no unit after a reorganisation: there is nothing to consolidate",
+    ),
+    "NO_PREDECESSOR_PLAN": Message(
+        "các đơn vị được kế thừa không có danh sách quy hoạch nhiệm kỳ {cycle} được phê duyệt",
+        "the units it continues have no approved plan for the {cycle} cycle",
+    ),
+    "PERSON_TAKEN": Message(
+        "người của lượt {taken} đã được {unit} giữ lại trong quy hoạch hợp nhất của mình",
+        "the person of entry {taken} is already kept by {unit} in its consolidation",
+    ),
     "PLAN_EXISTS": Message(
         "đơn vị đã có danh sách quy hoạch nhiệm kỳ này cho cấp phê duyệt này",
         "the unit already has a plan for this cycle and approving body",

@@ -10,6 +10,7 @@ from db import (
     plans as plans_db,
     positions as positions_db,
     removals as removals_db,
+    reports as reports_db,
     workflow as workflow_db,
 )
 from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
@@ -33,6 +34,7 @@ from schema.messages import Language
 from schema.node import row_id, to_global_id
 from schema.outcomes import NotFound, not_allowed, not_found, validation_failed
 from schema.permissions import official
+from schema.plans import consolidation
 from schema.plans.guard import (
     PlanPayload,
     PlanRefusal,
@@ -59,7 +61,12 @@ from schema.units.types import successors_named
 class DraftingMutation:
     @strawberry.mutation(
         description="Start a plan for a unit, cycle and approving body (xây dựng quy hoạch). An "
-        "annual review starts from the approved plan and records only changes against it.",
+        "annual review starts from the approved plan and records only changes against it. A "
+        "consolidation (of a unit that continues others after a reorganisation, for a cycle "
+        "they approved) starts from the ACTIVE entries of its predecessors' approved plans, "
+        "each under its new title with its `origin`; titles with no successor are listed in "
+        "`consolidationLeftovers` (`NOT_A_SUCCESSOR`, `NO_PREDECESSOR_PLAN`). It takes the "
+        "place of the unit's next-term plan for the cycle (`PLAN_EXISTS`).",
         extensions=official(),
     )
     async def create_plan(
@@ -114,6 +121,10 @@ class DraftingMutation:
         assert cycle is not None
         assert approver is not None
         base = None
+        if input.kind is PlanKind.CONSOLIDATION:
+            refusal = await consolidation.problems(ctx, unit, cycle)
+            if refusal:
+                return validation_failed(ctx, refusal)
         if input.kind is PlanKind.ANNUAL_REVIEW:
             base = await ctx.db(
                 plans_db.approved_plan,
@@ -161,6 +172,12 @@ class DraftingMutation:
             )
             # The review's history says which entries it started from (each KEEP).
             created["base_plan_id"] = base.id
+        if input.kind is PlanKind.CONSOLIDATION:
+            # The predecessors' approved entries, each with its origin (each a KEEP), and the
+            # leftovers whose title has no successor; the history names the origin plans.
+            kept, recorded = await consolidation.begin(ctx, plan, unit, holdable)
+            entries += kept
+            created.update(recorded)
         if source is not None:
             entries += await ctx.db(
                 plans_db.restart,
@@ -380,6 +397,8 @@ def _kept(entry: PlanEntryRow) -> dict[str, object]:
     }
     if entry.removal_reason is not None:  # came over marked REMOVE (a removal proposal)
         kept["reason"] = entry.removal_reason
+    if entry.origin_entry_id is not None:  # a consolidation's, kept from a predecessor
+        kept["origin_entry_id"] = entry.origin_entry_id
     return kept
 
 
@@ -406,6 +425,19 @@ async def _cap_problems(
         province_id=province.id if province else None,
     )
     position = effective[position_id]
+    cycle = await ctx.loaders.cycle.load(plan.cycle_id)
+    assert cycle is not None
+    rules = ctx.rule_sets[plan.rule_set]
+    # The seats of the committee sizes the validation counts on (Q4–Q6), not more.
+    seats = (
+        await ctx.db(
+            reports_db.sized_positions,
+            unit=unit,
+            cycle=cycle.code,
+            positions=[position],
+            rules=rules,
+        )
+    )[position_id].seats
     entries = (await ctx.db(plans_db.entries_of, [plan.id]))[plan.id]
     live = [e for e in entries if holds_place(e.status, e.change)]
     elsewhere = await ctx.db(
@@ -421,9 +453,9 @@ async def _cap_problems(
     here = leadership_titles({p.id: p.committee_seat for p in positions.values()})
     return addition_problems(
         title=position.title,
-        seats=position.seats,
+        seats=seats,
         committee_seat=position.committee_seat,
         planned=sum(e.position_id == position_id for e in live),
         held=frozenset(here | elsewhere.get(person_id, frozenset()) | {position_id}),
-        rules=ctx.rule_sets[plan.rule_set],
+        rules=rules,
     )

@@ -9,7 +9,12 @@ from typing import Annotated, Any
 
 import strawberry
 
-from db import access as access_db, plans as plans_db, workflow as workflow_db
+from db import (
+    access as access_db,
+    consolidation as consolidation_db,
+    plans as plans_db,
+    workflow as workflow_db,
+)
 from db.plan_models import Plan as PlanRow
 from planning import decisions
 from planning.decisions import Decision
@@ -31,6 +36,7 @@ from schema.outcomes import (
     stale_version,
     validation_failed,
 )
+from schema.plans.consolidation import taken_problems
 from schema.plans.types import Plan
 
 # What a plan mutation answers instead of the plan (the decision's refusals as clients read them).
@@ -123,14 +129,19 @@ async def write(
     (``settle`` commits it; a bulk action remembers its own answer first)."""
     if not isinstance(decided, Decision):
         return refused(ctx, decided)
-    await ctx.db(
-        workflow_db.apply,
-        plan,
-        decided,
-        actor_user_id=actor(ctx),
-        now=ctx.now,
-        rule_sets=ctx.rule_sets,
-    )
+    try:
+        await ctx.db(
+            workflow_db.apply,
+            plan,
+            decided,
+            actor_user_id=actor(ctx),
+            now=ctx.now,
+            rule_sets=ctx.rule_sets,
+        )
+    except consolidation_db.PersonTaken as lost:
+        # Another successor's approval kept the person first, after this one's validation:
+        # nothing of this approval was written.
+        return validation_failed(ctx, taken_problems(list(lost.taken)))
     return PlanPayload(plan=Plan.from_row(plan))
 
 

@@ -31,6 +31,12 @@ _IDS = {
     "base_plan_id": ("basePlan", "Plan"),
     "from_plan_id": ("fromPlan", "Plan"),
     "superseded_by_plan_id": ("supersededBy", "Plan"),
+    "origin_entry_id": ("originEntry", "PlanEntry"),  # a consolidation's entry: kept from
+}
+# Lists of row ids an event records (a consolidation's origin plans and leftovers).
+_ID_LISTS = {
+    "origin_plan_ids": ("originPlans", "Plan"),
+    "leftover_entry_ids": ("leftoverEntries", "PlanEntry"),
 }
 
 
@@ -40,11 +46,14 @@ def _public(value: Any) -> Any:
         return [_public(item) for item in value]
     if not isinstance(value, dict):
         return value
-    shown = {}
+    shown: dict[str, Any] = {}
     for key, item in value.items():
         if key in _IDS and isinstance(item, int):
             name, type_name = _IDS[key]
             shown[name] = to_global_id(type_name, item)
+        elif key in _ID_LISTS and isinstance(item, list):
+            name, type_name = _ID_LISTS[key]
+            shown[name] = [to_global_id(type_name, i) for i in item]
         else:
             head, *rest = key.split("_")
             shown[head + "".join(word.title() for word in rest)] = _public(item)
@@ -86,7 +95,8 @@ class PlanEvent:
     at: datetime = strawberry.field(description="When it happened.")
     action: str = strawberry.field(
         description="CREATE, ADD_ENTRY, UPDATE_ENTRY, REMOVE_ENTRY, a workflow action (SUBMIT, "
-        "RECEIVE, RETURN, APPRAISE, APPROVE, REJECT, WITHDRAW, REOPEN) or SUPERSEDE."
+        "RECEIVE, RETURN, APPRAISE, APPROVE, REJECT, WITHDRAW, REOPEN), SUPERSEDE, or "
+        "SUPERSEDE_ENTRIES (a successor's consolidation took some of its entries over)."
     )
     from_status: PlanStatus | None = strawberry.field(
         description="The plan's status before a transition; null for an edit."

@@ -14,7 +14,7 @@ from db.plan_models import (
     PlanEntry as EntryRow,
 )
 from db.removals import RemovalProposal as RemovalRow
-from planning.cycles import AgeAt
+from planning.cycles import AgeAt, PlanKind as PlanKindValue
 from planning.findings import Finding as FindingValue
 from planning.lifecycle import (
     STEPS,
@@ -40,6 +40,7 @@ from schema.messages import Language, render, text
 from schema.messages.labels import INDICATORS
 from schema.node import Node, to_global_id
 from schema.persons.types import Person
+from schema.plans.consolidation import ConsolidationLeftover, EntryOrigin
 from schema.plans.position_types import (
     PlanPosition,
     Position as Position,  # other features find the position type here
@@ -222,6 +223,13 @@ class PlanEntry(Node):
         assert row is not None
         return Person.from_row(row)
 
+    @strawberry.field(
+        description="In a consolidation: the predecessor unit, approved plan and entry it was "
+        "kept from (nguồn kế thừa); null for an entry the plan added itself."
+    )
+    def origin(self) -> EntryOrigin | None:
+        return EntryOrigin.of_entry(self.row)
+
     @strawberry.field(description="The position planned, as the plan's province has it.")
     async def position(self, info: strawberry.Info[Context, None]) -> Position:
         loaders = info.context.loaders
@@ -324,6 +332,19 @@ class Plan(Node):
     async def entries(self, info: strawberry.Info[Context, None]) -> list[PlanEntry]:
         rows = await info.context.loaders.entries_of_plan.load(self.row.id)
         return [PlanEntry.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="A consolidation's leftovers: approved entries of its predecessors whose "
+        "title has no successor (district titles, on the province's consolidation), listed for "
+        "its approving tier to re-plan or let go; empty for other plans."
+    )
+    async def consolidation_leftovers(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[ConsolidationLeftover]:
+        if self.row.kind is not PlanKindValue.CONSOLIDATION:
+            return []
+        rows = await info.context.loaders.leftovers_of_plan.load(self.row.id)
+        return [ConsolidationLeftover.of(entry, unit_id) for entry, unit_id in rows]
 
     @strawberry.field(
         description="The titles the plan may hold (what `addPlanEntry` accepts): those of its "

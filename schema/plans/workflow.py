@@ -8,18 +8,20 @@ import strawberry
 
 from db import (
     calendar as calendar_db,
+    consolidation as consolidation_db,
     reports as reports_db,
     workflow as workflow_db,
 )
 from db.plan_models import Plan as PlanRow
 from planning import workflow
 from planning.decisions import Decision, Problems, Refusal
-from planning.lifecycle import PlanAction, PlanStatus
+from planning.lifecycle import PlanAction, PlanStatus, holds_place
 from planning.problems import Problem, problem
 from schema.context import Context
 from schema.node import to_global_id
 from schema.outcomes import NotFound, not_found
 from schema.permissions import official
+from schema.plans import consolidation
 from schema.plans.guard import PlanResult, admit, refused, settle
 from schema.plans.inputs import AppraisePlanInput, ApprovePlanInput, PlanActionInput
 
@@ -232,12 +234,19 @@ async def decide_approval(
     if not isinstance(blocked, PlanStatus):
         return blocked
     entries = await ctx.db(workflow_db.entry_states, plan)
+    refused = workflow.refused_entries(results)
+    # A consolidation may not keep a person another successor of the same split predecessor
+    # kept first: the approval names that successor (the entry can be refused instead).
+    keeping = [e.id for e in entries if holds_place(e.status, e.change) and e.id not in refused]
+    taken = await ctx.db(consolidation_db.taken, plan=plan, entry_ids=keeping)
+    if taken:
+        return Problems(tuple(consolidation.taken_problems(taken)))
     report = await ctx.db(
         reports_db.report_of,
         plan,
         rule_sets=ctx.rule_sets,
         today=ctx.today,
-        leaving_out=workflow.refused_entries(results),
+        leaving_out=refused,
     )
     decided = workflow.approve(
         state,

@@ -13,15 +13,17 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import audit, lineage as lineage_db
 from db.models import Unit, UnitLineage
 from db.plan_models import Cycle, Person, PersonAssignment, PersonUnitHistory, Plan
+from db.reach import within
 from db.unit_import import UnitListRejected, import_units
 from db.units import valid_at
 from planning import reorganisation as reorg
+from planning.access import Reach
 from planning.lifecycle import PlanStatus
 from planning.lineage import LineageRow, check_lineage
 from planning.units import RowProblem, UnitKind, UnitRow
@@ -90,7 +92,7 @@ async def reorganize(
             if old is not None:
                 first_line.setdefault(old, link.line)
     in_force = await session.execute(
-        select(Unit.id, Unit.path, Unit.valid_to).where(valid_at(last_day))
+        select(Unit.id, Unit.path, Unit.valid_to, Unit.code).where(valid_at(last_day))
     )
     closing = reorg.closures(
         (reorg.InForce(*row) for row in in_force), predecessors=first_line, last_day=last_day
@@ -301,3 +303,117 @@ async def province_names(
     """The code and name of each unit (the provinces of a report)."""
     rows = await session.execute(select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(unit_ids)))
     return {unit_id: (code, name) for unit_id, code, name in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons waiting for a unit (a split predecessor's), and assigning them
+
+
+def waiting_state(row: PersonAssignment) -> reorg.Waiting:
+    return reorg.Waiting(
+        assignment_id=row.id,
+        person_id=row.person_id,
+        from_unit_id=row.from_unit_id,
+        effective=row.effective,
+        held_by=row.held_by_unit_id,
+    )
+
+
+async def waiting_of(
+    session: AsyncSession, *, person_id: int
+) -> tuple[PersonAssignment | None, PersonAssignment | None]:
+    """The person's open wait (locked), and the last assignment that ended one."""
+    waiting = await session.scalar(
+        select(PersonAssignment)
+        .where(PersonAssignment.person_id == person_id, PersonAssignment.assigned_unit_id.is_(None))
+        .with_for_update()
+    )
+    assigned = await session.scalar(
+        select(PersonAssignment)
+        .where(
+            PersonAssignment.person_id == person_id,
+            PersonAssignment.assigned_unit_id.is_not(None),
+        )
+        .order_by(PersonAssignment.assigned_at.desc(), PersonAssignment.id.desc())
+        .limit(1)
+    )
+    return waiting, assigned
+
+
+async def assign(
+    session: AsyncSession,
+    person: Person,
+    waiting: PersonAssignment,
+    decided: reorg.Assignment,
+    *,
+    actor_user_id: int,
+    now: datetime,
+) -> None:
+    """Write ``decided`` on ``person`` and ``waiting`` (both locked by the caller): the wait on
+    the holding unit goes into the history, the person works in the chosen unit from today."""
+    session.add(
+        PersonUnitHistory(
+            person_id=person.id,
+            unit_id=person.unit_id,
+            valid_from=waiting.effective,
+            valid_to=decided.on,
+            reason=decided.reason,
+            transferred_by=actor_user_id,
+            transferred_at=now,
+        )
+    )
+    person.unit_id = decided.unit_id
+    person.version += 1
+    waiting.assigned_unit_id = decided.unit_id
+    waiting.assigned_at = now
+    waiting.assigned_by = actor_user_id
+    waiting.reason = decided.reason
+    await session.flush()
+
+
+def _waiting_in(reaches: Sequence[Reach], unit_path: str) -> Select[PersonAssignment, Person]:
+    return (
+        select(PersonAssignment, Person)
+        .join(Person, Person.id == PersonAssignment.person_id)
+        .join(Unit, Unit.id == Person.unit_id)
+        .where(
+            PersonAssignment.assigned_unit_id.is_(None),
+            within(Unit.path, reaches),
+            Unit.path.bool_op("<@")(func.text2ltree(unit_path)),
+        )
+    )
+
+
+async def waiting_page(
+    session: AsyncSession,
+    *,
+    reaches: Sequence[Reach],
+    unit_path: str,
+    after: tuple[str, int] | None,
+    limit: int,
+) -> list[tuple[PersonAssignment, Person, list[Unit]]]:
+    """Persons waiting for a unit inside ``unit_path`` that a reach covers, by name then id,
+    each with the successors of the unit they came from (the candidates), by code."""
+    statement = _waiting_in(reaches, unit_path)
+    if after is not None:
+        statement = statement.where(tuple_(Person.full_name, Person.id) > tuple_(*after))
+    found = await session.execute(statement.order_by(Person.full_name, Person.id).limit(limit))
+    rows: list[tuple[PersonAssignment, Person]] = [(a, p) for a, p in found]
+    candidates = await lineage_db.successors_of(
+        session, sorted({assignment.from_unit_id for assignment, _ in rows})
+    )
+    return [
+        (assignment, person, [unit for unit, _ in candidates[assignment.from_unit_id]])
+        for assignment, person in rows
+    ]
+
+
+async def waiting_count(session: AsyncSession, *, reaches: Sequence[Reach], unit_path: str) -> int:
+    matching = _waiting_in(reaches, unit_path).subquery()
+    return (await session.scalar(select(func.count()).select_from(matching))) or 0
+
+
+async def successor_ids(session: AsyncSession, *, unit_id: int) -> list[int]:
+    """The units that continue ``unit_id`` (the candidates of its waiting persons)."""
+    found = await lineage_db.successors_of(session, [unit_id])
+    return [unit.id for unit, _ in found[unit_id]]

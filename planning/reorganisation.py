@@ -82,6 +82,7 @@ class InForce:
     unit_id: int
     path: str
     valid_to: date | None
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ def closures(
                     problem(
                         "CLOSES_ON_ANOTHER_DAY",
                         None,
-                        unit=unit.unit_id,
+                        code=unit.code,
                         day=day_named(unit.valid_to),
                         expected=day_named(last_day),
                     ),

@@ -105,7 +105,8 @@ async def reorganize(
         await session.execute(
             update(Unit).where(Unit.id.in_(closing.close)).values(valid_to=last_day)
         )
-    codes_before = set(after)
+    # The units this run creates are those numbered after the last one there before it.
+    last_id = await session.scalar(select(func.max(Unit.id))) or 0
     unit_problems: list[RowProblem] = []
     try:
         await import_units(session, units, valid_from=effective, valid_to=None)
@@ -119,10 +120,11 @@ async def reorganize(
     links_now = await _links(session, effective=effective)
     followed = await _follow(session, effective=effective, actor_user_id=actor_user_id, now=now)
 
-    opened = await session.execute(
-        select(Unit.kind, Unit.code, Unit.path).where(Unit.valid_from == effective)
+    opened_paths = list(
+        await session.scalars(
+            select(Unit.path).where(Unit.valid_from == effective, Unit.id > last_id)
+        )
     )
-    opened_paths = [path for kind, code, path in opened if (kind, code) not in codes_before]
     place = followed.place
     report = reorg.tally(
         effective=effective,

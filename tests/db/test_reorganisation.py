@@ -11,13 +11,14 @@ from datetime import date
 
 import asyncpg
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import db
 from api.unit_lists import datasets, read_lineage, read_rows, reforms
 from db import migrate, persons as persons_db
+from db.base import Base
 from db.models import AuditEvent, Unit, UnitLineage
 from db.plan_models import PersonAssignment, PersonUnitHistory
 from db.reorganisation import ReorganisationRejected, follow, reorganize
@@ -91,8 +92,11 @@ async def run(
     return report
 
 
-async def count(session: AsyncSession, *where: object, model: type = Unit) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+async def count(
+    session: AsyncSession, *where: ColumnElement[bool], model: type[Base] = Unit
+) -> int:
+    found = await session.scalar(select(func.count()).select_from(model).where(*where))
+    return int(found or 0)
 
 
 async def person_on(session: AsyncSession, code: str, n: int) -> int:

@@ -307,7 +307,11 @@ def load_demo(url: str, settings: Settings) -> None:
             lambda s: follow(s, effective=reform.effective, actor_user_id=None, now=vietnam_now()),
         )
     )
-    print(f"demo persons: {len(moved)} followed the {DEMO_REFORM} reform" if moved else "")
+    print(
+        f"demo persons: {len(moved)} followed the {DEMO_REFORM} reform"
+        if moved
+        else "demo persons: none on closed units"
+    )
     print(f"Demo logins (password {operator.DEMO_PASSWORD!r}):")
     for login in operator.demo_logins():
         roles = "all roles" if len(login.roles) > 1 else login.roles[0].value

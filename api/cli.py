@@ -276,7 +276,10 @@ def load_demo(url: str, settings: Settings) -> None:
             print(f"{name}: already loaded")
             continue
         import_dataset(url, name, dataset.valid_from, dataset.valid_to)
-    if reorganize_units(
+    reform = unit_lists.reforms()[DEMO_REFORM]
+    if asyncio.run(_loaded(url, reform.units)):
+        print(f"reform {DEMO_REFORM}: already loaded")
+    elif reorganize_units(
         url, units=None, lineage=None, effective=None, reform=DEMO_REFORM, dry_run=False
     ):
         raise SystemExit(2)
@@ -300,7 +303,6 @@ def load_demo(url: str, settings: Settings) -> None:
     plans = asyncio.run(_in_session(url, lambda s: load_demo_plans(s, access, now=vietnam_now())))
     print(f"demo plans: {plans} created" if plans else "demo plans: already loaded")
     # Persons the plans loader recorded on units the reform closed follow it too.
-    reform = unit_lists.reforms()[DEMO_REFORM]
     moved = asyncio.run(
         _in_session(
             url,

@@ -283,6 +283,11 @@ async def _write_moves(
         await session.execute(
             _MOVE_PERSON, [{"b_id": m.person_id, "b_unit": m.to_unit_id} for m in batch]
         )
+        # The rows changed under the session: objects it holds of them are read again.
+        moved = {m.person_id for m in batch}
+        for held in list(session.identity_map.values()):
+            if isinstance(held, Person) and held.id in moved:
+                session.expire(held)
         waiting = [m for m in batch if m.awaiting]
         if waiting:
             await session.execute(

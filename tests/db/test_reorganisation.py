@@ -16,14 +16,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import db
+from api import reference_data
 from api.unit_lists import datasets, read_lineage, read_rows, reforms
-from db import migrate, persons as persons_db
+from db import migrate, persons as persons_db, plans as plans_db
 from db.base import Base
 from db.models import AuditEvent, Unit, UnitLineage
 from db.plan_models import PersonAssignment, PersonUnitHistory
+from db.reference import load_reference
 from db.reorganisation import ReorganisationRejected, follow, reorganize
 from db.unit_import import import_units
 from db.units import by_code, valid_at
+from planning.cycles import PlanKind
+from planning.lifecycle import PlanStatus
 from planning.lineage import LineageRow
 from planning.reorganisation import Report
 from planning.units import UnitKind, UnitRow
@@ -44,6 +48,12 @@ async def open_tree(server_url: str) -> AsyncIterator[str]:
         await migrate.upgrade(engine)
         async with db.create_sessionmaker(engine)() as session:
             await import_units(session, OLD_UNITS, valid_from=None, valid_to=None)
+            await load_reference(
+                session,
+                positions=reference_data.read("positions"),
+                cycles=reference_data.read("cycles"),
+                holidays=reference_data.read("holidays"),
+            )
             await session.commit()
         await engine.dispose()
         yield url
@@ -287,3 +297,47 @@ async def test_a_predecessor_closed_on_another_day_is_a_problem(session: AsyncSe
     problems = refused.value.lineage
     assert [p.problem.code for p in problems] == ["CLOSES_ON_ANOTHER_DAY"]
     assert dict(problems[0].problem.values)["code"] == "00019"
+
+
+async def test_approved_plans_of_closed_units_are_counted_for_their_successors(
+    session: AsyncSession,
+) -> None:
+    cycle = await plans_db.cycle_by_code(session, code="2025-2030")
+    assert cycle is not None
+    old_22 = await by_code(session, code="22", at=LAST_DAY)
+    assert old_22 is not None
+    for code, status in (("193", PlanStatus.APPROVED), ("07132", PlanStatus.APPROVED)):
+        planning_unit = await by_code(session, code=code, at=LAST_DAY)
+        assert planning_unit is not None
+        plan = await plans_db.add_plan(
+            session,
+            planning_unit_id=planning_unit.id,
+            approving_unit_id=old_22.id,
+            cycle_id=cycle.id,
+            kind=PlanKind.NEXT_TERM,
+            managed_by=UnitKind.PROVINCE,
+            rule_set="QD377_2025",
+            created_at=NOW,
+        )
+        plan.status = status
+    draft = await plans_db.add_plan(
+        session,
+        planning_unit_id=old_22.id,
+        approving_unit_id=old_22.id,
+        cycle_id=cycle.id,
+        kind=PlanKind.NEXT_TERM,
+        managed_by=UnitKind.PROVINCE,
+        rule_set="QD377_2025",
+        created_at=NOW,
+    )
+    assert draft.status is PlanStatus.DRAFT  # not approved: nothing to consolidate
+    await session.commit()
+
+    report = await run(session)
+
+    new_22 = await by_code(session, code="22", at=EFFECTIVE)
+    assert new_22 is not None
+    assert report.total.plans_to_consolidate == (("2025-2030", 2),)
+    by_province = {p: c.plans_to_consolidate for p, c in report.by_province}
+    assert by_province[new_22.id] == (("2025-2030", 2),)  # the district's and the commune's
+    assert sum(1 for plans in by_province.values() if plans) == 1

@@ -223,11 +223,11 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "không có đợt sắp xếp nào tên {name!r}", "no reorganisation ships as {name!r}"
     ),
     "REORGANISATION_INPUT_REQUIRED": Message(
-        "cần nêu đợt sắp xếp (reform) hoặc danh sách đơn vị, tệp kế thừa và ngày hiệu lực",
+        "cần nêu đợt sắp xếp (`reform`) hoặc danh sách đơn vị, tệp kế thừa và ngày hiệu lực",
         "give a reform, or the unit list, its lineage and the effective day",
     ),
     "CSV_UNREADABLE": Message(
-        "không đọc được nội dung CSV: dòng đầu phải là {header}",
+        "không đọc được nội dung tệp dạng `CSV`: dòng đầu phải là {header}",
         "not readable as CSV: the first line must be {header}",
     ),
     # Assigning a person of a split predecessor (schema/persons/assignment.py).

@@ -134,7 +134,8 @@ class ReorganisationReport:
     dry_run: bool = strawberry.field(description="True: nothing was written.")
     total: ReorganisationCounts
     provinces: list[ProvinceReorganisation] = strawberry.field(
-        description="The same counts per new province, by code."
+        description="The same counts per new province. In a dry run, a province the run "
+        "would create is shown with an id that exists only in this report."
     )
 
 

@@ -1,4 +1,4 @@
-"""The `quyhoach` command: serve, migrate, import-units, demo, print-schema."""
+"""The `quyhoach` command: serve, migrate, import-units, reorganize, demo, print-schema."""
 
 from __future__ import annotations
 
@@ -24,14 +24,18 @@ from api.progress import ProgressBar
 from api.settings import Settings
 from db import Session, embedded, migrate
 from db.reference import load_reference
+from db.reorganisation import ReorganisationRejected, follow, province_names, reorganize
 from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
 from planning.access import Role
-from planning.units import UnitRow
+from planning.lineage import LineageRow
+from planning.reorganisation import Counts, Report
+from planning.units import RowProblem, UnitRow
 from schema.messages import Language, render
 
 T = TypeVar("T")
 DATABASE_NAME = "quyhoach"
-DEMO_DATASETS = ("three-tier", "two-tier")
+DEMO_DATASETS = ("three-tier",)
+DEMO_REFORM = "2025"
 
 
 @contextmanager
@@ -106,12 +110,137 @@ def import_dataset(url: str, source: str, valid_from: date | None, valid_to: dat
         print(f"error: {error}", file=sys.stderr)
         return 2
     except UnitListRejected as rejected:
-        for problem in rejected.problems:
-            worded = [render(problem.problem, language) for language in (Language.EN, Language.VI)]
-            print(f"{path}:{problem.line}: {' / '.join(worded)}", file=sys.stderr)
+        _print_problems(path, rejected.problems)
         print(f"{len(rejected.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 2
     print(_report(source, result))
+    return 0
+
+
+def _print_problems(path: Path | str, problems: Sequence[RowProblem]) -> None:
+    for problem in problems:
+        worded = [render(problem.problem, language) for language in (Language.EN, Language.VI)]
+        print(f"{path}:{problem.line}: {' / '.join(worded)}", file=sys.stderr)
+
+
+_COLUMNS = (
+    ("opened", "opened"),
+    ("closed", "closed"),
+    ("already_closed", "already closed"),
+    ("links_added", "links"),
+    ("persons_moved", "persons moved"),
+    ("awaiting", "awaiting"),
+)
+
+
+def _counts_line(label: str, counts: Counts) -> str:
+    cells = [f"{getattr(counts, name):>{len(title)}}" for name, title in _COLUMNS]
+    plans = sum(n for _, n in counts.plans_to_consolidate)
+    return f"{label:<34} {'  '.join(cells)}  {plans:>5}"
+
+
+def format_report(report: Report, names: dict[int, tuple[str, str]]) -> str:
+    """The report of a reorganisation as the CLI prints it: totals, then one line per province."""
+    title = "dry run, nothing written" if report.dry_run else "done"
+    lines = [f"reorganisation effective {report.effective.isoformat()} ({title})"]
+    header = "  ".join(title for _, title in _COLUMNS)
+    lines.append(f"{'':<34} {header}  plans")
+    lines.append(_counts_line("total", report.total))
+    for province, counts in report.by_province:
+        code, name = names.get(province, ("", "above the provinces")) if province else ("", "")
+        label = f"{code} {name}".strip() or "(national)"
+        lines.append(_counts_line(label[:34], counts))
+    for cycle, count in report.total.plans_to_consolidate:
+        lines.append(f"approved plans of closed units to consolidate, {cycle}: {count}")
+    if not report.total.changed:
+        lines.append("nothing changed: this reform is already loaded")
+    return "\n".join(lines)
+
+
+async def _reorganize(
+    url: str,
+    *,
+    units: Sequence[UnitRow],
+    lineage: Sequence[LineageRow],
+    effective: date,
+    dry_run: bool,
+    source: str,
+) -> str:
+    engine = db.create_engine(url, pool_size=1)
+    try:
+        async with db.create_sessionmaker(engine)() as session:
+            report = await reorganize(
+                session,
+                units=units,
+                lineage=lineage,
+                effective=effective,
+                dry_run=dry_run,
+                actor_user_id=None,
+                now=vietnam_now(),
+                source=source,
+            )
+            names = await province_names(
+                session, [p for p, _ in report.by_province if p is not None]
+            )
+            if dry_run:
+                await session.rollback()
+            else:
+                await session.commit()
+            return format_report(report, names)
+    finally:
+        await engine.dispose()
+
+
+def reorganize_units(
+    url: str,
+    *,
+    units: str | None,
+    lineage: str | None,
+    effective: date | None,
+    reform: str | None,
+    dry_run: bool,
+) -> int:
+    """``quyhoach reorganize``: load a new unit list with its lineage, atomically."""
+    shipped = unit_lists.reforms()
+    if reform is not None:
+        if reform not in shipped:
+            print(f"error: no shipped reform {reform!r} ({', '.join(shipped)})", file=sys.stderr)
+            return 2
+        chosen = shipped[reform]
+        units_path, lineage_path = chosen.units.path, chosen.lineage
+        effective = effective or chosen.effective
+        source = f"reform {reform}"
+    else:
+        if units is None or lineage is None or effective is None:
+            print("error: give --reform, or --units, --lineage and --effective", file=sys.stderr)
+            return 2
+        known = unit_lists.datasets()
+        units_path = known[units].path if units in known else Path(units)
+        lineage_path = Path(lineage)
+        source = f"{units} + {lineage}"
+    try:
+        unit_rows = unit_lists.read_rows(units_path)
+        lineage_rows = unit_lists.read_lineage(lineage_path)
+        printed = asyncio.run(
+            _reorganize(
+                url,
+                units=unit_rows,
+                lineage=lineage_rows,
+                effective=effective,
+                dry_run=dry_run,
+                source=source,
+            )
+        )
+    except unit_lists.UnitListUnreadable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ReorganisationRejected as rejected:
+        _print_problems(units_path, rejected.units)
+        _print_problems(lineage_path, rejected.lineage)
+        count = len(rejected.units) + len(rejected.lineage)
+        print(f"{count} problem(s); nothing was written.", file=sys.stderr)
+        return 2
+    print(printed)
     return 0
 
 
@@ -139,13 +268,21 @@ async def _loaded(url: str, dataset: unit_lists.Dataset) -> bool:
 
 
 def load_demo(url: str, settings: Settings) -> None:
-    """Load the demo data once: both unit trees side by side, and one login per role and tier."""
+    """Load the demo data once: the three-tier tree, the 2025 reform through ``reorganize``
+    (as an operator loads the next one), and one login per role and tier."""
     for name in DEMO_DATASETS:
         dataset = unit_lists.datasets()[name]
         if asyncio.run(_loaded(url, dataset)):
             print(f"{name}: already loaded")
             continue
         import_dataset(url, name, dataset.valid_from, dataset.valid_to)
+    reform = unit_lists.reforms()[DEMO_REFORM]
+    if asyncio.run(_loaded(url, reform.units)):
+        print(f"reform {DEMO_REFORM}: already loaded")
+    elif reorganize_units(
+        url, units=None, lineage=None, effective=None, reform=DEMO_REFORM, dry_run=False
+    ):
+        raise SystemExit(2)
     added = asyncio.run(
         _in_session(
             url,
@@ -165,6 +302,18 @@ def load_demo(url: str, settings: Settings) -> None:
     print(f"demo logins: {created} created" if created else "demo logins: already loaded")
     plans = asyncio.run(_in_session(url, lambda s: load_demo_plans(s, access, now=vietnam_now())))
     print(f"demo plans: {plans} created" if plans else "demo plans: already loaded")
+    # Persons the plans loader recorded on units the reform closed follow it too.
+    moved = asyncio.run(
+        _in_session(
+            url,
+            lambda s: follow(s, effective=reform.effective, actor_user_id=None, now=vietnam_now()),
+        )
+    )
+    print(
+        f"demo persons: {len(moved)} followed the {DEMO_REFORM} reform"
+        if moved
+        else "demo persons: none on closed units"
+    )
     print(f"Demo logins (password {operator.DEMO_PASSWORD!r}):")
     for login in operator.demo_logins():
         roles = "all roles" if len(login.roles) > 1 else login.roles[0].value
@@ -249,6 +398,16 @@ def parser() -> argparse.ArgumentParser:
     units_cmd.add_argument("source", help=f"a shipped dataset ({names}) or a CSV file")
     units_cmd.add_argument("--valid-from", type=_date, help="first day the units are valid")
     units_cmd.add_argument("--valid-to", type=_date, help="last day the units are valid")
+    reorg_cmd = commands.add_parser(
+        "reorganize", help="load a new unit list with its lineage, atomically (a reform)"
+    )
+    reorg_cmd.add_argument("--reform", help=f"a shipped reform ({', '.join(unit_lists.reforms())})")
+    reorg_cmd.add_argument("--units", help=f"the new unit list: a CSV file or a dataset ({names})")
+    reorg_cmd.add_argument("--lineage", help="the lineage CSV (predecessor → successor)")
+    reorg_cmd.add_argument("--effective", type=_date, help="the reform's first day")
+    reorg_cmd.add_argument(
+        "--dry-run", action="store_true", help="report what it would do, write nothing"
+    )
     commands.add_parser("print-schema", help="print the GraphQL SDL")
     user_cmd = commands.add_parser("create-user", help="create an account (password on stdin)")
     user_cmd.add_argument("--username", required=True)
@@ -288,6 +447,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_demo(url, settings)
         elif args.command == "create-user":
             return create_user(url, settings, args)
+        elif args.command == "reorganize":
+            return reorganize_units(
+                url,
+                units=args.units,
+                lineage=args.lineage,
+                effective=args.effective,
+                reform=args.reform,
+                dry_run=args.dry_run,
+            )
         elif args.command == "import-units":
             return import_dataset(url, args.source, args.valid_from, args.valid_to)
     return 0

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from planning.lineage import LineageRow
+from planning.reorganisation import (
+    LINEAGE_COLUMNS,
+    UNIT_COLUMNS as COLUMNS,
+    UnreadableCsv,
+    csv_records,
+)
 from planning.units import UnitRow
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "units"
-COLUMNS = ("kind", "code", "name", "parent_code")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,31 +54,18 @@ def datasets() -> dict[str, Dataset]:
 def _records(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(line number, stripped values) of each record of a CSV whose header is ``columns``."""
     try:
-        with path.open(encoding="utf-8", newline="") as file:
-            reader = csv.DictReader(file)
-            if tuple(reader.fieldnames or ()) != columns:
-                raise UnitListUnreadable(
-                    f"{path}: the header must be {','.join(columns)}, not "
-                    f"{','.join(reader.fieldnames or ())!r}"
-                )
-            return [
-                (reader.line_num, {c: (record[c] or "").strip() for c in columns})
-                for record in reader
-            ]
+        return csv_records(path.read_text(encoding="utf-8"), columns)
     except FileNotFoundError:
         raise UnitListUnreadable(f"{path}: no such file") from None
     except UnicodeDecodeError as error:
         raise UnitListUnreadable(f"{path}: not UTF-8 ({error.reason})") from None
-    except csv.Error as error:
-        raise UnitListUnreadable(f"{path}: not a CSV file ({error})") from None
+    except UnreadableCsv as error:
+        raise UnitListUnreadable(f"{path}: {error}") from None
 
 
 def read_rows(path: Path) -> list[UnitRow]:
     """Read a CSV with the columns kind, code, name, parent_code (header line first)."""
     return [UnitRow(line=line, **values) for line, values in _records(path, COLUMNS)]
-
-
-LINEAGE_COLUMNS = ("predecessor_code", "predecessor_kind", "successor_code", "successor_kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,4 +98,4 @@ def reforms() -> dict[str, Reform]:
 def read_lineage(path: Path) -> list[LineageRow]:
     """Read a CSV with the columns predecessor_code, predecessor_kind, successor_code,
     successor_kind (header line first)."""
-    return [LineageRow(line=line, **values) for line, values in _records(path, LINEAGE_COLUMNS)]
+    return [LineageRow(line=line, **v) for line, v in _records(path, LINEAGE_COLUMNS)]

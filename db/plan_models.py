@@ -383,3 +383,33 @@ class TargetOverride(Base):
     set_at: Mapped[datetime] = mapped_column(Timestamp)
 
     __table_args__ = (CheckConstraint("at_least >= 0", name="at_least"),)
+
+
+class PersonAssignment(Base):
+    """A person of a split predecessor waiting for a unit after a reorganisation (migration
+    0019): held by the successors' common ancestor until an administrator assigns one."""
+
+    __tablename__ = "person_assignment"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("person.id"))
+    from_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    effective: Mapped[date] = mapped_column(Date)
+    held_by_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("unit.id"), index=True)
+    assigned_unit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("unit.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    assigned_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_user.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "from_unit_id", "effective"),
+        CheckConstraint(
+            "(assigned_unit_id IS NULL) = (assigned_at IS NULL)", name="assigned_together"
+        ),
+        Index(
+            "ux_person_assignment_waiting",
+            "person_id",
+            unique=True,
+            postgresql_where=text("assigned_unit_id IS NULL"),
+        ),
+    )

@@ -25,6 +25,7 @@ from schema.exports import ExportQuery
 from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
+from schema.persons.assignment import AssignmentMutation, AssignmentQuery
 from schema.persons.mutations import PersonMutation
 from schema.persons.queries import PersonQuery
 from schema.persons.transfer import TransferMutation
@@ -40,6 +41,7 @@ from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
 from schema.reference.mutations import ReferenceMutation
 from schema.reference.queries import ReferenceQuery
+from schema.reorganisation import ReorganisationMutation
 from schema.scalars import VIETNAM_DATETIME
 from schema.stats.indicators import IndicatorQuery
 from schema.stats.progress import ProgressQuery
@@ -53,6 +55,7 @@ class Query(
     UnitQuery,
     AccessQuery,
     PersonQuery,
+    AssignmentQuery,
     PlanQuery,
     PositionQuery,
     StatisticsQuery,
@@ -125,6 +128,8 @@ class Mutation(
     ApiKeyMutation,
     PersonMutation,
     TransferMutation,
+    AssignmentMutation,
+    ReorganisationMutation,
     DraftingMutation,
     WorkflowMutation,
     BulkWorkflowMutation,

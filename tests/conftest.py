@@ -1,9 +1,10 @@
 """Test fixtures: one real PostgreSQL per run, one rolled-back transaction per test.
 
 The embedded PostgreSQL is started in a temporary folder (or ``DATABASE_URL`` is used), a fresh
-database is created and migrated once, and both shipped unit trees are loaded once, through the
-same importer operators use. Each test then runs inside a transaction that is rolled back;
-sessions join it with savepoints, so code under test may commit as it does in production.
+database is created and migrated once, and both shipped unit trees are loaded once as operators
+load them: the three-tier list through the importer, the 2025 reform through ``reorganize``.
+Each test then runs inside a transaction that is rolled back; sessions join it with savepoints,
+so code under test may commit as it does in production.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from api.app import create_app
 from api.auth import build_access
 from api.settings import Settings
 from api.unit_lists import datasets, read_lineage, read_rows, reforms
-from db import embedded, lineage, migrate
+from db import embedded, migrate
 from db.access_cache import PrincipalCache
 from db.reference import load_reference
+from db.reorganisation import reorganize
 from db.unit_import import import_units
 from planning.access import Grant, Principal, Role
 from schema.access.credentials import Credentials
@@ -93,13 +95,22 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = db.create_engine(database_url)
     await migrate.upgrade(engine)
     async with db.create_sessionmaker(engine)() as session:
-        for dataset in datasets().values():
-            rows = read_rows(dataset.path)
-            await import_units(
-                session, rows, valid_from=dataset.valid_from, valid_to=dataset.valid_to
-            )
-        for reform in reforms().values():
-            await lineage.link(session, read_lineage(reform.lineage), effective=reform.effective)
+        old = datasets()["three-tier"]
+        await import_units(
+            session, read_rows(old.path), valid_from=old.valid_from, valid_to=old.valid_to
+        )
+        # The two-tier tree arrives as every reform does: through `reorganize`.
+        reform = reforms()["2025"]
+        await reorganize(
+            session,
+            units=read_rows(reform.units.path),
+            lineage=read_lineage(reform.lineage),
+            effective=reform.effective,
+            dry_run=False,
+            actor_user_id=None,
+            now=NOW,
+            source="reform 2025",
+        )
         await load_reference(
             session,
             positions=reference_data.read("positions"),

@@ -231,6 +231,36 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "không có đơn vị mã {code!r} trong danh sách đơn vị mới",
         "no unit with code {code!r} is in the new unit list",
     ),
+    # A reorganisation asked over GraphQL (schema/reorganisation.py).
+    "UNKNOWN_REFORM": Message(
+        "không có đợt sắp xếp nào tên {name!r}", "no reorganisation ships as {name!r}"
+    ),
+    "REORGANISATION_INPUT_REQUIRED": Message(
+        "cần nêu đợt sắp xếp (`reform`) hoặc danh sách đơn vị, tệp kế thừa và ngày hiệu lực",
+        "give a reform, or the unit list, its lineage and the effective day",
+    ),
+    "CSV_UNREADABLE": Message(
+        "không đọc được nội dung tệp dạng `CSV`: dòng đầu phải là {header}",
+        "not readable as CSV: the first line must be {header}",
+    ),
+    # Assigning a person of a split predecessor (schema/persons/assignment.py).
+    "NOT_AWAITING_UNIT": Message(
+        "cán bộ này không chờ phân công đơn vị sau sắp xếp",
+        "this person is not waiting for a unit after a reorganisation",
+    ),
+    "ALREADY_ASSIGNED": Message(
+        "cán bộ này đã được phân công về {unit}", "this person was already assigned to {unit}"
+    ),
+    "NOT_ITS_SUCCESSOR": Message(
+        "đơn vị này không kế thừa đơn vị cũ của cán bộ (có {count} đơn vị kế thừa)",
+        "this unit does not continue the person's former unit (it has {count} successors)",
+    ),
+    "CLOSES_ON_ANOTHER_DAY": Message(
+        "đơn vị mã {code!r} đã có ngày kết thúc {day}, không phải {expected} (ngày trước khi "
+        "sắp xếp)",
+        "unit {code!r} already ends on {day}, not on {expected} (the day before the "
+        "reorganisation)",
+    ),
     "DUPLICATE_LINK": Message(
         "đơn vị {code!r} và đơn vị kế thừa đã nêu ở dòng {first}",
         "unit {code!r} and its successor were already given on line {first}",

@@ -180,6 +180,10 @@ REQUEST_REASONS: Mapping[str, Message] = {
 # The messages of mutation outcomes (schema/outcomes.py, schema/access/sessions.py).
 OUTCOMES: Mapping[str, Message] = {
     "VALIDATION_FAILED": Message("Dữ liệu không hợp lệ.", "Invalid input."),
+    "REORGANISATION_REFUSED": Message(
+        "Danh sách đơn vị hoặc tệp kế thừa có lỗi: chưa ghi gì.",
+        "The unit list or the lineage has problems: nothing was written.",
+    ),
     "STALE_VERSION": Message(
         "Đã có người sửa trước (phiên bản {current}): hãy tải lại rồi sửa tiếp.",
         "Changed since you read it (now version {current}): reload and retry.",

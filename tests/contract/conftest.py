@@ -36,7 +36,9 @@ from api.app import create_app
 from api.demo_plans import load_demo_plans
 from api.operator import load_demo_logins
 from api.settings import Settings
+from api.unit_lists import reforms
 from db.access_cache import AccessListener, PrincipalCache
+from db.reorganisation import follow
 from schema.access.services import AccessServices
 from tests.conftest import NOW
 from tests.contract.client import Api
@@ -68,6 +70,10 @@ async def demo_database(
         async with db.create_sessionmaker(loader)() as session:
             await load_demo_logins(session, access, now=NOW)
             await load_demo_plans(session, access, now=NOW)
+            # Persons the plans loader recorded on units the 2025 reform closed follow it.
+            await follow(
+                session, effective=reforms()["2025"].effective, actor_user_id=None, now=NOW
+            )
             await session.commit()
     finally:
         await loader.dispose()

@@ -17,8 +17,10 @@ import pytest
 from sqlalchemy import select
 
 import db
+from api.unit_lists import reforms
 from db import access as access_db
 from db.plan_models import Position
+from db.reorganisation import follow
 from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.context import Context
@@ -133,6 +135,11 @@ async def before_the_reform(base_url: str, demo_database: str, access: AccessSer
                 assert answer["__typename"] == "PlanPayload", (name, answer)
                 plan = answer["plan"]
             assert plan["status"] == "APPROVED"
+            # The cadre recorded on the old commune follows it into the new tree, as the demo's do.
+            await follow(
+                session, effective=reforms()["2025"].effective, actor_user_id=None, now=NOW
+            )
+            await session.commit()
     finally:
         await engine.dispose()
 

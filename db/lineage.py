@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db import rollups
 from db.models import Unit, UnitInherited, UnitLineage
 from db.unit_import import UnitListRejected
 from db.units import valid_at
@@ -88,6 +89,7 @@ async def link(session: AsyncSession, rows: Sequence[LineageRow], *, effective: 
         added = len(result.all())
     if added:
         await refresh_inherited(session)
+        await rollups.after_lineage(session)  # the successors count what they now read
     return added
 
 

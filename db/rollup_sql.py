@@ -2,8 +2,9 @@
 used alike by the updates an approval makes, by the recomputation they are compared with, and
 by the rebuild.
 
-Every rollup is counted per ancestor unit (every unit on a fact's path, itself included) and
-cycle:
+Every rollup is counted per ancestor unit and cycle, the ancestors of a fact being the units it
+counts under (``counted_under``, the one definition): every unit on its path, itself included,
+and every unit that reads it through lineage (issue 12, figures carry over):
 
 - ``rollup_entry``: entries per cell, the cell including the child of the ancestor the fact lies
   under (``child_id``, the ancestor itself for its own facts), for statistics by child unit;
@@ -111,16 +112,39 @@ PERSON_ROLLUPS = (PERSONS, PERSON_TOTALS)
 # The cells without the child: the person's within an entry's.
 PERSON_CELL = PERSON_TOTALS.key
 
+
+def counted_under(rows: str) -> str:
+    """The units the rows ``rows`` names (facts, or anything with their ``unit_path`` and
+    ``cycle_id``) count under, as ``a (id, child_id)``: the one definition the kept rollups,
+    their recomputation and the rebuild share.
+
+    - Every unit on the fact's path (itself included), the child being the one of that unit
+      the fact lies under (the unit itself for its own facts).
+    - Every unit that reads the fact's unit through lineage (``unit_inherited``: the minimal
+      predecessor roots a unit reads, never inside its own subtree, so that a fact and a unit
+      meet at most once), until that unit's inheritance of the cycle ended (its consolidation
+      was approved, ``inheritance_ended``). The child is the predecessor root the fact is read
+      through: "carried over from the old X" is a group of its own in statistics by child unit.
+    """
+    return f"""
+    CROSS JOIN LATERAL (
+        SELECT u.id, {child_under(f"{rows}.unit_path", "u.path", "u.id")} AS child_id
+        FROM unit u WHERE u.path @> {rows}.unit_path
+        UNION ALL
+        SELECT i.unit_id, i.root_id FROM unit_inherited i
+        WHERE i.root_path @> {rows}.unit_path
+          AND NOT EXISTS (SELECT FROM inheritance_ended e
+                          WHERE e.unit_id = i.unit_id AND e.cycle_id = {rows}.cycle_id)
+    ) a
+    """
+
+
 # The ancestor rows of facts, and the child of each ancestor the fact lies under.
-_FACT_ANCESTORS = f"""
-    FROM entry_fact f
-    JOIN unit a ON a.path @> f.unit_path
-    CROSS JOIN LATERAL (SELECT {child_under("f.unit_path", "a.path", "a.id")} AS child_id) c
-"""
+_FACT_ANCESTORS = f"FROM entry_fact f {counted_under('f')}"
 
 
 def _fact_column(column: str) -> str:
-    return "c.child_id" if column == "child_id" else f"f.{column}"
+    return "a.child_id" if column == "child_id" else f"f.{column}"
 
 
 def _groups(count: int) -> str:
@@ -163,7 +187,7 @@ def member_rows(where: str = "") -> str:
     SELECT DISTINCT ON (a.id, f.cycle_id, f.person_id)
            a.id AS ancestor_id, f.cycle_id, f.person_id,
            count(*) OVER (PARTITION BY a.id, f.cycle_id, f.person_id) AS entries,
-           c.child_id, f.age_months, {person}
+           a.child_id, f.age_months, {person}
     {_FACT_ANCESTORS} {where}
     ORDER BY a.id, f.cycle_id, f.person_id, f.entry_id
     """
@@ -185,7 +209,7 @@ def title_cells(where: str = "") -> str:
     FROM (SELECT f.unit_path, f.cycle_id, f.position_id, count(*) AS entries
           FROM entry_fact f {where}
           GROUP BY f.unit_id, f.unit_path, f.cycle_id, f.position_id) t
-    JOIN unit a ON a.path @> t.unit_path
+    {counted_under("t")}
     GROUP BY 1, 2, 3, 4
     """
 

@@ -2,8 +2,10 @@
 
 ``entry_fact`` holds one row per ACTIVE entry with the attributes statistics group by, as they
 stood at approval. Each fact counts under every unit on its path (its ancestors, itself
-included) in the rollups of db/rollup_sql.py, which also holds their one definition. Reading
-national statistics then sums a few thousand cells instead of scanning every entry.
+included) and under every unit that reads it through lineage until that unit's consolidation
+is approved (``end_inheritance``), in the rollups of db/rollup_sql.py, which also holds their
+one definition (``counted_under``). Reading national statistics then sums a few thousand cells
+instead of scanning every entry.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.fact_tables import entry_fact, entry_fact_history, rollup_member
-from db.models import Unit
+from db.fact_tables import entry_fact, entry_fact_history, inheritance_ended, rollup_member
+from db.models import Unit, UnitInherited
 from db.plan_models import Plan
 from db.rollup_sql import (
     ENTRY_ROLLUPS,
@@ -40,6 +42,7 @@ from db.rollup_sql import (
     RECOMPUTED,
     RECOMPUTED_MEMBERS,
     TITLES,
+    counted_under,
     fact_cells,
     member_cells,
     member_rows,
@@ -169,14 +172,65 @@ def _titles(triples_given: Iterable[tuple[int, int, int]]) -> dict[str, list[int
 
 
 async def _ancestors(session: AsyncSession, entry_ids: Sequence[int]) -> list[int]:
-    """Every unit the facts count under: the units on their paths."""
-    found = (
-        select(_unit.c.id)
-        .distinct()
-        .join_from(entry_fact, _unit, _unit.c.path.bool_op("@>")(entry_fact.c.unit_path))
-        .where(entry_fact.c.entry_id == any_(_IDS))
-    )
+    """Every unit the facts count under (``rollup_sql.counted_under``): the units on their
+    paths and those that read them through lineage."""
+    found = text(f"SELECT DISTINCT a.id FROM entry_fact f {counted_under('f')} {_THESE_ENTRIES}")
     return list(await session.scalars(found, {"ids": list(entry_ids)}))
+
+
+async def end_inheritance(
+    session: AsyncSession, *, unit_id: int, cycle_id: int, at: datetime
+) -> None:
+    """The successor ``unit_id`` stops counting its predecessors' entries of the cycle: its
+    consolidation was approved at ``at``. Only that unit: the units above it still count what
+    they read through their own roots (a split predecessor's remaining entries, once).
+
+    The facts it read move as an approval moves titles: their cells are taken out of every
+    unit they count under, the end recorded, and the cells put back where they count now; the
+    persons are recounted. A second call for the same unit and cycle changes nothing.
+    """
+    ended = inheritance_ended.c
+    already = await session.scalar(
+        select(ended.at).where(ended.unit_id == unit_id, ended.cycle_id == cycle_id)
+    )
+    if already is not None:
+        return
+    inherited_table = UnitInherited.__table__
+    inherited = inherited_table.c
+    fact = entry_fact.c
+    rows = (
+        await session.execute(
+            select(fact.entry_id, fact.person_id, fact.cycle_id, fact.unit_id, fact.position_id)
+            .join(inherited_table, inherited.root_path.bool_op("@>")(fact.unit_path))
+            .where(inherited.unit_id == unit_id, fact.cycle_id == cycle_id)
+        )
+    ).all()
+    record = insert(inheritance_ended).values(unit_id=unit_id, cycle_id=cycle_id, at=at)
+    if not rows:
+        await session.execute(record)
+        return
+    ids = {"ids": [row.entry_id for row in rows]}
+    ancestors = {"ancestors": await _ancestors(session, ids["ids"])}
+    titles = _titles((row.unit_id, row.cycle_id, row.position_id) for row in rows)
+    for rollup in ENTRY_ROLLUPS:
+        await session.execute(rollup.subtract(fact_cells(rollup, _THESE_ENTRIES)), ids)
+    await session.execute(TITLES.subtract(title_cells(_THESE_TITLES)), titles)
+    await session.execute(record)
+    for rollup in ENTRY_ROLLUPS:
+        await session.execute(rollup.add(fact_cells(rollup, _THESE_ENTRIES)), ids)
+        await session.execute(rollup.prune(), ancestors)
+    await session.execute(TITLES.add(title_cells(_THESE_TITLES)), titles)
+    await session.execute(TITLES.prune(), ancestors)
+    await _recount_persons(
+        session, persons=sorted({row.person_id for row in rows}), cycles=[cycle_id]
+    )
+
+
+async def after_lineage(session: AsyncSession) -> None:
+    """Count the facts under the units that read them through lineage loaded or changed since
+    (``db.lineage.link`` calls it after ``refresh_inherited``, in its transaction): a rebuild,
+    since a reform moves the figures of whole trees (a few seconds per 100,000 facts)."""
+    await rebuild(session)
 
 
 async def _recount_persons(

@@ -139,8 +139,20 @@ def counted_under(rows: str) -> str:
     """
 
 
-# The ancestor rows of facts, and the child of each ancestor the fact lies under.
-_FACT_ANCESTORS = f"FROM entry_fact f {counted_under('f')}"
+def _fact_ancestors(where: str) -> str:
+    """The facts ``where`` selects, each with the units it counts under (``a``). The units are
+    found once per planning unit and cycle, not once per fact: a national rebuild joins
+    ~15,000 of them to ~550,000 facts instead of probing the tree for each fact (``OFFSET 0``
+    keeps PostgreSQL from flattening it back into a probe per fact)."""
+    return f"""
+    FROM entry_fact f
+    JOIN (SELECT p.unit_path, p.cycle_id, a.id, a.child_id
+          FROM (SELECT DISTINCT f.unit_path, f.cycle_id FROM entry_fact f {where}) p
+          {counted_under("p")}
+          OFFSET 0) a
+      ON a.unit_path = f.unit_path AND a.cycle_id = f.cycle_id
+    {where}
+    """
 
 
 def _fact_column(column: str) -> str:
@@ -157,7 +169,7 @@ def fact_cells(rollup: Rollup, where: str = "") -> str:
     return f"""
     SELECT a.id AS ancestor_id, f.cycle_id, {key},
            count(*) AS entries, sum(f.age_months) AS age_months_sum
-    {_FACT_ANCESTORS} {where}
+    {_fact_ancestors(where)}
     GROUP BY {_groups(2 + len(rollup.key))}
     """
 
@@ -188,7 +200,7 @@ def member_rows(where: str = "") -> str:
            a.id AS ancestor_id, f.cycle_id, f.person_id,
            count(*) OVER (PARTITION BY a.id, f.cycle_id, f.person_id) AS entries,
            a.child_id, f.age_months, {person}
-    {_FACT_ANCESTORS} {where}
+    {_fact_ancestors(where)}
     ORDER BY a.id, f.cycle_id, f.person_id, f.entry_id
     """
 

@@ -7,7 +7,8 @@ counts under (``counted_under``, the one definition): every unit on its path, it
 and every unit that reads it through lineage (issue 12, figures carry over):
 
 - ``rollup_entry``: entries per cell, the cell including the child of the ancestor the fact lies
-  under (``child_id``, the ancestor itself for its own facts), for statistics by child unit;
+  under (``child_id``, the ancestor itself for its own facts, the predecessor root for a fact
+  read through lineage), for statistics by child unit;
 - ``rollup_entry_total``: the same with the child summed out, which is what every other
   statistic reads: its cells per ancestor are bounded by the combinations of the attributes,
   not by the size of the subtree (~15,000 at the national root against ~150,000);

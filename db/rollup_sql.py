@@ -140,8 +140,9 @@ def counted_under(rows: str) -> str:
     """
 
 
-def _fact_ancestors(where: str) -> str:
-    """The facts ``where`` selects, each with the units it counts under (``a``). The units are
+def _fact_ancestors(where: str, under: str = "") -> str:
+    """The facts ``where`` selects, each with the units it counts under (``a``; those ``under``
+    selects among them, a condition on ``a.id``: all of them when empty). The units are
     found once per planning unit and cycle, not once per fact: a national rebuild joins
     ~15,000 of them to ~550,000 facts instead of probing the tree for each fact (``OFFSET 0``
     keeps PostgreSQL from flattening it back into a probe per fact)."""
@@ -150,6 +151,7 @@ def _fact_ancestors(where: str) -> str:
     JOIN (SELECT p.unit_path, p.cycle_id, a.id, a.child_id
           FROM (SELECT DISTINCT f.unit_path, f.cycle_id FROM entry_fact f {where}) p
           {counted_under("p")}
+          {f"WHERE {under}" if under else ""}
           OFFSET 0) a
       ON a.unit_path = f.unit_path AND a.cycle_id = f.cycle_id
     {where}
@@ -164,13 +166,14 @@ def _groups(count: int) -> str:
     return ", ".join(str(n) for n in range(1, count + 1))
 
 
-def fact_cells(rollup: Rollup, where: str = "") -> str:
-    """The cells of an entry rollup for the facts ``where`` selects (all of them: none)."""
+def fact_cells(rollup: Rollup, where: str = "", under: str = "") -> str:
+    """The cells of an entry rollup for the facts ``where`` selects (all of them: none), under
+    the units ``under`` selects (all of them: none)."""
     key = ", ".join(_fact_column(k) for k in rollup.key)
     return f"""
     SELECT a.id AS ancestor_id, f.cycle_id, {key},
            count(*) AS entries, sum(f.age_months) AS age_months_sum
-    {_fact_ancestors(where)}
+    {_fact_ancestors(where, under)}
     GROUP BY {_groups(2 + len(rollup.key))}
     """
 
@@ -191,7 +194,7 @@ def members(sql: str) -> TextualSelect:
     return text(sql).columns(*(rollup_member.c[c] for c in MEMBER_COLUMNS))
 
 
-def member_rows(where: str = "") -> str:
+def member_rows(where: str = "", under: str = "") -> str:
     """Where the persons of the facts ``where`` selects count: once per ancestor, in the cell
     of their earliest fact there (DISTINCT ON … entry_id), so that the counts never depend on
     the order in which approvals and reopenings came."""
@@ -201,7 +204,7 @@ def member_rows(where: str = "") -> str:
            a.id AS ancestor_id, f.cycle_id, f.person_id,
            count(*) OVER (PARTITION BY a.id, f.cycle_id, f.person_id) AS entries,
            a.child_id, f.age_months, {person}
-    {_fact_ancestors(where)}
+    {_fact_ancestors(where, under)}
     ORDER BY a.id, f.cycle_id, f.person_id, f.entry_id
     """
 
@@ -215,14 +218,16 @@ def member_cells(rollup: Rollup, members: str) -> str:
     """
 
 
-def title_cells(where: str = "") -> str:
-    """The histogram rows of the (planning unit, cycle, position) the facts ``where`` selects."""
+def title_cells(where: str = "", under: str = "") -> str:
+    """The histogram rows of the (planning unit, cycle, position) the facts ``where`` selects,
+    of the units ``under`` selects (all of them: none)."""
     return f"""
     SELECT a.id AS ancestor_id, t.cycle_id, t.position_id, t.entries, count(*) AS units
     FROM (SELECT f.unit_path, f.cycle_id, f.position_id, count(*) AS entries
           FROM entry_fact f {where}
           GROUP BY f.unit_id, f.unit_path, f.cycle_id, f.position_id) t
     {counted_under("t")}
+    {f"WHERE {under}" if under else ""}
     GROUP BY 1, 2, 3, 4
     """
 

@@ -71,7 +71,8 @@ _THESE_TITLES = """
 """
 # The members of the persons and cycles an approval or a reopening touches.
 _TOUCHED = "person_id = ANY(:persons) AND cycle_id = ANY(:cycles)"
-_TOUCHED_MEMBERS = f"(SELECT * FROM rollup_member WHERE {_TOUCHED}) m"
+# The rows of the one unit whose inheritance ends.
+_UNIT = "a.id = :unit"
 
 
 def _open_history(since: ColumnElement[datetime], *where: ColumnElement[bool]) -> Insert:
@@ -185,9 +186,10 @@ async def end_inheritance(
     consolidation was approved at ``at``. Only that unit: the units above it still count what
     they read through their own roots (a split predecessor's remaining entries, once).
 
-    The facts it read move as an approval moves titles: their cells are taken out of every
-    unit they count under, the end recorded, and the cells put back where they count now; the
-    persons are recounted. A second call for the same unit and cycle changes nothing.
+    Only the unit's own rows move: the cells of the facts it read are taken out of them, the
+    end recorded, its titles' histogram rows moved as an approval moves them, and its persons
+    recounted (a province of ~30,000 inherited facts in a few seconds, not a recount of every
+    unit above). A second call for the same unit and cycle changes nothing.
     """
     ended = inheritance_ended.c
     already = await session.scalar(
@@ -209,20 +211,21 @@ async def end_inheritance(
     if not rows:
         await session.execute(record)
         return
-    ids = {"ids": [row.entry_id for row in rows]}
-    ancestors = {"ancestors": await _ancestors(session, ids["ids"])}
-    titles = _titles((row.unit_id, row.cycle_id, row.position_id) for row in rows)
+    # Only the unit's own rows change: the units above it count the same facts as before.
+    ids = {"ids": [row.entry_id for row in rows], "unit": unit_id}
+    titles = {**_titles((row.unit_id, row.cycle_id, row.position_id) for row in rows), **ids}
     for rollup in ENTRY_ROLLUPS:
-        await session.execute(rollup.subtract(fact_cells(rollup, _THESE_ENTRIES)), ids)
-    await session.execute(TITLES.subtract(title_cells(_THESE_TITLES)), titles)
+        await session.execute(rollup.subtract(fact_cells(rollup, _THESE_ENTRIES, _UNIT)), ids)
+        await session.execute(rollup.prune(), {"ancestors": [unit_id]})
+    await session.execute(TITLES.subtract(title_cells(_THESE_TITLES, _UNIT)), titles)
     await session.execute(record)
-    for rollup in ENTRY_ROLLUPS:
-        await session.execute(rollup.add(fact_cells(rollup, _THESE_ENTRIES)), ids)
-        await session.execute(rollup.prune(), ancestors)
-    await session.execute(TITLES.add(title_cells(_THESE_TITLES)), titles)
-    await session.execute(TITLES.prune(), ancestors)
+    await session.execute(TITLES.add(title_cells(_THESE_TITLES, _UNIT)), titles)
+    await session.execute(TITLES.prune(), {"ancestors": [unit_id]})
     await _recount_persons(
-        session, persons=sorted({row.person_id for row in rows}), cycles=[cycle_id]
+        session,
+        persons=sorted({row.person_id for row in rows}),
+        cycles=[cycle_id],
+        ancestor=unit_id,
     )
 
 
@@ -234,28 +237,42 @@ async def after_lineage(session: AsyncSession) -> None:
 
 
 async def _recount_persons(
-    session: AsyncSession, *, persons: Sequence[int], cycles: Sequence[int]
+    session: AsyncSession,
+    *,
+    persons: Sequence[int],
+    cycles: Sequence[int],
+    ancestor: int | None = None,
 ) -> None:
-    """Recount the persons an approval or a reopening touches from their facts, so that the
-    kept counts always equal a recomputation, whatever order changes come in."""
-    touched = {"persons": list(persons), "cycles": list(cycles)}
+    """Recount the persons an approval or a reopening touches from their facts (under every
+    unit, or under ``ancestor`` only), so that the kept counts always equal a recomputation,
+    whatever order changes come in."""
+    touched: dict[str, object] = {"persons": list(persons), "cycles": list(cycles)}
+    which, under = _TOUCHED, ""
+    if ancestor is not None:
+        touched["ancestor"] = ancestor
+        which, under = f"{_TOUCHED} AND ancestor_id = :ancestor", "a.id = :ancestor"
+    kept = f"(SELECT * FROM rollup_member WHERE {which}) m"
     ancestors = list(
         await session.scalars(
-            select(rollup_member.c.ancestor_id).distinct().where(text(_TOUCHED)), touched
+            select(rollup_member.c.ancestor_id).distinct().where(text(which)), touched
         )
     )
     for rollup in PERSON_ROLLUPS:
-        await session.execute(rollup.subtract(member_cells(rollup, _TOUCHED_MEMBERS)), touched)
-    await session.execute(delete(rollup_member).where(text(_TOUCHED)), touched)
+        await session.execute(rollup.subtract(member_cells(rollup, kept)), touched)
+    await session.execute(delete(rollup_member).where(text(which)), touched)
     await session.execute(
         insert(rollup_member).from_select(
             MEMBER_COLUMNS,
-            members(member_rows("WHERE f.person_id = ANY(:persons) AND f.cycle_id = ANY(:cycles)")),
+            members(
+                member_rows(
+                    "WHERE f.person_id = ANY(:persons) AND f.cycle_id = ANY(:cycles)", under
+                )
+            ),
         ),
         touched,
     )
     for rollup in PERSON_ROLLUPS:
-        await session.execute(rollup.add(member_cells(rollup, _TOUCHED_MEMBERS)), touched)
+        await session.execute(rollup.add(member_cells(rollup, kept)), touched)
         await session.execute(rollup.prune(), {"ancestors": ancestors})
 
 

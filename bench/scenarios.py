@@ -45,6 +45,9 @@ SCENARIO_NAMES = (
     "progress-province",
     "statistics-province-past",
     "statistics-national-past",
+    "statistics-province-new",
+    "statistics-national-new",
+    "progress-province-new",
 )
 # A past day is read from the history of facts, not the rollups: a scan of the subtree's facts.
 PAST_DAY = "2026-11-01"
@@ -67,6 +70,11 @@ def every_scenario(picked: dict[str, Any]) -> list[Scenario]:
     two, three, root = picked["twoTier"], picked["threeTier"], picked["root"]
     province = {"u": three["id"], "c": SEEDED_CYCLE}
     national = {"u": root["id"], "c": SEEDED_CYCLE}
+    # The same province on the two-tier tree: its figures are its predecessor's, read through
+    # lineage from rollup rows of its own. The national root is in force on both trees: on the
+    # new one it answers from the same rows (each fact once, through the old provinces' paths),
+    # which the new provinces' figures add up to (tests/bench/test_lineage_totals.py).
+    new_province = {"u": two["id"], "c": SEEDED_CYCLE}
     return [
         Scenario("unit", "unit(id:)", UNIT_QUERY, {"id": three["id"]}),
         Scenario("units", "units(parent:) first 50", UNITS_QUERY, {"p": two["id"]}),
@@ -107,6 +115,27 @@ def every_scenario(picked: dict[str, Any]) -> list[Scenario]:
             f"statistics by GENDER, national root, at {PAST_DAY}",
             STATISTICS_QUERY,
             {**national, "at": PAST_DAY},
+            seeded=True,
+        ),
+        Scenario(
+            "statistics-province-new",
+            "statistics by GENDER, new province through lineage",
+            STATISTICS_QUERY,
+            new_province,
+            seeded=True,
+        ),
+        Scenario(
+            "statistics-national-new",
+            "statistics by GENDER, national root on the new tree",
+            STATISTICS_QUERY,
+            national,
+            seeded=True,
+        ),
+        Scenario(
+            "progress-province-new",
+            "progress, new province through lineage",
+            PROGRESS_QUERY,
+            new_province,
             seeded=True,
         ),
     ]

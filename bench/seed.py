@@ -19,6 +19,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,13 +30,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import db
-from api import reference_data
+from api import reference_data, unit_lists
 from api.cli import open_database
 from api.settings import Settings
 from bench import seed_data
 from bench.authz import migrate_and_demo
 from bench.seed_data import Generated, Generator, PositionRow, UnitRow
-from db import calendar as calendar_db, facts as facts_db, plans as plans_db, rollups
+from db import calendar as calendar_db, facts as facts_db, lineage, plans as plans_db, rollups
 from planning.lifecycle import EntryStatus
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -81,7 +84,33 @@ async def already_seeded(session: AsyncSession) -> bool:
     return found is not None
 
 
-async def generator(session: AsyncSession, cycle_id: int) -> Generator:
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """A smaller seed for tests: every province, its first ``districts`` districts and their
+    first ``communes`` communes (the tree order), planned as the national seed plans them."""
+
+    districts: int
+    communes: int
+
+    def keep(self, units: Sequence[UnitRow]) -> list[UnitRow]:
+        kept: set[int] = set()
+        children: dict[int, int] = defaultdict(int)
+        for unit in units:  # in path order: a parent comes before its children
+            parent = unit.ancestors[-2] if len(unit.ancestors) > 1 else None
+            if parent is not None and parent not in kept:
+                continue
+            if unit.kind in ("DISTRICT", "COMMUNE") and parent is not None:
+                limit = self.districts if unit.kind == "DISTRICT" else self.communes
+                if children[parent] >= limit:
+                    continue
+                children[parent] += 1
+            kept.add(unit.id)
+        return [unit for unit in units if unit.id in kept]
+
+
+async def generator(
+    session: AsyncSession, cycle_id: int, sample: Sample | None = None
+) -> Generator:
     units = [
         UnitRow(id, kind, code, tuple(int(i) for i in path.split(".")))
         for id, kind, code, path in await session.execute(
@@ -91,6 +120,8 @@ async def generator(session: AsyncSession, cycle_id: int) -> Generator:
             {"d": TREE_DAY},
         )
     ]
+    if sample is not None:
+        units = sample.keep(units)
     positions = [
         PositionRow(*row)
         for row in await session.execute(
@@ -211,11 +242,25 @@ async def seed(url: str) -> dict[str, int]:
         await engine.dispose()
 
 
-async def seed_once(session: AsyncSession, cycle_id: int, started: float) -> None:
+async def link_reforms(session: AsyncSession) -> int:
+    """The lineage of the reforms the demo's trees span (loading it twice adds nothing), so
+    that the successors of the two-tier tree read the plans seeded on the three-tier one."""
+    added = 0
+    for reform in unit_lists.reforms().values():
+        rows = unit_lists.read_lineage(reform.lineage)
+        added += await lineage.link(session, rows, effective=reform.effective)
+    return added
+
+
+async def seed_once(
+    session: AsyncSession, cycle_id: int, started: float, sample: Sample | None = None
+) -> None:
     """Generate, load, derive and count everything, in the session's one transaction."""
     # Ids are taken past the tables' rows and sequences: nobody may insert meanwhile.
     await session.execute(text("LOCK TABLE plan, person IN SHARE ROW EXCLUSIVE MODE"))
-    made = await generator(session, cycle_id)
+    linked = await link_reforms(session)
+    step(f"linked {linked:,} lineage rows (2025 reform)", started)
+    made = await generator(session, cycle_id, sample)
     first_plan = await next_id(session, "plan")
     data = made.generate(first_plan_id=first_plan, first_person_id=await next_id(session, "person"))
     plan_ids = (first_plan, first_plan + len(data.plans) - 1)

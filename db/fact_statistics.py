@@ -4,7 +4,9 @@ The rollups hold what is approved now. Two views need more: the figures as they 
 end of a past day (from ``entry_fact_history``), and the officials' view that counts the
 submitted plans as if approved as they stand (the approved facts, less those of plans a
 submitted review would supersede, plus facts built for the submitted entries). Both read the
-facts of the subtree, so they cost in proportion to it, and answer in the same shapes as
+facts of the subtree and of the predecessor subtrees it reads through lineage, as the rollups
+count them (a successor, on a day before it existed, reads what its predecessors had
+approved by then), so they cost in proportion to them, and answer in the same shapes as
 ``db.statistics`` so one caller serves all three.
 """
 
@@ -29,34 +31,52 @@ from planning.facts import FACT_FIELDS, Fact
 from planning.lifecycle import PENDING_PLAN_STATUSES
 
 # A fact's columns, and their SQL types for reading facts built in Python (jsonb_to_recordset).
-_FACT_COLUMNS = ", ".join(FACT_FIELDS)
+_FACT_COLUMNS = ", ".join(f"f.{column}" for column in FACT_FIELDS)
 _POSTGRESQL = PGDialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it unannotated
 _FACT_TYPES = ", ".join(
     f"{column} {entry_fact.c[column].type.compile(dialect=_POSTGRESQL)}" for column in FACT_FIELDS
 )
 
-_APPROVED_NOW = """
-    SELECT {columns}, unit_path FROM entry_fact
-    WHERE unit_path <@ text2ltree(:path) AND cycle_id = :cycle AND plan_id <> ALL(:replaced)
+# The predecessor roots the unit at :path reads through lineage (``unit_inherited``), while its
+# inheritance of the cycle lasts ({ended}: its consolidation approved by then), as the rollups
+# count them (db/rollup_sql.py ``counted_under``).
+_READS = """
+    SELECT i.root_id, i.root_path FROM unit_inherited i JOIN unit u ON u.id = i.unit_id
+    WHERE u.path = text2ltree(:path) AND NOT EXISTS (
+        SELECT FROM inheritance_ended e
+        WHERE e.unit_id = i.unit_id AND e.cycle_id = :cycle{ended})
 """
+_OWN_CHILD = child_under("f.unit_path", "text2ltree(:path)", "f.unit_id")
+# The facts of the subtree, with the child of its root each lies under, and those it reads
+# through lineage, with the predecessor root they are read through as their child.
+_APPROVED = f"""
+    SELECT {{columns}}, f.unit_path, {_OWN_CHILD} AS child_id FROM {{table}} f
+    WHERE f.unit_path <@ text2ltree(:path) AND f.cycle_id = :cycle{{counted}}
+    UNION ALL
+    SELECT {{columns}}, f.unit_path, r.root_id FROM ({_READS}) r
+    JOIN {{table}} f ON f.unit_path <@ r.root_path
+    WHERE f.cycle_id = :cycle{{counted}}
+"""
+_APPROVED_NOW = _APPROVED.format(
+    columns="{columns}", table="entry_fact", counted=" AND f.plan_id <> ALL(:replaced)", ended=""
+)
 # A fact counts from the commit that approved its plan until the one that reopened or
-# superseded it.
-_APPROVED_THEN = """
-    SELECT {columns}, unit_path FROM entry_fact_history
-    WHERE unit_path <@ text2ltree(:path) AND cycle_id = :cycle
-      AND counted_from < :as_of AND (counted_to IS NULL OR counted_to >= :as_of)
-"""
-# Every counted fact of the subtree, with the child of the subtree's root it lies under.
+# superseded it; an inheritance until the commit that ended it.
+_APPROVED_THEN = _APPROVED.format(
+    columns="{columns}",
+    table="entry_fact_history",
+    counted=" AND f.counted_from < :as_of AND (f.counted_to IS NULL OR f.counted_to >= :as_of)",
+    ended=" AND e.at < :as_of",
+)
+# Every counted fact, with its child (submitted plans are those of the subtree itself).
 _FACTS = f"""
-    WITH counted AS (
+    WITH facts AS (
         {{approved}}
         UNION ALL
-        SELECT {", ".join("p." + c for c in FACT_FIELDS)}, u.path
+        SELECT {", ".join("p." + c for c in FACT_FIELDS)}, u.path,
+               {child_under("u.path", "text2ltree(:path)", "p.unit_id")}
         FROM jsonb_to_recordset(CAST(:pending AS jsonb)) AS p({_FACT_TYPES})
         JOIN unit u ON u.id = p.unit_id
-    ), facts AS (
-        SELECT counted.*, {child_under("unit_path", "text2ltree(:path)", "unit_id")} AS child_id
-        FROM counted
     )
 """
 

@@ -1,4 +1,5 @@
-"""The facts of approved entries and the rollups counted from them (migrations 0006, 0009, 0010).
+"""The facts of approved entries and the rollups counted from them (migrations 0006, 0009, 0010,
+0021).
 
 These are tables, not mapped classes: nothing loads a fact or a rollup cell as an object, they
 are inserted, summed and compared in bulk (db/rollups.py, db/rollup_sql.py). A fact's columns
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Enum as SqlEnum,
+    ForeignKey,
     Identity,
     Index,
     Integer,
@@ -233,4 +235,16 @@ rollup_title = Table(
     Column("units", Integer, nullable=False),
     PrimaryKeyConstraint("ancestor_id", "cycle_id", "position_id", "entries"),
     _emptied("rollup_title", "units"),
+)
+
+# When a successor stopped counting its predecessors' entries of a cycle: its consolidation was
+# approved (migration 0021, ``db.rollups.end_inheritance``). Until then every unit counts the
+# facts of the predecessor subtrees it reads (``unit_inherited``) as its own.
+inheritance_ended = Table(
+    "inheritance_ended",
+    metadata,
+    Column("unit_id", BigInteger, ForeignKey("unit.id"), nullable=False),
+    Column("cycle_id", BigInteger, ForeignKey("cycle.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("unit_id", "cycle_id"),
 )

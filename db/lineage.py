@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db import rollups
 from db.access_cache import notify_all
 from db.models import Unit, UnitInherited, UnitLineage
 from db.unit_import import UnitListRejected
@@ -89,6 +90,7 @@ async def link(session: AsyncSession, rows: Sequence[LineageRow], *, effective: 
         added = len(result.all())
     if added:
         await refresh_inherited(session)
+        await rollups.after_lineage(session)  # the successors count what they now read
         # Principals carry their units' inherited roots: every process drops its cache on commit.
         await notify_all(session)
     return added

@@ -59,22 +59,45 @@ async def deadlines(session: AsyncSession, *, unit_path: str, cycle_id: int) -> 
 # Plans of the subtree counted per child of the unit (the unit itself for its own plans). The
 # path is passed as a value, so that PostgreSQL estimates the subtree's size from it
 # (DESIGN.md §6); plans are found by planning unit (migration 0009).
+#
+# Carried over (issue 12): the unit and each of its children also count the plans of the
+# predecessor subtrees they read through lineage (``unit_inherited``), until their inheritance
+# of the cycle ended (their consolidation approved), flagged ``inherited``. A split predecessor's
+# plans count for each of its successors; the unit's own roots cover its children's, so that
+# its totals are its own subtree's plans and its own inherited ones, each plan once.
 STATUS_PER_CHILD = f"""
-    SELECT {child_under("u.path", "text2ltree(:path)", "u.id")},
-           p.status::text, count(*),
-           count(*) FILTER (WHERE p.due_on < :today
-                            AND p.status::text = ANY(:clock_running))
-    FROM unit u
-    JOIN plan p ON p.planning_unit_id = u.id
-    WHERE u.path <@ text2ltree(:path) AND p.cycle_id = :cycle
-    GROUP BY 1, 2
+    WITH reads AS (
+        SELECT h.id, i.root_path
+        FROM unit h JOIN unit_inherited i ON i.unit_id = h.id
+        WHERE (h.path = text2ltree(:path)
+               OR h.parent_id = (SELECT id FROM unit WHERE path = text2ltree(:path)))
+          AND NOT EXISTS (SELECT FROM inheritance_ended e
+                          WHERE e.unit_id = h.id AND e.cycle_id = :cycle)
+    ), counted AS (
+        SELECT {child_under("u.path", "text2ltree(:path)", "u.id")} AS child, false AS inherited,
+               p.status, p.due_on
+        FROM unit u
+        JOIN plan p ON p.planning_unit_id = u.id
+        WHERE u.path <@ text2ltree(:path) AND p.cycle_id = :cycle
+        UNION ALL
+        SELECT r.id, true, p.status, p.due_on
+        FROM reads r
+        JOIN unit u ON u.path <@ r.root_path
+        JOIN plan p ON p.planning_unit_id = u.id
+        WHERE p.cycle_id = :cycle
+    )
+    SELECT child, inherited, status::text, count(*),
+           count(*) FILTER (WHERE due_on < :today AND status::text = ANY(:clock_running))
+    FROM counted
+    GROUP BY 1, 2, 3
 """
 
 
 async def status_per_child(
     session: AsyncSession, *, unit_path: str, cycle_id: int, today: date
-) -> list[tuple[int, str, int, int]]:
-    """(child, status, plans, plans past their decision date) over the unit's subtree."""
+) -> list[tuple[int, bool, str, int, int]]:
+    """(child, carried over, status, plans, plans past their decision date) over the unit's
+    subtree and the predecessor subtrees it and its children read through lineage."""
     rows = await session.execute(
         text(STATUS_PER_CHILD),
         {
@@ -84,7 +107,10 @@ async def status_per_child(
             "clock_running": sorted(CLOCK_RUNNING_STATUSES),
         },
     )
-    return [(int(child), status, int(n), int(late)) for child, status, n, late in rows]
+    return [
+        (int(child), bool(inherited), status, int(n), int(late))
+        for child, inherited, status, n, late in rows
+    ]
 
 
 async def plans_of_children(

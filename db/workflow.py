@@ -210,12 +210,11 @@ async def _take_over(
             consolidated = count
         if supersedes_whole_plan(successors=count, consolidated=consolidated):
             await _supersede(session, origin.id, by=plan, actor_user_id=actor_user_id, now=now)
-    # LEAD: wire rollups.end_inheritance here
-    # await rollups.end_inheritance(
-    #     session, unit_id=plan.planning_unit_id, cycle_id=plan.cycle_id, at=now
-    # )
-    # (helper HD's: from now the successor's figures for the cycle count its own approved
-    # entries, no longer its predecessors'.)
+    # From now the successor's figures for the cycle count its own approved entries, no longer
+    # what it read through lineage (a split predecessor's remaining entries included).
+    await rollups.end_inheritance(
+        session, unit_id=plan.planning_unit_id, cycle_id=plan.cycle_id, at=now
+    )
 
 
 def findings_json(findings: Sequence[Finding]) -> list[dict[str, Any]]:

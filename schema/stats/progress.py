@@ -26,7 +26,15 @@ class StatusCount:
 
 @strawberry.type(description="Where one child unit (and everything below it) stands.")
 class ChildProgress:
-    counts: list[StatusCount] = strawberry.field(description="Plans of its subtree, by status.")
+    counts: list[StatusCount] = strawberry.field(
+        description="Plans of its subtree, by status, and those it carries over (`carriedOver`)."
+    )
+    carried_over: list[StatusCount] = strawberry.field(
+        description="Plans of its predecessors (tiền thân) that it reads through the lineage of a "
+        "reorganisation, by status, already counted in `counts`: a successor carries its "
+        "predecessors' plans of a cycle over until its consolidation for the cycle is approved "
+        "(a split predecessor's for each of its successors)."
+    )
     overdue_decisions: int = strawberry.field(
         description="Plans of its subtree waiting for a decision past their due date."
     )
@@ -34,7 +42,8 @@ class ChildProgress:
         description="The submission deadline its province set for its kind of unit."
     )
     submission_overdue: bool = strawberry.field(
-        description="The deadline passed and none of its own plans is submitted yet."
+        description="The deadline passed and none of its own plans is submitted yet, nor does "
+        "it carry over an approved plan of its predecessors."
     )
     plans: list[Plan] = strawberry.field(
         description="Its own plans (officials who may read them; empty for integrators)."
@@ -89,38 +98,46 @@ class ProgressQuery:
             progress_db.status_per_child, unit_path=row.path, cycle_id=found.id, today=ctx.today
         )
         own = await ctx.db(progress_db.plans_of_children, unit_id=row.id, cycle_id=found.id)
-        per_child: dict[int, dict[str, int]] = defaultdict(dict)
+        per_child: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        carried: dict[int, dict[str, int]] = defaultdict(dict)
         late: dict[int, int] = defaultdict(int)
-        for child_id, status, n, overdue in counts:
-            per_child[child_id][status] = n
+        totals: dict[str, int] = defaultdict(int)
+        total_late = 0
+        for child_id, inherited, status, n, overdue in counts:
+            per_child[child_id][status] += n
             late[child_id] += overdue
+            if inherited:
+                carried[child_id][status] = n
+            # The unit's own roots cover those of its children: each plan counts once.
+            if not inherited or child_id == row.id:
+                totals[status] += n
+                total_late += overdue
         deadlines = await ctx.db(progress_db.deadlines, unit_path=row.path, cycle_id=found.id)
         rows = []
         for child in children:
             deadline = deadlines.get(child.kind.value)
             plans = own.get(child.id, [])
             submitted = any(p.status not in UNSUBMITTED_STATUSES for p in plans)
+            carries = carried.get(child.id, {}).get(PlanStatus.APPROVED, 0) > 0
             rows.append(
                 ChildProgress(
                     counts=_counts(per_child.get(child.id, {})),
+                    carried_over=_counts(carried.get(child.id, {})),
                     overdue_decisions=late.get(child.id, 0),
                     deadline=deadline,
                     submission_overdue=deadline is not None
                     and ctx.today > deadline
-                    and not submitted,
+                    and not submitted
+                    and not carries,
                     plans=[Plan.from_row(p) for p in plans]
                     if ctx.allows("read", "plan", child.path)
                     else [],
                     row=child,
                 )
             )
-        totals: dict[str, int] = defaultdict(int)
-        for statuses in per_child.values():
-            for status, n in statuses.items():
-                totals[status] += n
         return Progress(
             totals=_counts(totals),
-            overdue_decisions=sum(late.values()),
+            overdue_decisions=total_late,
             late_children=sum(r.submission_overdue for r in rows),
             children=rows,
         )

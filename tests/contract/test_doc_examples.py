@@ -30,7 +30,15 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # A ```graphql block, and the ```json block of its variables when one follows it at once.
 BLOCK = re.compile(r"```graphql\n(.*?)```(?:\n```json\n(.*?)```)?", re.S)
 # The ids the guides spell out, by the code of the unit they name (docs/integrators.md).
-DOCUMENTED_IDS = {"VW5pdDoxMDgyMQ==": "22", "VW5pdDox": "VN"}
+# Longer ids first: "VW5pdDox" begins others, and they are replaced in this order.
+DOCUMENTED_IDS = {
+    "VW5pdDoxMDgyMQ==": "22",
+    # docs/reorganisation.md: the old Xã Tiền An (a code nobody bears today answers its last
+    # unit) and the new Phường Quảng Yên.
+    "VW5pdDozMDE1": "07153",
+    "VW5pdDoxMTU5NQ==": "07132",
+    "VW5pdDox": "VN",
+}
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,18 @@ WALKTHROUGH = [
 # The section on transfers, in the order of the file: Quảng Ninh's admin finds a cadre of Hà Nội
 # (made for the test under the national id the example gives) and takes them in.
 TRANSFER = ["plans.md:FindByNationalId", "plans.md:TransferPerson"]
+# docs/reorganisation.md, in the order of the file (tests/contract/test_reorganisation_guide.py).
+REORGANISATION = [
+    "reorganisation.md:QuangNinhBeforeTheReform",
+    "reorganisation.md:TheOldDistrict",
+    "reorganisation.md:OldCommunePlans",
+    "reorganisation.md:CarriedOverFigures",
+    "reorganisation.md:StartConsolidation",
+    "reorganisation.md:ApproveConsolidation",
+    "reorganisation.md:WhatBecameOfTheOldPlan",
+    "reorganisation.md:WaitingForAUnit",
+    "reorganisation.md:AssignToASuccessor",
+]
 
 
 def with_ids(value: Any, ids: dict[str, str]) -> Any:
@@ -125,12 +145,14 @@ def test_every_example_is_run() -> None:
     unknown_mutations = [
         example.key
         for example in EXAMPLES
-        if example.is_mutation and example.key not in [*WALKTHROUGH, *TRANSFER, *CHECKS]
+        if example.is_mutation
+        and example.key not in [*WALKTHROUGH, *TRANSFER, *REORGANISATION, *CHECKS]
     ]
 
     assert len(BY_KEY) == len(EXAMPLES), "two examples of one document share a name"
     assert [key for key in BY_KEY if key in WALKTHROUGH] == WALKTHROUGH, "walkthrough order"
     assert [key for key in BY_KEY if key in TRANSFER] == TRANSFER, "transfer order"
+    assert [key for key in BY_KEY if key.startswith("reorganisation.md:")] == REORGANISATION
     assert unknown_mutations == [], "say in this file as whom, and on what, they run"
     assert set(CHECKS) <= set(BY_KEY), "a check of an example that is gone"
 
@@ -142,7 +164,7 @@ async def test_the_ids_the_guides_give_are_the_units_they_name(api: Api) -> None
     ids = await answered_ids(viewer)
 
     assert ids == {documented: documented for documented in DOCUMENTED_IDS}
-    assert all(f"`{documented}`" in guide for documented in DOCUMENTED_IDS)
+    assert all(f"`{documented}`" in guide for documented in ("VW5pdDoxMDgyMQ==", "VW5pdDox"))
 
 
 async def test_the_plan_walkthrough_runs_as_written(api: Api, demo: Demo) -> None:
@@ -434,7 +456,9 @@ CHECKS: dict[str, Check] = {
     "integrators.md:exportLinks": _export_links,
     "integrators.md:planEvents": _events,
 }
-ON_THEIR_OWN = [example for example in EXAMPLES if example.key not in [*WALKTHROUGH, *TRANSFER]]
+ON_THEIR_OWN = [
+    example for example in EXAMPLES if example.key not in [*WALKTHROUGH, *TRANSFER, *REORGANISATION]
+]
 # The login an example runs as, where it is not a viewer of Quảng Ninh.
 LOGINS = {
     "integrators.md:createApiKey": "admin.22",  # an admin of the unit creates the key

@@ -58,7 +58,10 @@ _APPROVED = f"""
     WHERE f.cycle_id = :cycle{{counted}}
 """
 _APPROVED_NOW = _APPROVED.format(
-    columns="{columns}", table="entry_fact", counted=" AND f.plan_id <> ALL(:replaced)", ended=""
+    columns="{columns}",
+    table="entry_fact",
+    counted=" AND f.plan_id <> ALL(:replaced) AND f.entry_id <> ALL(:replaced_entries)",
+    ended="",
 )
 # A fact counts from the commit that approved its plan until the one that reopened or
 # superseded it; an inheritance until the commit that ended it.
@@ -87,6 +90,7 @@ class Pending:
 
     facts: Sequence[Fact] = ()
     replaced_plans: Sequence[int] = ()
+    replaced_entries: Sequence[int] = ()  # a consolidation's, kept from a split predecessor
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,11 @@ class FactCells:
             "pending": json.dumps([_plain(fact) for fact in pending.facts]),
         }
         if self.as_of is None:
-            return {**values, "replaced": list(pending.replaced_plans)}
+            return {
+                **values,
+                "replaced": list(pending.replaced_plans),
+                "replaced_entries": list(pending.replaced_entries),
+            }
         return {**values, "as_of": self.as_of}
 
 

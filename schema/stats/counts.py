@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 import strawberry
 
 from db import (
+    consolidation as consolidation_db,
     fact_statistics as fact_stats,
     facts as facts_db,
     plans as plans_db,
@@ -141,7 +142,20 @@ async def _pending(ctx: Context, unit_path: str, cycle_id: int) -> fact_stats.Pe
     entries = await ctx.db(plans_db.entries_of, [plan.id for plan in plans])
     # What approval as submitted would make active: every proposed entry not marked for removal.
     kept = [(plan, [e for e in entries[plan.id] if is_live(e.status, e.change)]) for plan in plans]
+    # And what it would end: the plan a review replaces; a consolidation's origins, whole for a
+    # predecessor with one successor, the entries it keeps for a split one (db/workflow.py).
+    origins = [e for plan in plans for e in entries[plan.id] if e.origin_plan_id is not None]
+    successors = await ctx.db(
+        consolidation_db.successor_counts, sorted({e.origin_unit_id or 0 for e in origins})
+    )
+    split = {e.origin_unit_id for e in origins if successors[e.origin_unit_id or 0] > 1}
     return fact_stats.Pending(
         facts=await ctx.db(facts_db.facts_of, kept, rule_sets=ctx.rule_sets, today=ctx.today),
-        replaced_plans=[plan.base_plan_id for plan in plans if plan.base_plan_id is not None],
+        replaced_plans=[plan.base_plan_id for plan in plans if plan.base_plan_id is not None]
+        + sorted({e.origin_plan_id or 0 for e in origins if e.origin_unit_id not in split}),
+        replaced_entries=sorted(
+            e.origin_entry_id or 0
+            for e in origins
+            if e.origin_unit_id in split and is_live(e.status, e.change)
+        ),
     )

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.access.services import AccessServices
 from schema.node import to_global_id
 from tests.conftest import Runner
+from tests.factories import unit
 from tests.schema.consolidation_helpers import THREE_TIER, Desk, new_desk, old_plan
-from tests.schema.plan_helpers import person, unit
+from tests.schema.plan_helpers import person
 
 FIGURES = """
 query ($unit: ID!, $submitted: Boolean!) {

@@ -67,14 +67,6 @@ async def origin_units(session: AsyncSession, *, unit_id: int) -> list[int]:
     return sorted(rows)
 
 
-async def has_plan(session: AsyncSession, *, unit_id: int, cycle_id: int) -> bool:
-    """Whether the unit has any plan of the cycle (the demo loads its old plans once)."""
-    found = await session.scalar(
-        select(Plan.id).where(Plan.planning_unit_id == unit_id, Plan.cycle_id == cycle_id).limit(1)
-    )
-    return found is not None
-
-
 async def source_plans(session: AsyncSession, *, unit_id: int, cycle_id: int) -> list[Plan]:
     """The approved plans of the cycle a consolidation of ``unit_id`` starts from."""
     units = await origin_units(session, unit_id=unit_id)

@@ -20,7 +20,7 @@ from planning.decisions import Problems
 from schema import idempotency
 from schema.audit import actor, audit_change
 from schema.context import Context
-from schema.node import row_id, row_id_of, to_global_id
+from schema.node import row_id, row_id_of
 from schema.outcomes import IdempotencyKeyReused, not_allowed, not_found, validation_failed
 from schema.pagination import (
     BY_TEXT,
@@ -45,7 +45,7 @@ ASSIGN_EVENT = "assign_person_unit"
     "xếp): held by the province until its administrator picks one of `candidates`."
 )
 class AwaitingPerson:
-    id: strawberry.ID = strawberry.field(description="The wait's id.")
+    # No id of its own: a wait is not a node; `person` is what `assignPersonUnit` takes.
     person: Person
     from_unit: Unit = strawberry.field(description="The closed unit the person worked in.")
     effective: date = strawberry.field(description="The day the reorganisation took effect.")
@@ -59,7 +59,6 @@ class AwaitingPerson:
         cls, assignment: PersonAssignment, person: PersonRow, units: list[UnitRow], closed: UnitRow
     ) -> AwaitingPerson:
         return cls(
-            id=to_global_id("PersonAssignment", assignment.id),
             person=Person.from_row(person),
             from_unit=Unit.from_row(closed, at=closed.valid_to or assignment.effective),
             effective=assignment.effective,

@@ -121,10 +121,6 @@ class DraftingMutation:
         assert cycle is not None
         assert approver is not None
         base = None
-        if input.kind is PlanKind.CONSOLIDATION:
-            refusal = await consolidation.problems(ctx, unit, cycle)
-            if refusal:
-                return validation_failed(ctx, refusal)
         if input.kind is PlanKind.ANNUAL_REVIEW:
             base = await ctx.db(
                 plans_db.approved_plan,
@@ -147,6 +143,12 @@ class DraftingMutation:
                 ctx,
                 [problem("PLAN_EXISTS", "unit")],
             )
+        # After PLAN_EXISTS: once a consolidation is approved its predecessors' plans are
+        # superseded, and a second one is refused for existing, not for finding nothing.
+        elif input.kind is PlanKind.CONSOLIDATION and (
+            refusal := await consolidation.problems(ctx, unit, cycle)
+        ):
+            return validation_failed(ctx, refusal)
         plan = await ctx.db(
             plans_db.add_plan,
             planning_unit_id=unit.id,

@@ -27,7 +27,7 @@ mutation ($input: ReorganizeInput!) {
 """
 WAITING = """
 query ($unit: ID!) { personsAwaitingUnit(unit: $unit) { totalCount edges { node {
-  id effective fromUnit { code } candidates { id code }
+  effective fromUnit { code } candidates { id code }
   person { id unit { code } } } } } }
 """
 ASSIGN = """

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.demo_plans import ENTRIES_PER_PLAN
+from tests.conftest import NOW
 from tests.contract.client import Api, GraphQLClient
 from tests.contract.test_doc_examples import answered_ids, run
 
@@ -89,7 +90,8 @@ async def test_the_reorganisation_guide_runs_as_written(api: Api) -> None:
         at["version"] = answer["plan"]["version"]
 
     # 5. The province approves; what it took over is superseded, and the figures hold.
-    approved = (await run(approver, example("ApproveConsolidation"), ids, at))["approvePlan"]
+    decided = {**at, "day": NOW.date().isoformat()}  # the server's today
+    approved = (await run(approver, example("ApproveConsolidation"), ids, decided))["approvePlan"]
     assert approved["__typename"] == "PlanPayload", approved
     assert approved["plan"]["status"] == "APPROVED"
     assert {e["status"] for e in approved["plan"]["entries"]} == {"ACTIVE"}

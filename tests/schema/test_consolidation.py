@@ -75,6 +75,9 @@ async def test_a_merged_commune_consolidates_its_predecessors_and_supersedes_the
         assert {e["status"] for e in now["entries"]} == {"SUPERSEDED"}
         assert now["history"][-1]["action"] == "SUPERSEDE"
         assert now["history"][-1]["after"]["supersededBy"] == approved["plan"]["id"]
+    # A second consolidation is refused for the one that exists (the old plans are superseded).
+    again = await Desk(run, desk.people).create("07132", "PROVINCE", kind="CONSOLIDATION", at=None)
+    assert [p["code"] for p in again["problems"]] == ["PLAN_EXISTS"]
     # An annual review now builds on the consolidation.
     review = await desk.create("07132", "PROVINCE", kind="ANNUAL_REVIEW", at=None)
     assert review["__typename"] == "PlanPayload"

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from planning.lineage import LineageRow
-from planning.reorganisation import (
-    LINEAGE_COLUMNS,
-    UNIT_COLUMNS as COLUMNS,
-    UnreadableCsv,
-    csv_records,
-)
+from planning.reorganisation import UnreadableCsv, lineage_rows, unit_rows
 from planning.units import UnitRow
+
+T = TypeVar("T")
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "units"
 
@@ -51,10 +50,10 @@ def datasets() -> dict[str, Dataset]:
     }
 
 
-def _records(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, stripped values) of each record of a CSV whose header is ``columns``."""
+def _parsed(path: Path, parse: Callable[[str], list[T]]) -> list[T]:
+    """The rows ``parse`` reads from the file at ``path``."""
     try:
-        return csv_records(path.read_text(encoding="utf-8"), columns)
+        return parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UnitListUnreadable(f"{path}: no such file") from None
     except UnicodeDecodeError as error:
@@ -65,7 +64,7 @@ def _records(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, 
 
 def read_rows(path: Path) -> list[UnitRow]:
     """Read a CSV with the columns kind, code, name, parent_code (header line first)."""
-    return [UnitRow(line=line, **values) for line, values in _records(path, COLUMNS)]
+    return _parsed(path, unit_rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ class Reform:
 
 
 def reforms() -> dict[str, Reform]:
-    """The reorganisations that ship with quyhoach, by name (``reforms`` in datasets.json)."""
+    """The reorganisations that ship with quyhoach, by name (data/units/reforms.json)."""
     manifest = json.loads((DATA_DIR / "reforms.json").read_text(encoding="utf-8"))
     known = datasets()
     return {
@@ -98,4 +97,4 @@ def reforms() -> dict[str, Reform]:
 def read_lineage(path: Path) -> list[LineageRow]:
     """Read a CSV with the columns predecessor_code, predecessor_kind, successor_code,
     successor_kind (header line first)."""
-    return [LineageRow(line=line, **v) for line, v in _records(path, LINEAGE_COLUMNS)]
+    return _parsed(path, lineage_rows)

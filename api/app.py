@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from api import reference_data
+from api import reference_data, unit_lists
 from api.exports import Exports
 from api.graphql import Clock, GraphQLView, vietnam_now
 from api.middleware import BodyLimit, RequestScope
@@ -84,6 +84,7 @@ def create_app(
         access=access,
         principals=principals,
         rule_sets=reference_data.rule_sets(),
+        shipped_reform=unit_lists.shipped_reform,
     )
     return Starlette(
         routes=[

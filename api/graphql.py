@@ -28,6 +28,7 @@ from api.auth import authenticate
 from api.responses import RequestRejected, language_of, rejection
 from db.access_cache import PrincipalCache
 from planning.problems import Problem, problem
+from planning.reorganisation import ShippedReform
 from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
 from schema.context import Context
@@ -71,12 +72,14 @@ class GraphQLView(GraphQL[Context, None]):
         access: AccessServices,
         principals: PrincipalCache,
         rule_sets: Mapping[str, RuleSet],
+        shipped_reform: Callable[[str], ShippedReform | None],
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self.clock = clock
         self.access = access
         self.principals = principals
         self.rule_sets = rule_sets
+        self.shipped_reform = shipped_reform
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -117,6 +120,7 @@ class GraphQLView(GraphQL[Context, None]):
             access=self.access,
             principal=principal,
             rule_sets=self.rule_sets,
+            shipped_reform=self.shipped_reform,
             language=Language.from_accept_language(request.headers.get("accept-language")),
             request_id=request.state.request_id,
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from planning.lineage import LineageRow
-from planning.reorganisation import UnreadableCsv, lineage_rows, unit_rows
+from planning.reorganisation import ShippedReform, UnreadableCsv, lineage_rows, unit_rows
 from planning.units import UnitRow
 
 T = TypeVar("T")
@@ -98,3 +98,15 @@ def read_lineage(path: Path) -> list[LineageRow]:
     """Read a CSV with the columns predecessor_code, predecessor_kind, successor_code,
     successor_kind (header line first)."""
     return _parsed(path, lineage_rows)
+
+
+def shipped_reform(name: str) -> ShippedReform | None:
+    """A reform that ships, read from its files; None for a name that ships none."""
+    reform = reforms().get(name)
+    if reform is None:
+        return None
+    return ShippedReform(
+        units=read_rows(reform.units.path),
+        lineage=read_lineage(reform.lineage),
+        effective=reform.effective,
+    )

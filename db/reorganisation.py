@@ -16,7 +16,7 @@ from typing import cast
 from sqlalchemy import Select, Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit, lineage as lineage_db
+from db import audit, lineage as lineage_db, persons as persons_db
 from db.models import Unit, UnitLineage
 from db.plan_models import Cycle, Person, PersonAssignment, PersonUnitHistory, Plan
 from db.reach import within
@@ -26,6 +26,7 @@ from planning import reorganisation as reorg
 from planning.access import Reach
 from planning.lifecycle import PlanStatus
 from planning.lineage import LineageRow, check_lineage
+from planning.transfers import Placement, Transfer
 from planning.units import RowProblem, UnitKind, UnitRow
 
 REORGANIZE_EVENT = "reorganize"
@@ -358,19 +359,13 @@ async def assign(
 ) -> None:
     """Write ``decided`` on ``person`` and ``waiting`` (both locked by the caller): the wait on
     the holding unit goes into the history, the person works in the chosen unit from today."""
-    session.add(
-        PersonUnitHistory(
-            person_id=person.id,
-            unit_id=person.unit_id,
-            valid_from=waiting.effective,
-            valid_to=decided.on,
-            reason=decided.reason,
-            transferred_by=actor_user_id,
-            transferred_at=now,
-        )
+    moved = Transfer(
+        left=Placement(person.unit_id, since=waiting.effective),
+        to_unit_id=decided.unit_id,
+        on=decided.on,
+        reason=decided.reason,
     )
-    person.unit_id = decided.unit_id
-    person.version += 1
+    await persons_db.transfer(session, person, moved, actor_user_id=actor_user_id, now=now)
     waiting.assigned_unit_id = decided.unit_id
     waiting.assigned_at = now
     waiting.assigned_by = actor_user_id

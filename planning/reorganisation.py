@@ -71,6 +71,15 @@ def lineage_rows(text: str) -> list[LineageRow]:
     return [LineageRow(line=line, **v) for line, v in csv_records(text, LINEAGE_COLUMNS)]
 
 
+@dataclass(frozen=True, slots=True)
+class ShippedReform:
+    """A reform that ships (data/units/reforms.json), read: its unit list, lineage, first day."""
+
+    units: list[UnitRow]
+    lineage: list[LineageRow]
+    effective: date
+
+
 # ---------------------------------------------------------------------------------------------
 # Closing
 

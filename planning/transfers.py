@@ -41,7 +41,7 @@ class Transfer:
     left: Placement
     to_unit_id: int
     on: date
-    reason: str
+    reason: str | None  # None: an assignment after a reorganisation given without one
 
 
 def transfer(

@@ -10,6 +10,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from db import Session
 from planning.access import Principal, Reach
+from planning.reorganisation import ShippedReform
 from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
 from schema.errors import ClientError
@@ -29,6 +30,8 @@ class Context:
     access: AccessServices
     principal: Principal | None = None  # None: nobody logged in
     rule_sets: Mapping[str, RuleSet] = field(default_factory=dict)
+    # The reforms that ship, by name (api.unit_lists reads data/units; the schema reads no file).
+    shipped_reform: Callable[[str], ShippedReform | None] = lambda name: None
     language: Language = Language.VI
     request_id: str = "-"
     # Sibling fields resolve concurrently, and an AsyncSession refuses concurrent use

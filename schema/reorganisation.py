@@ -9,9 +9,7 @@ read here as the CLI reads it (the files are part of the release, not of a reque
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import strawberry
@@ -35,20 +33,6 @@ from schema.messages import render, text
 from schema.outcomes import NotAllowed, ValidationFailed, not_allowed, validation_failed
 from schema.permissions import official
 from schema.units.types import Unit
-
-_DATA = Path(__file__).resolve().parent.parent / "data" / "units"
-
-
-def shipped_reform(name: str) -> tuple[str, str, date] | None:
-    """The unit list, lineage (as text) and first day of a reform that ships, by name."""
-    reforms = json.loads((_DATA / "reforms.json").read_text(encoding="utf-8"))
-    if name not in reforms:
-        return None
-    entry = reforms[name]
-    datasets = json.loads((_DATA / "datasets.json").read_text(encoding="utf-8"))
-    units = (_DATA / datasets[entry["units"]]["file"]).read_text(encoding="utf-8")
-    lineage = (_DATA / entry["lineage"]).read_text(encoding="utf-8")
-    return units, lineage, date.fromisoformat(entry["effective"])
 
 
 @strawberry.input(
@@ -170,33 +154,30 @@ def _lines(ctx: Context, problems: list[RowProblem]) -> list[LineProblem]:
 
 
 def _inputs(
-    input: ReorganizeInput,
+    ctx: Context, input: ReorganizeInput
 ) -> tuple[list[UnitRow], list[LineageRow], date, str] | list[ProblemValue]:
     if input.reform is not None:
-        shipped = shipped_reform(input.reform)
+        shipped = ctx.shipped_reform(input.reform)
         if shipped is None:
             return [problem("UNKNOWN_REFORM", "reform", name=input.reform)]
-        units_text, lineage_text, effective = shipped
-        source = f"reform {input.reform}"
-    else:
-        if input.units_csv is None or input.lineage_csv is None or input.effective is None:
-            return [problem("REORGANISATION_INPUT_REQUIRED", None)]
-        units_text, lineage_text, effective = input.units_csv, input.lineage_csv, input.effective
-        source = "GraphQL"
+        effective = input.effective or shipped.effective
+        return shipped.units, shipped.lineage, effective, f"reform {input.reform}"
+    if input.units_csv is None or input.lineage_csv is None or input.effective is None:
+        return [problem("REORGANISATION_INPUT_REQUIRED", None)]
     refused: list[ProblemValue] = []
     units: list[UnitRow] = []
     lineage: list[LineageRow] = []
     try:
-        units = unit_rows(units_text)
+        units = unit_rows(input.units_csv)
     except UnreadableCsv:
         refused.append(problem("CSV_UNREADABLE", "unitsCsv", header=",".join(UNIT_COLUMNS)))
     try:
-        lineage = lineage_rows(lineage_text)
+        lineage = lineage_rows(input.lineage_csv)
     except UnreadableCsv:
         refused.append(problem("CSV_UNREADABLE", "lineageCsv", header=",".join(LINEAGE_COLUMNS)))
     if refused:
         return refused
-    return units, lineage, input.effective or effective, source
+    return units, lineage, input.effective, "GraphQL"
 
 
 async def _present(ctx: Context, report: Report) -> ReorganisationReport:
@@ -234,7 +215,7 @@ class ReorganisationMutation:
         root = await ctx.db(units_db.root_path)
         if not ctx.allows("manage", "reference", root):
             return not_allowed(ctx, "manage", "reference")
-        given = _inputs(input)
+        given = _inputs(ctx, input)
         if isinstance(given, list):
             return validation_failed(ctx, given)
         units, lineage, effective, source = given

@@ -21,7 +21,7 @@ from schema import idempotency
 from schema.audit import actor, audit_change
 from schema.context import Context
 from schema.node import row_id, row_id_of
-from schema.outcomes import IdempotencyKeyReused, not_allowed, not_found, validation_failed
+from schema.outcomes import not_allowed, not_found, validation_failed
 from schema.pagination import (
     BY_TEXT,
     DEFAULT_PAGE_SIZE,
@@ -33,7 +33,7 @@ from schema.pagination import (
     paginate,
 )
 from schema.permissions import official
-from schema.persons.mutations import PersonPayload, PersonResult
+from schema.persons.mutations import PersonPayload, PersonResult, replayed_person
 from schema.persons.types import Person
 from schema.units.types import Unit
 
@@ -174,7 +174,7 @@ class AssignmentMutation:
         unit = await ctx.loaders.unit.load(unit_id) if unit_id else None
         if unit is None:
             return not_found(ctx, input.unit)
-        replayed = await _replay(ctx, input)
+        replayed = await replayed_person(ctx, input.idempotency_key, "assignPersonUnit", input)
         if replayed is not None:
             return replayed
         current = await ctx.db(access_db.unit_path, unit_id=person.unit_id)
@@ -225,15 +225,3 @@ class AssignmentMutation:
         await idempotency.remember(ctx, input.idempotency_key, {"person_id": person.id})
         await ctx.session.commit()
         return PersonPayload(person=Person.from_row(person))
-
-
-async def _replay(
-    ctx: Context, input: AssignPersonUnitInput
-) -> PersonPayload | IdempotencyKeyReused | None:
-    earlier = await idempotency.earlier_result(
-        ctx, input.idempotency_key, "assignPersonUnit", input
-    )
-    if earlier is None or isinstance(earlier, IdempotencyKeyReused):
-        return earlier
-    person = (await ctx.db(persons_db.by_ids, [earlier["person_id"]]))[earlier["person_id"]]
-    return PersonPayload(person=Person.from_row(person))

@@ -155,7 +155,7 @@ class PersonMutation:
             return not_found(ctx, input.unit)
         if not ctx.allows("edit", "person", path):
             return not_allowed(ctx, "edit", "person")
-        replayed = await _replay(ctx, input.idempotency_key, "createPerson", input)
+        replayed = await replayed_person(ctx, input.idempotency_key, "createPerson", input)
         if replayed is not None:
             return replayed
         unit = await ctx.loaders.unit.load(unit_id)
@@ -217,7 +217,7 @@ class PersonMutation:
             return not_found(ctx, input.person)
         if not ctx.allows("edit", "person", path):
             return not_allowed(ctx, "edit", "person")
-        replayed = await _replay(ctx, input.idempotency_key, "updatePerson", input)
+        replayed = await replayed_person(ctx, input.idempotency_key, "updatePerson", input)
         if replayed is not None:
             return replayed
         if input.version != person.version:
@@ -266,9 +266,10 @@ class PersonMutation:
         return PersonPayload(person=Person.from_row(person))
 
 
-async def _replay(
+async def replayed_person(
     ctx: Context, key: str | None, operation: str, given: object
 ) -> PersonPayload | IdempotencyKeyReused | None:
+    """The answer a person mutation gave to an earlier call with ``key``; None if none did."""
     earlier = await idempotency.earlier_result(ctx, key, operation, given)
     if earlier is None or isinstance(earlier, IdempotencyKeyReused):
         return earlier

@@ -19,14 +19,13 @@ from schema.audit import actor, audit_change
 from schema.context import Context
 from schema.node import row_id
 from schema.outcomes import (
-    IdempotencyKeyReused,
     not_allowed,
     not_found,
     stale_version,
     validation_failed,
 )
 from schema.permissions import official
-from schema.persons.mutations import PersonPayload, PersonResult
+from schema.persons.mutations import PersonPayload, PersonResult, replayed_person
 from schema.persons.types import Person
 from schema.units.types import successors_named
 
@@ -76,7 +75,7 @@ class TransferMutation:
         if unit is None:
             return not_found(ctx, input.to_unit)
         # A retry of an applied transfer is answered before the checks it would now fail.
-        replayed = await _replay(ctx, input)
+        replayed = await replayed_person(ctx, input.idempotency_key, "transferPerson", input)
         if replayed is not None:
             return replayed
         if not ctx.allows("transfer", "person", unit.path):
@@ -108,13 +107,3 @@ class TransferMutation:
         await idempotency.remember(ctx, input.idempotency_key, {"person_id": person.id})
         await ctx.session.commit()
         return PersonPayload(person=Person.from_row(person))
-
-
-async def _replay(
-    ctx: Context, input: TransferPersonInput
-) -> PersonPayload | IdempotencyKeyReused | None:
-    earlier = await idempotency.earlier_result(ctx, input.idempotency_key, "transferPerson", input)
-    if earlier is None or isinstance(earlier, IdempotencyKeyReused):
-        return earlier
-    person = (await ctx.db(persons_db.by_ids, [earlier["person_id"]]))[earlier["person_id"]]
-    return PersonPayload(person=Person.from_row(person))

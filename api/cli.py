@@ -45,13 +45,36 @@ def open_database(settings: Settings) -> Iterator[str]:
         yield settings.database_url
         return
     data_dir = settings.data_dir / "postgres"
-    print(f"Starting the embedded PostgreSQL in {data_dir} …", file=sys.stderr)
     server = embedded.start(data_dir)
+    print(arrival_message(server), file=sys.stderr)
     try:
         yield asyncio.run(embedded.ensure_database(server, DATABASE_NAME))
     finally:
-        print("Stopping the embedded PostgreSQL.", file=sys.stderr)
-        server.cleanup()
+        if server.owned:
+            print("Stopping the embedded PostgreSQL.", file=sys.stderr)
+        else:
+            print(
+                f"Leaving the embedded PostgreSQL running: process {server.other_pid} owns it.",
+                file=sys.stderr,
+            )
+        server.close()
+
+
+def arrival_message(server: embedded.Embedded) -> str:
+    """What an operator must know about the embedded server this command uses."""
+    where = f"the embedded PostgreSQL in {server.data_dir} (pid {server.postmaster_pid})"
+    if server.arrival is embedded.Arrival.STARTED:
+        return f"Started {where}; it stops when this command ends."
+    if server.arrival is embedded.Arrival.JOINED:
+        return (
+            f"Joined {where}, started by process {server.other_pid}; "
+            "it keeps running when this command ends."
+        )
+    left_by = f"process {server.other_pid}" if server.other_pid else "an unknown process"
+    return (
+        f"Found {where} left running by {left_by}, which has ended; "
+        "taking it over: it stops when this command ends."
+    )
 
 
 async def _migrate(url: str) -> None:

@@ -63,7 +63,7 @@ def server_url() -> Iterator[str]:
     try:
         yield server.get_uri()
     finally:
-        server.cleanup()
+        server.close()
 
 
 @asynccontextmanager

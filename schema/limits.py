@@ -4,8 +4,9 @@ Depth, aliases and cost are computed once per fragment definition and reused at 
 so a document whose fragments spread each other many times (a "fragment bomb") costs no more to
 check than to read. The cost is still that of the document as executed: a fragment's cost is
 kept per item of the page it is spread in and multiplied there, and introspection counts what
-the schema's size makes it answer (schema/introspection_cost.py). Checking happens before graphql-core's own validation, which is skipped
-when a limit fails, since some of its rules are super-linear on such documents.
+the schema's size makes it answer (schema/introspection_cost.py). Checking happens before
+graphql-core's own validation, which is skipped when a limit fails, since some of its rules are
+super-linear on such documents.
 """
 
 from __future__ import annotations

@@ -81,6 +81,9 @@ class Measure:
 
 
 _NOTHING = Measure(0, 0, 0)
+# Deeper than any document within the limits nests selections (depth 12; GraphiQL's own
+# introspection, not counted in depth, nests about 15), and shallow enough for the stack.
+MAX_NESTING = 64
 
 
 class _Analysis:
@@ -104,6 +107,10 @@ class _Analysis:
         self.limits = limits
         self.size = schema_size(schema)
         self.memo: dict[tuple[str, str | None, bool], Measure] = {}
+        # Selections open on the stack, through fragments: past MAX_NESTING the document is
+        # refused as too deep rather than measured further (nor the stack exhausted).
+        self.nesting = 0
+        self.too_deep = Measure(limits.max_depth + 1, 0, 0)
         self.visiting: set[tuple[str, str | None, bool]] = set()
 
     def fragment(self, name: str, kind: str | None = None, exhaustive: bool = False) -> Measure:
@@ -127,6 +134,17 @@ class _Analysis:
     def selections(
         self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None, depth: int
     ) -> Measure:
+        if self.nesting >= MAX_NESTING:
+            return self.too_deep
+        self.nesting += 1
+        try:
+            return self.selection_list(selection_set, parent, depth)
+        finally:
+            self.nesting -= 1
+
+    def selection_list(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None, depth: int
+    ) -> Measure:
         total = _NOTHING
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
@@ -146,7 +164,7 @@ class _Analysis:
         if node.name.value in INTROSPECTION_ROOTS:
             kind = INTROSPECTION_ROOTS[node.name.value]
             inner = self.introspection(node.selection_set, kind, kind == "schema", depth + 1)
-            return Measure(depth + 1, aliases + inner.aliases, 1 + inner.fixed)
+            return Measure(max(depth + 1, inner.depth), aliases + inner.aliases, 1 + inner.fixed)
         if depth + 1 > self.limits.max_depth:
             return Measure(depth + 1, aliases, 1)  # deep enough to refuse; stop descending
         definition = self.definition(node, parent)
@@ -173,8 +191,21 @@ class _Analysis:
         """Measure a selection on every element of ``kind`` (``exhaustive``) or on one.
 
         Depth is not counted here: GraphiQL's query nests ``ofType`` deeper than the limit, and
-        what it answers is bounded by the schema, which the cost counts.
+        what it answers is bounded by the schema, which the cost counts. Only a nesting too
+        deep to measure (``too_deep``) comes out.
         """
+        if self.nesting >= MAX_NESTING:
+            return self.too_deep
+        self.nesting += 1
+        try:
+            total = self.introspected_list(selection_set, kind, exhaustive, depth)
+        finally:
+            self.nesting -= 1
+        return Measure(max(depth, total.depth), total.aliases, total.fixed)
+
+    def introspected_list(
+        self, selection_set: SelectionSetNode, kind: str, exhaustive: bool, depth: int
+    ) -> Measure:
         count = self.size.total[kind] if exhaustive else 1
         total = _NOTHING
         for selection in selection_set.selections:
@@ -186,7 +217,7 @@ class _Analysis:
                 total = total.plus(
                     self.introspection(selection.selection_set, kind, exhaustive, depth)
                 )
-        return Measure(depth, total.aliases, total.fixed)
+        return total
 
     def introspected(
         self, node: FieldNode, kind: str, exhaustive: bool, count: int, depth: int
@@ -199,7 +230,7 @@ class _Analysis:
         if edge.is_list and exhaustive and edge.exhaustive:
             # Every element's list, together: every element of the next kind, once.
             inner = self.introspection(node.selection_set, edge.kind, True, depth)
-            return Measure(depth, aliases + inner.aliases, count + inner.fixed)
+            return Measure(inner.depth, aliases + inner.aliases, count + inner.fixed)
         inner = self.introspection(node.selection_set, edge.kind, False, depth)
         if not edge.is_list:
             items = count
@@ -207,7 +238,7 @@ class _Analysis:
             items = self.size.refs[(kind, name)]
         else:
             items = self.size.longest[(kind, name)]
-        return Measure(depth, aliases + inner.aliases, count + items * inner.fixed)
+        return Measure(inner.depth, aliases + inner.aliases, count + items * inner.fixed)
 
     def definition(self, node: FieldNode, parent: GraphQLNamedType | None) -> GraphQLField | None:
         if not isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):

@@ -143,7 +143,35 @@ class TestIntrospectionCost:
         assert measured("{ __typename a: __typename }") == Measure(1, 1, 2)
 
 
+def chain(levels: int, on: str, body: str) -> str:
+    """Fragments F0 … F{levels}, each spreading the next once inside ``body``."""
+    return (
+        " ".join(
+            f"fragment F{i} on {on} {{ {body.format(f'...F{i + 1}')} }}" for i in range(levels)
+        )
+        + f" fragment F{levels} on {on} {{ __typename }}"
+    )
+
+
+# Within the 3,000-token limit, each nests deeper than the measuring can recurse.
+DEEP_DOCUMENTS = {
+    "a chain of fragments": '{ unit(code: "01") { ...F0 } } '
+    + chain(250, "Unit", "parent {{ {} }}"),
+    "a chain of pages in fragments": "{ units(first: 2) { ...F0 } } "
+    + chain(120, "UnitConnection", "edges {{ node {{ children(first: 2) {{ {} }} }} }}"),
+    "a chain of introspection fragments": "{ __schema { types { ...F0 } } } "
+    + chain(250, "__Type", "ofType {{ {} }}"),
+}
+
+
 class TestLimitsInExecution:
+    @pytest.mark.parametrize("name", DEEP_DOCUMENTS)
+    async def test_a_nesting_too_deep_to_measure_is_refused(self, run: Runner, name: str) -> None:
+        result = await run.result(DEEP_DOCUMENTS[name])
+
+        assert result.data is None
+        assert [e.extensions["code"] for e in result.errors or []] == ["QUERY_TOO_DEEP"]
+
     async def test_the_fragment_bypass_of_issue_13_is_refused(self, run: Runner) -> None:
         result = await run.result(THREE_PAGES_IN_FRAGMENTS)
 

@@ -22,7 +22,8 @@ from db import Session, SessionFactory, migrate
 from db.access_cache import PrincipalCache
 from schema.access.services import AccessServices
 from schema.errors import ClientError
-from schema.root import schema
+from schema.introspection import Introspection
+from schema.root import schema_for
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
 
@@ -67,6 +68,13 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready", "revision": revision})
 
 
+def introspection_of(settings: Settings) -> Introspection:
+    """Who may introspect: nobody if turned off, officials in production, anyone otherwise."""
+    if not settings.introspection:
+        return Introspection.CLOSED
+    return Introspection.OFFICIALS if settings.production else Introspection.OPEN
+
+
 def create_app(
     *,
     settings: Settings,
@@ -78,7 +86,7 @@ def create_app(
 ) -> Starlette:
     """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock."""
     graphql = GraphQLView(
-        schema,
+        schema_for(introspection_of(settings)),
         graphiql=settings.graphiql,
         clock=clock,
         access=access,

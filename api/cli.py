@@ -377,6 +377,25 @@ def create_user(url: str, settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def exposure(settings: Settings) -> list[str]:
+    """What the server shows about itself beyond answers: said at start, for the operator."""
+    from api.app import introspection_of
+    from schema.introspection import Introspection
+
+    who = {
+        Introspection.OPEN: "on, for anyone",
+        Introspection.OFFICIALS: "on, for logged-in officials only",
+        Introspection.CLOSED: "off",
+    }[introspection_of(settings)]
+    mode = "production" if settings.production else "development"
+    return [
+        f"Mode: {mode}.",
+        f"Introspection: {who} (QUYHOACH_INTROSPECTION).",
+        f"GraphiQL: {'on' if settings.graphiql else 'off'} (QUYHOACH_GRAPHIQL).",
+        'Field suggestions ("Did you mean …"): off.',
+    ]
+
+
 def serve(settings: Settings, *, demo: bool) -> int:
     import uvicorn
 
@@ -386,7 +405,9 @@ def serve(settings: Settings, *, demo: bool) -> int:
         if demo:
             load_demo(url, settings)
         os.environ["DATABASE_URL"] = url  # what api.asgi reads, in this process and workers
-        print(f"GraphQL (and GraphiQL) on http://{settings.host}:{settings.port}/graphql")
+        print(f"GraphQL on http://{settings.host}:{settings.port}/graphql")
+        for line in exposure(settings):
+            print(line, file=sys.stderr)
         # uvicorn re-raises the Ctrl-C it has already handled gracefully: nothing more to do.
         with contextlib.suppress(KeyboardInterrupt):
             uvicorn.run(

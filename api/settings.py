@@ -28,6 +28,9 @@ class Settings:
     graphiql: bool = True
     secret: str = DEVELOPMENT_SECRET
     production: bool = False
+    # Whether the schema may be introspected: by anyone in development, by logged-in officials
+    # only in production. ``from_environ`` turns it and GraphiQL off in production by default.
+    introspection: bool = True
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     max_failed_logins: int = 5
@@ -58,6 +61,12 @@ class Settings:
             except ValueError:
                 raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
 
+        def flag(name: str, default: bool) -> bool:
+            raw = environ.get(name)
+            if raw is None or raw == "":
+                return default
+            return raw.lower() not in ("0", "false", "no", "off")
+
         production = environ.get("QUYHOACH_ENV", "development") == "production"
         secret = environ.get("QUYHOACH_SECRET") or DEVELOPMENT_SECRET
         if production and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
@@ -73,7 +82,9 @@ class Settings:
             max_body_bytes=number("QUYHOACH_MAX_BODY_BYTES", 1_000_000),
             db_pool_size=number("QUYHOACH_DB_POOL_SIZE", 20),
             max_streamed_exports=number("QUYHOACH_MAX_STREAMED_EXPORTS", 4),
-            graphiql=environ.get("QUYHOACH_GRAPHIQL", "1") not in ("0", "false", "no"),
+            # A production server is closed unless these are turned on explicitly.
+            graphiql=flag("QUYHOACH_GRAPHIQL", not production),
+            introspection=flag("QUYHOACH_INTROSPECTION", not production),
             secret=secret,
             production=production,
             access_token_minutes=number("QUYHOACH_ACCESS_TOKEN_MINUTES", 15),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, partial
 from typing import Any
 
 import strawberry
@@ -22,6 +23,7 @@ from schema.access.types import ApiKey, RoleGrant, User, visible_api_key, visibl
 from schema.context import Context
 from schema.errors import ErrorPresentation
 from schema.exports import ExportQuery
+from schema.introspection import Introspection, IntrospectionGate
 from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
@@ -148,9 +150,15 @@ class QuyhoachSchema(strawberry.Schema):
         return None
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(introspection: Introspection = Introspection.OPEN) -> strawberry.Schema:
     """Build the schema; extensions are factories so no state is shared between requests."""
+    gate = (
+        []
+        if introspection is Introspection.OPEN
+        else [partial(IntrospectionGate, introspection=introspection)]
+    )
     extensions: list[Any] = [
+        *gate,  # before validation, as the limits: a refused document is never validated
         DocumentLimits,  # before the caches: a refused document is never validated
         lambda: ParserCache(maxsize=512),
         lambda: GuardedValidationCache(maxsize=512),
@@ -167,3 +175,9 @@ def build_schema() -> strawberry.Schema:
 
 
 schema = build_schema()
+
+
+@cache
+def schema_for(introspection: Introspection) -> strawberry.Schema:
+    """The schema of a server whose introspection is ``introspection`` (one per setting)."""
+    return schema if introspection is Introspection.OPEN else build_schema(introspection)

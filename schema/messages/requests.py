@@ -34,6 +34,14 @@ REQUEST_ERRORS: Mapping[str, Message] = {
     "TOO_MANY_TOKENS": Message(
         "Câu truy vấn quá dài (quá nhiều ký hiệu).", "The query is too long (too many tokens)."
     ),
+    "INTROSPECTION_DISABLED": Message(
+        "Máy chủ này tắt chức năng tra cứu lược đồ (introspection).",
+        "Introspection of the schema is turned off on this server.",
+    ),
+    "INTROSPECTION_FOR_OFFICIALS": Message(
+        "Trên máy chủ này, chỉ cán bộ đã đăng nhập mới được tra cứu lược đồ (introspection).",
+        "On this server only logged-in officials may introspect the schema: log in first.",
+    ),
     "PAGE_SIZE_EXCEEDED": Message(
         "Số bản ghi mỗi trang phải từ 0 đến {limit} (đã yêu cầu {first}).",
         "The page size must be between 0 and {limit} (asked for {first}).",

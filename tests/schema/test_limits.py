@@ -56,7 +56,143 @@ class TestMeasure:
         assert measured(query).depth >= 2
 
 
+# Issue 13: a connection's selection in a named fragment lost the enclosing `first`.
+THREE_PAGES_IN_FRAGMENTS = (
+    "{ units(kind: COMMUNE, first: 100) { ...C } }"
+    " fragment C on UnitConnection { edges { node { parent { children(first: 100) { ...D } } } } }"
+    " fragment D on UnitConnection { edges { node { parent { children(first: 100) {"
+    " edges { node { code } } } } } } }"
+)
+THREE_PAGES_INLINE = (
+    "{ units(kind: COMMUNE, first: 100) { edges { node { parent { children(first: 100) {"
+    " edges { node { parent { children(first: 100) { edges { node { code } } } } } } } } } } } }"
+)
+
+
+class TestFragmentsAsExecuted:
+    def test_a_named_fragment_costs_what_it_costs_inline(self) -> None:
+        assert measured(THREE_PAGES_IN_FRAGMENTS).cost == measured(THREE_PAGES_INLINE).cost
+
+    def test_an_inline_fragment_is_multiplied_by_the_page_around_it(self) -> None:
+        query = "{ units(first: 100) { ... on UnitConnection { edges { node { code } } } } }"
+
+        assert (
+            measured(query).cost
+            == measured("{ units(first: 100) { edges { node { code } } } }").cost
+        )
+
+    def test_a_fragment_spread_under_two_pages_is_multiplied_by_both(self) -> None:
+        one = measured(
+            "{ units(first: 1) { edges { node { children(first: 1) { ...E } } } } }"
+            " fragment E on UnitConnection { edges { node { code name } } }"
+        )
+        many = measured(
+            "{ units(first: 20) { edges { node { children(first: 30) { ...E } } } } }"
+            " fragment E on UnitConnection { edges { node { code name } } }"
+        )
+
+        # 20 × 30 × (node + code + name) at the innermost level
+        assert many.cost - one.cost >= (20 * 30 - 1) * 3
+
+    def test_a_reused_fragment_is_counted_at_each_page_it_is_spread_in(self) -> None:
+        fragment = " fragment N on Unit { code name parent { code } }"
+        small = measured("{ units(first: 2) { edges { node { ...N } } } }" + fragment)
+        both = measured(
+            "{ a: units(first: 2) { edges { node { ...N } } }"
+            " b: units(first: 90) { edges { node { ...N } } } }" + fragment
+        )
+
+        assert both.cost >= small.cost + 90 * 5
+
+    def test_a_page_inside_a_fragment_replaces_the_page_around_it(self) -> None:
+        # `children(first: 3)` holds 3 items whatever page the fragment is spread in.
+        query = (
+            "{ units(first: 40) { edges { node { ...K } } } }"
+            " fragment K on Unit { children(first: 3) { totalCount edges { node { code } } } }"
+        )
+        # units + edges + 40 × (node + children + totalCount + edges + 3 × (node + code))
+        assert measured(query).cost == 2 + 40 * (4 + 3 * 2)
+
+
+class TestIntrospectionCost:
+    def test_aliases_under_the_schema_count(self) -> None:
+        query = "{ __schema { " + " ".join(f"a{i}: types {{ name }}" for i in range(40)) + " } }"
+
+        assert measured(query).aliases == 40
+
+    def test_each_copy_of_the_type_list_costs_every_type(self) -> None:
+        types = len(schema._schema.type_map)
+        one = measured("{ __schema { types { name } } }")
+        three = measured("{ __schema { a: types { name } b: types { name } c: types { name } } }")
+
+        assert one.cost >= types
+        assert three.cost >= 3 * types
+
+    def test_graphiqls_query_is_within_the_limits(self) -> None:
+        full = get_introspection_query(
+            descriptions=True,
+            specified_by_url=True,
+            directive_is_repeatable=True,
+            schema_description=True,
+            input_value_deprecation=True,
+        )
+
+        assert measured(full).cost <= Limits().max_cost
+
+    def test_a_typename_counts_like_any_field(self) -> None:
+        assert measured("{ __typename a: __typename }") == Measure(1, 1, 2)
+
+
+def chain(levels: int, on: str, body: str) -> str:
+    """Fragments F0 … F{levels}, each spreading the next once inside ``body``."""
+    return (
+        " ".join(
+            f"fragment F{i} on {on} {{ {body.format(f'...F{i + 1}')} }}" for i in range(levels)
+        )
+        + f" fragment F{levels} on {on} {{ __typename }}"
+    )
+
+
+# Within the 3,000-token limit, each nests deeper than the measuring can recurse.
+DEEP_DOCUMENTS = {
+    "a chain of fragments": '{ unit(code: "01") { ...F0 } } '
+    + chain(250, "Unit", "parent {{ {} }}"),
+    "a chain of pages in fragments": "{ units(first: 2) { ...F0 } } "
+    + chain(120, "UnitConnection", "edges {{ node {{ children(first: 2) {{ {} }} }} }}"),
+    "a chain of introspection fragments": "{ __schema { types { ...F0 } } } "
+    + chain(250, "__Type", "ofType {{ {} }}"),
+}
+
+
 class TestLimitsInExecution:
+    @pytest.mark.parametrize("name", DEEP_DOCUMENTS)
+    async def test_a_nesting_too_deep_to_measure_is_refused(self, run: Runner, name: str) -> None:
+        result = await run.result(DEEP_DOCUMENTS[name])
+
+        assert result.data is None
+        assert [e.extensions["code"] for e in result.errors or []] == ["QUERY_TOO_DEEP"]
+
+    async def test_the_fragment_bypass_of_issue_13_is_refused(self, run: Runner) -> None:
+        result = await run.result(THREE_PAGES_IN_FRAGMENTS)
+
+        assert result.data is None
+        [error] = result.errors or []
+        assert error.extensions["code"] == "QUERY_TOO_COSTLY"
+
+    async def test_aliased_introspection_is_refused(self, run: Runner) -> None:
+        query = (
+            "{ __schema { "
+            + " ".join(
+                f"a{i}: types {{ fields {{ name description type {{ kind name }} }} }}"
+                for i in range(25)
+            )
+            + " } }"
+        )
+
+        codes = await run.as_(None).error_codes(query)
+
+        assert codes == ["QUERY_TOO_COSTLY"]
+
     async def test_the_nested_query_of_the_issue_is_allowed(self, run: Runner) -> None:
         data = await run.data(
             "{ units(kind: PROVINCE) { edges { node { children { edges { node {"

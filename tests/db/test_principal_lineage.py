@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import db
 from db import access as access_db
-from db.access_cache import AccessListener, PrincipalCache, notify_all
+from db.access_cache import AccessListener, Account, PrincipalCache, notify_all
 from planning.access import Principal, Role
 from schema.access.services import AccessServices
 from tests.conftest import NOW
@@ -69,9 +69,10 @@ async def test_notify_all_drops_every_cached_principal_once_committed(
     cache = PrincipalCache()
     loads: list[int] = []
 
-    async def load(user_id: int) -> Principal | None:
+    async def load(user_id: int) -> Account | None:
         loads.append(user_id)
-        return Principal(user_id=user_id, api_key_id=None, name=str(user_id), grants=())
+        principal = Principal(user_id=user_id, api_key_id=None, name=str(user_id), grants=())
+        return Account(principal=principal, sessions=frozenset())
 
     listener = AccessListener(db.plain_url(database_url), cache)
     await listener.start()

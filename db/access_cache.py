@@ -1,7 +1,7 @@
 """A per-process cache of principals, invalidated across processes by LISTEN/NOTIFY.
 
 Each official's entry holds the principal and the login sessions that are live
-(``db.access.Account``): an access token is checked against that set on every request without
+(``Account``): an access token is checked against that set on every request without
 a query. Triggers on ``app_user``, ``role_grant`` and ``refresh_token`` (a revocation: logout,
 a reused refresh token, deactivation, a password reset) send ``NOTIFY quyhoach_access,
 '<user id>'`` when their transaction commits; every process listening drops that user's entry,

@@ -200,3 +200,12 @@ async def test_a_forwarded_address_counts_only_from_a_trusted_proxy(
         "InvalidCredentials"
     )
     assert waits(await login(behind_proxy, WRONG, "two.user", forwarded(f"{Z}, {X}"))) == 1
+
+
+def test_trusted_proxies_are_read_at_start_and_a_malformed_one_stops_the_server() -> None:
+    listed = Settings.from_environ({"QUYHOACH_TRUSTED_PROXIES": " 10.0.0.5, 10.0.1.0/24 ,::1"})
+
+    assert listed.trusted_proxies == ("10.0.0.5", "10.0.1.0/24", "::1")
+    assert Settings.from_environ({}).trusted_proxies == ()
+    with pytest.raises(SystemExit, match="QUYHOACH_TRUSTED_PROXIES"):
+        Settings.from_environ({"QUYHOACH_TRUSTED_PROXIES": "10.0.0.5,proxy.example"})

@@ -209,3 +209,13 @@ def test_trusted_proxies_are_read_at_start_and_a_malformed_one_stops_the_server(
     assert Settings.from_environ({}).trusted_proxies == ()
     with pytest.raises(SystemExit, match="QUYHOACH_TRUSTED_PROXIES"):
         Settings.from_environ({"QUYHOACH_TRUSTED_PROXIES": "10.0.0.5,proxy.example"})
+
+
+async def test_ipv6_clients_are_counted_per_64_network(world: tuple[Clock, Connect]) -> None:
+    _, connect = world
+    first, neighbour = await connect("2001:db8:0:7::1"), await connect("2001:db8:0:7::beef")
+    elsewhere = await connect("2001:db8:0:8::1")
+
+    assert (await login(first, WRONG))["__typename"] == "InvalidCredentials"
+    assert waits(await login(neighbour, WRONG)) == 1  # one subscriber's /64: one address
+    assert (await login(elsewhere, WRONG))["__typename"] == "InvalidCredentials"

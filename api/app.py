@@ -15,7 +15,7 @@ from starlette.routing import Route
 from api import reference_data, unit_lists
 from api.exports import Exports
 from api.graphql import Clock, GraphQLView, vietnam_now
-from api.middleware import BodyLimit, RequestScope
+from api.middleware import BodyLimit, RequestScope, proxy_headers
 from api.responses import language_of, rejection
 from api.settings import Settings
 from db import Session, SessionFactory, migrate
@@ -102,6 +102,7 @@ def create_app(
             *Exports(graphql, max_streams=settings.max_streamed_exports).routes(),
         ],
         middleware=[
+            *proxy_headers(settings.trusted_proxies),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(RequestScope, sessionmaker=sessionmaker, concurrency=settings.db_pool_size),
         ],

@@ -9,7 +9,7 @@ from api.responses import RequestRejected
 from api.settings import Settings
 from db import Session, access as access_db
 from db.access_cache import PrincipalCache
-from planning.access import LockoutRules, PasswordRules, Principal
+from planning.access import PasswordRules, Principal
 from policies import Policy
 from schema.access.credentials import Credentials, InvalidToken
 from schema.access.services import AccessServices
@@ -28,7 +28,7 @@ def build_access(settings: Settings) -> AccessServices:
             access_ttl=settings.access_ttl,
             refresh_ttl=settings.refresh_ttl,
         ),
-        lockout=LockoutRules(max_failures=settings.max_failed_logins, lock_for=settings.lockout),
+        throttle=settings.throttle,
         passwords=PasswordRules(),
         common_passwords=frozenset(
             line.strip().casefold() for line in lines if line.strip() and not line.startswith("#")
@@ -71,10 +71,14 @@ async def authenticate(
             claims = access.credentials.read_access_token(token, now=now)
         except InvalidToken:
             raise _invalid_token() from None
-        principal = await cache.get(
+        # The session must be live: it ends (logout, a reused refresh token, deactivation, a
+        # password reset) before the token expires. Checked in the process's cache, which
+        # every process drops on the notification of the end: no query per request.
+        principal = await cache.in_session(
             claims.user_id,
-            lambda user_id: access_db.principal_of_user(session, user_id=user_id),
+            claims.session_id,
+            lambda user_id: access_db.account_of_user(session, user_id=user_id, now=now),
         )
-    if principal is None:  # a revoked or expired key, a deactivated or unknown user
+    if principal is None:  # a revoked or expired key, a deactivated user, an ended session
         raise _invalid_token()
     return principal

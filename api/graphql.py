@@ -25,6 +25,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 
 from api.auth import authenticate
+from api.middleware import client_address
 from api.responses import RequestRejected, language_of, rejection
 from db.access_cache import PrincipalCache
 from planning.problems import Problem, problem
@@ -123,6 +124,7 @@ class GraphQLView(GraphQL[Context, None]):
             shipped_reform=self.shipped_reform,
             language=Language.from_accept_language(request.headers.get("accept-language")),
             request_id=request.state.request_id,
+            client_address=client_address(request.scope),
         )
 
     def decode_json(self, data: str | bytes) -> object:

@@ -3,17 +3,48 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
 import uuid
+from collections.abc import Sequence
 
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.responses import language_of, rejection
 from db import SessionFactory
 from schema.errors import ClientError
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def proxy_headers(trusted_proxies: Sequence[str]) -> list[Middleware]:
+    """Believe ``X-Forwarded-For`` (and ``X-Forwarded-Proto``) only from ``trusted_proxies``:
+    uvicorn's middleware then puts the client it names in the scope, the right-most address
+    that is not itself a trusted proxy. With none configured nothing is added, and the client
+    is the connection's peer whatever headers say (``serve`` runs uvicorn with
+    ``proxy_headers=False``, so uvicorn does not trust 127.0.0.1 behind our back)."""
+    if not trusted_proxies:
+        return []
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))]
+
+
+def client_address(scope: Scope) -> str:
+    """The caller's address as login throttling counts it: the IPv4 address, or the /64
+    network of an IPv6 one (one subscriber usually holds a whole /64). Anything else (a unix
+    socket, a garbled forwarded value) is one shared "unknown"."""
+    client = scope.get("client")
+    try:
+        address = ipaddress.ip_address(client[0] if client else "")
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 class BodyLimit:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+from planning.access import ThrottleRules
 
 # Good enough for a laptop demo and tests, refused in production (see ``from_environ``).
 DEVELOPMENT_SECRET = "quyhoach-development-secret-do-not-use-in-production"
@@ -33,8 +36,17 @@ class Settings:
     introspection: bool = True
     access_token_minutes: int = 15
     refresh_token_days: int = 14
-    max_failed_logins: int = 5
-    lockout_minutes: int = 15
+    # Login throttling (planning.access.ThrottleRules): the back-off of one client address on
+    # one account doubles from the first delay up to the longest; past the ceiling of failures
+    # on one account within the window, its attempts are spaced by the slow-down.
+    login_backoff_seconds: int = 1
+    login_backoff_max_minutes: int = 15
+    login_account_ceiling: int = 20
+    login_ceiling_window_minutes: int = 15
+    login_slowdown_seconds: int = 10
+    # The proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; with
+    # none, the client is the connection's peer and the header is ignored.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def access_ttl(self) -> timedelta:
@@ -45,8 +57,14 @@ class Settings:
         return timedelta(days=self.refresh_token_days)
 
     @property
-    def lockout(self) -> timedelta:
-        return timedelta(minutes=self.lockout_minutes)
+    def throttle(self) -> ThrottleRules:
+        return ThrottleRules(
+            first_delay=timedelta(seconds=self.login_backoff_seconds),
+            max_delay=timedelta(minutes=self.login_backoff_max_minutes),
+            ceiling=self.login_account_ceiling,
+            ceiling_window=timedelta(minutes=self.login_ceiling_window_minutes),
+            ceiling_delay=timedelta(seconds=self.login_slowdown_seconds),
+        )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -66,6 +84,17 @@ class Settings:
             if raw is None or raw == "":
                 return default
             return raw.lower() not in ("0", "false", "no", "off")
+
+        def networks(name: str) -> tuple[str, ...]:
+            listed = [item.strip() for item in environ.get(name, "").split(",") if item.strip()]
+            for item in listed:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise SystemExit(
+                        f"{name}: {item!r} is not an IP address or CIDR network"
+                    ) from None
+            return tuple(listed)
 
         production = environ.get("QUYHOACH_ENV", "development") == "production"
         secret = environ.get("QUYHOACH_SECRET") or DEVELOPMENT_SECRET
@@ -89,6 +118,10 @@ class Settings:
             production=production,
             access_token_minutes=number("QUYHOACH_ACCESS_TOKEN_MINUTES", 15),
             refresh_token_days=number("QUYHOACH_REFRESH_TOKEN_DAYS", 14),
-            max_failed_logins=number("QUYHOACH_MAX_FAILED_LOGINS", 5),
-            lockout_minutes=number("QUYHOACH_LOCKOUT_MINUTES", 15),
+            login_backoff_seconds=number("QUYHOACH_LOGIN_BACKOFF_SECONDS", 1),
+            login_backoff_max_minutes=number("QUYHOACH_LOGIN_BACKOFF_MAX_MINUTES", 15),
+            login_account_ceiling=number("QUYHOACH_LOGIN_ACCOUNT_CEILING", 20),
+            login_ceiling_window_minutes=number("QUYHOACH_LOGIN_CEILING_WINDOW_MINUTES", 15),
+            login_slowdown_seconds=number("QUYHOACH_LOGIN_SLOWDOWN_SECONDS", 10),
+            trusted_proxies=networks("QUYHOACH_TRUSTED_PROXIES"),
         )

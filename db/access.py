@@ -6,15 +6,45 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, tuple_, update
+from sqlalchemy import Select, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from db.access_cache import Account
 from db.lineage import inherited_roots
-from db.models import ApiKey, AppUser, LoginThrottle, RefreshToken, RoleGrant, Unit
+from db.models import ApiKey, AppUser, LoginSource, LoginThrottle, RefreshToken, RoleGrant, Unit
 from db.reach import within
 from planning.access import Grant, Principal, Reach, Role
+
+
+async def account_of_user(session: AsyncSession, *, user_id: int, now: datetime) -> Account | None:
+    """The principal of an active user and its live sessions; None if inactive or unknown."""
+    principal = await principal_of_user(session, user_id=user_id)
+    if principal is None:
+        return None
+    return Account(
+        principal=principal, sessions=await live_sessions(session, user_id=user_id, now=now)
+    )
+
+
+async def live_sessions(
+    session: AsyncSession, *, user_id: int, now: datetime
+) -> frozenset[uuid.UUID]:
+    """The login sessions of a user that have not ended: a refresh token of the family is
+    neither revoked (logout, reuse, deactivation, password reset) nor expired. An access token
+    never outlives the refresh token issued with it, so a session that expires while cached
+    has no access token left to check."""
+    rows = await session.scalars(
+        select(RefreshToken.family)
+        .where(
+            RefreshToken.user_id == user_id,
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .distinct()
+    )
+    return frozenset(rows)
 
 
 async def principal_of_user(session: AsyncSession, *, user_id: int) -> Principal | None:
@@ -191,7 +221,8 @@ async def grants_by_ids(
 
 
 async def throttle_for_update(session: AsyncSession, *, username: str) -> LoginThrottle:
-    """The failed-login counter of a username, created on first use, locked for update."""
+    """The failed-login counter of a username (over all addresses), created on first use and
+    locked for update: attempts on one account are counted one after another."""
     await session.execute(
         insert(LoginThrottle)
         .values(username=username, failures=0)
@@ -202,6 +233,33 @@ async def throttle_for_update(session: AsyncSession, *, username: str) -> LoginT
     )
     assert throttle is not None
     return throttle
+
+
+async def login_source(session: AsyncSession, *, username: str, address: str) -> LoginSource:
+    """What ``address`` did on the account ``username``; a new (unsaved-until-flush) row if it
+    never tried. Read under the account's lock (``throttle_for_update``), so not locked again."""
+    found = await session.scalar(
+        select(LoginSource).where(LoginSource.username == username, LoginSource.address == address)
+    )
+    if found is not None:
+        return found
+    source = LoginSource(username=username, address=address, failures=0)
+    session.add(source)
+    return source
+
+
+async def forget_quiet_sources(
+    session: AsyncSession, *, username: str, quiet_since: datetime, known_since: datetime
+) -> None:
+    """Drop the addresses of an account that neither failed since ``quiet_since`` nor logged in
+    since ``known_since``: they no longer change any answer."""
+    await session.execute(
+        delete(LoginSource).where(
+            LoginSource.username == username,
+            or_(LoginSource.last_failure_at.is_(None), LoginSource.last_failure_at < quiet_since),
+            or_(LoginSource.last_success_at.is_(None), LoginSource.last_success_at < known_since),
+        )
+    )
 
 
 async def revoke_tokens_of(session: AsyncSession, *, user_id: int, now: datetime) -> None:

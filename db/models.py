@@ -127,13 +127,28 @@ class AppUser(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per username typed, known or not (see migration 0002)."""
+    """Failed logins per username typed, known or not, from every address, over a window
+    (migrations 0002, 0022): past a ceiling the account is slowed, never locked."""
 
     __tablename__ = "login_throttle"
 
     username: Mapped[str] = mapped_column(CITEXT, primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    slowed_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    window_started_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class LoginSource(Base):
+    """Failed logins per (username typed, client address): the exponential back-off of one
+    address on one account, and whether the address logged in to it lately (migration 0022)."""
+
+    __tablename__ = "login_source"
+
+    username: Mapped[str] = mapped_column(CITEXT, primary_key=True)
+    address: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_failure_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    last_success_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class RoleGrant(Base):
@@ -181,6 +196,11 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(Timestamp)
     used_at: Mapped[datetime | None] = mapped_column(Timestamp)
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    # The live sessions of a user are read with its principal (db.access.live_sessions).
+    __table_args__ = (
+        Index("ix_refresh_token_live", "user_id", postgresql_where=text("revoked_at IS NULL")),
+    )
 
 
 class ApiKey(Base):

@@ -94,7 +94,7 @@ def inherited_covers(inherited: Sequence[str], target: str) -> bool:
     return any(target == root or target.startswith(root + ".") for root in inherited)
 
 
-# --- Passwords and lockout -------------------------------------------------------------------
+# --- Passwords and login throttling ---------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,28 +135,104 @@ def account_problems(
     return problems + password_problems(password, username=username, common=common, rules=rules)
 
 
-@dataclass(frozen=True, slots=True)
-class LockoutRules:
-    max_failures: int = 5
-    lock_for: timedelta = timedelta(minutes=15)
+# Throttling, as OWASP's Authentication Cheat Sheet recommends instead of locking an account
+# (which lets anyone lock anyone out): each client address that fails on an account waits
+# twice as long after each failure before it may try that account again, and an account that
+# fails too often overall is slowed (one attempt per ``ceiling_delay``) for addresses that have
+# not logged in to it before, never locked. Unknown usernames are throttled exactly alike, so
+# the answer never tells whether an account exists.
 
 
 @dataclass(frozen=True, slots=True)
-class LoginState:
-    failures: int
-    locked_until: datetime | None
+class ThrottleRules:
+    first_delay: timedelta = timedelta(seconds=1)  # after one failure; doubled by each next one
+    max_delay: timedelta = timedelta(minutes=15)  # the back-off of one address stops growing here
+    forget_after: timedelta = timedelta(days=1)  # an address quiet this long starts over
+    ceiling: int = 20  # failures on one account, from all addresses, within ``ceiling_window``
+    ceiling_window: timedelta = timedelta(minutes=15)
+    ceiling_delay: timedelta = timedelta(seconds=10)  # spacing of attempts past the ceiling
+    # An address that logged in to the account this recently is its owner's: not slowed.
+    known_for: timedelta = timedelta(days=30)
 
 
-def after_failure(state: LoginState, *, now: datetime, rules: LockoutRules) -> LoginState:
-    """Count a failed login; the ``max_failures``-th in a row locks the account."""
-    failures = state.failures + 1
-    if failures >= rules.max_failures:
-        return LoginState(failures=0, locked_until=now + rules.lock_for)
-    return LoginState(failures=failures, locked_until=state.locked_until)
+@dataclass(frozen=True, slots=True)
+class SourceAttempts:
+    """What one client address did on one account (username typed, known or not)."""
+
+    failures: int = 0  # in a row, since the last success or the last quiet ``forget_after``
+    last_failure_at: datetime | None = None
+    last_success_at: datetime | None = None
 
 
-def is_locked(state: LoginState, *, now: datetime) -> bool:
-    return state.locked_until is not None and now < state.locked_until
+@dataclass(frozen=True, slots=True)
+class AccountAttempts:
+    """Failures on one account from every address, counted over a fixed window."""
+
+    failures: int = 0
+    window_started_at: datetime | None = None
+    slowed_until: datetime | None = None  # past the ceiling: the next attempt not before this
+
+
+def backoff(failures: int, *, rules: ThrottleRules) -> timedelta:
+    """How long an address waits after ``failures`` failures in a row: 1, 2, 4, 8… × first."""
+    if failures <= 0:
+        return timedelta(0)
+    delay = rules.first_delay
+    for _ in range(failures - 1):  # stops doubling at the cap: no overflow, a few steps
+        if delay >= rules.max_delay:
+            break
+        delay *= 2
+    return min(delay, rules.max_delay)
+
+
+def _counted(source: SourceAttempts, *, now: datetime, rules: ThrottleRules) -> int:
+    quiet = source.last_failure_at is None or now - source.last_failure_at >= rules.forget_after
+    return 0 if quiet else source.failures
+
+
+def is_known(source: SourceAttempts, *, now: datetime, rules: ThrottleRules) -> bool:
+    """Whether the address logged in to the account recently (its owner's, most likely)."""
+    return source.last_success_at is not None and now - source.last_success_at < rules.known_for
+
+
+def wait_before_attempt(
+    source: SourceAttempts, account: AccountAttempts, *, now: datetime, rules: ThrottleRules
+) -> timedelta | None:
+    """How long this address must still wait before trying this account; None: try now."""
+    failures = _counted(source, now=now, rules=rules)
+    waits = []
+    if failures and source.last_failure_at is not None:
+        waits.append(source.last_failure_at + backoff(failures, rules=rules) - now)
+    if account.slowed_until is not None and not is_known(source, now=now, rules=rules):
+        waits.append(account.slowed_until - now)
+    longest = max(waits, default=timedelta(0))
+    return longest if longest > timedelta(0) else None
+
+
+def after_failed_attempt(
+    source: SourceAttempts, account: AccountAttempts, *, now: datetime, rules: ThrottleRules
+) -> tuple[SourceAttempts, AccountAttempts]:
+    """Count a wrong password (or unknown username) from this address on this account."""
+    source = SourceAttempts(
+        failures=_counted(source, now=now, rules=rules) + 1,
+        last_failure_at=now,
+        last_success_at=source.last_success_at,
+    )
+    window_over = (
+        account.window_started_at is None or now - account.window_started_at >= rules.ceiling_window
+    )
+    failures = 1 if window_over else account.failures + 1
+    started = now if window_over else account.window_started_at
+    slowed_until = now + rules.ceiling_delay if failures >= rules.ceiling else None
+    return source, AccountAttempts(
+        failures=failures, window_started_at=started, slowed_until=slowed_until
+    )
+
+
+def after_login(source: SourceAttempts, *, now: datetime) -> SourceAttempts:
+    """A right password from this address: its failures are forgotten, the address is known.
+    The account's overall count stays: other addresses may still be guessing."""
+    return SourceAttempts(failures=0, last_failure_at=None, last_success_at=now)
 
 
 # --- Principals -----------------------------------------------------------------------------

@@ -34,6 +34,8 @@ class Context:
     shipped_reform: Callable[[str], ShippedReform | None] = lambda name: None
     language: Language = Language.VI
     request_id: str = "-"
+    # Where the request comes from (api.middleware.client_address): what login throttles.
+    client_address: str = "unknown"
     # Sibling fields resolve concurrently, and an AsyncSession refuses concurrent use
     # ("concurrent operations are not permitted"): every database call takes this lock.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)

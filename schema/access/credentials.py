@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ _DUMMY_PASSWORD = "not-a-real-password-only-for-timing"
 @dataclass(frozen=True, slots=True)
 class AccessClaims:
     user_id: int
+    session_id: uuid.UUID  # the login session (refresh-token family) the token was issued in
     expires_at: datetime
 
 
@@ -63,9 +65,19 @@ class Credentials:
 
         return await asyncio.to_thread(verify) and stored_hash is not None
 
-    def access_token(self, *, user_id: int, now: datetime) -> tuple[str, datetime]:
+    def access_token(
+        self, *, user_id: int, session_id: uuid.UUID, now: datetime
+    ) -> tuple[str, datetime]:
+        """A token of ``user_id`` in the login session ``session_id`` (its ``sid`` claim): it
+        works while that session is live, and stops when the session ends, not at ``exp``."""
         expires_at = now + self.access_ttl
-        claims = {"sub": str(user_id), "typ": "access", "iat": now, "exp": expires_at}
+        claims = {
+            "sub": str(user_id),
+            "sid": str(session_id),
+            "typ": "access",
+            "iat": now,
+            "exp": expires_at,
+        }
         return jwt.encode(claims, self._secret, algorithm="HS256"), expires_at
 
     def read_access_token(self, token: str, *, now: datetime) -> AccessClaims:
@@ -75,16 +87,17 @@ class Credentials:
                 token,
                 self._secret,
                 algorithms=["HS256"],
-                options={"require": ["sub", "exp", "typ"], "verify_exp": False},
+                options={"require": ["sub", "sid", "exp", "typ"], "verify_exp": False},
             )
             subject = int(claims["sub"])
+            session_id = uuid.UUID(str(claims["sid"]))
             expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=now.tzinfo)
         except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as error:
             raise InvalidToken(type(error).__name__) from None
         # Expiry is checked against the request's clock, the one every rule uses.
         if claims["typ"] != "access" or expires_at <= now:
             raise InvalidToken("expired" if expires_at <= now else "not an access token")
-        return AccessClaims(user_id=subject, expires_at=expires_at)
+        return AccessClaims(user_id=subject, session_id=session_id, expires_at=expires_at)
 
     @staticmethod
     def new_refresh_token() -> tuple[str, bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planning.access import LockoutRules, PasswordRules
+from planning.access import PasswordRules, ThrottleRules
 from policies import Policy
 from schema.access.credentials import Credentials
 
@@ -13,6 +13,6 @@ from schema.access.credentials import Credentials
 class AccessServices:
     policy: Policy
     credentials: Credentials
-    lockout: LockoutRules
+    throttle: ThrottleRules
     passwords: PasswordRules
     common_passwords: frozenset[str]

@@ -138,10 +138,15 @@ class InvalidCredentials:
     message: str
 
 
-@strawberry.type(description="Too many failed logins: try again after `until`.")
-class AccountLocked:
+@strawberry.type(
+    description="Too many failed logins for this username from this address (each failure "
+    "doubles the wait), or for this username from everywhere (it is then slowed, never "
+    "locked): try again in `retryAfter` seconds. Said alike whether the username exists."
+)
+class TooManyAttempts:
     message: str
-    until: datetime
+    code: str = strawberry.field(description="`TOO_MANY_ATTEMPTS`.")
+    retry_after: int = strawberry.field(description="Seconds to wait before trying again.")
 
 
 @strawberry.type(description="The session is over: its refresh tokens no longer work.")

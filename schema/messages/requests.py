@@ -207,8 +207,8 @@ OUTCOMES: Mapping[str, Message] = {
     "INVALID_CREDENTIALS": Message(
         "Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."
     ),
-    "ACCOUNT_LOCKED": Message(
-        "Đăng nhập sai quá nhiều lần: hãy thử lại sau {until}.",
-        "Too many failed logins: try again after {until}.",
+    "TOO_MANY_ATTEMPTS": Message(
+        "Đăng nhập sai quá nhiều lần: hãy thử lại sau {retry_after} giây.",
+        "Too many failed logins: wait {retry_after} s before trying again.",
     ),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -107,7 +108,9 @@ class TestBearerTokens:
     ) -> None:
         user, _ = await make_user(session, access, "old.session")
         await session.commit()
-        token, _ = access.credentials.access_token(user_id=user.id, now=NOW - timedelta(minutes=16))
+        token, _ = access.credentials.access_token(
+            user_id=user.id, session_id=uuid.uuid4(), now=NOW - timedelta(minutes=16)
+        )
 
         response = await anonymous.post("/graphql", json=UNITS, headers=bearer(token))
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import db
 from db import access as access_db
-from db.access_cache import AccessListener, PrincipalCache, notify_all
+from db.access_cache import AccessListener, Account, PrincipalCache, notify_all
 from planning.access import Principal, Role
 from schema.access.services import AccessServices
 from tests.conftest import NOW
@@ -69,9 +69,10 @@ async def test_notify_all_drops_every_cached_principal_once_committed(
     cache = PrincipalCache()
     loads: list[int] = []
 
-    async def load(user_id: int) -> Principal | None:
+    async def load(user_id: int) -> Account | None:
         loads.append(user_id)
-        return Principal(user_id=user_id, api_key_id=None, name=str(user_id), grants=())
+        principal = Principal(user_id=user_id, api_key_id=None, name=str(user_id), grants=())
+        return Account(principal=principal, sessions=frozenset())
 
     listener = AccessListener(db.plain_url(database_url), cache)
     await listener.start()
@@ -84,10 +85,11 @@ async def test_notify_all_drops_every_cached_principal_once_committed(
             await asyncio.sleep(0.2)
             await cache.get(1, load)
             assert loads == [1, 2]  # not before the commit
+            before = cache.generation  # already bumped once: the listener cleared on connecting
             await session.commit()
 
         for _ in range(40):  # a bounded wait for the notification, not a timing measurement
-            if cache.generation:
+            if cache.generation != before:
                 break
             await asyncio.sleep(0.05)
         await cache.get(1, load)

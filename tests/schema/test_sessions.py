@@ -1,4 +1,4 @@
-"""Logging in and out through GraphQL: passwords, lockout, rotating refresh tokens."""
+"""Logging in and out through GraphQL: passwords, throttling, rotating refresh tokens."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ mutation ($u: String!, $p: String!) {
     __typename
     ... on AuthPayload { accessToken refreshToken expiresAt refreshExpiresAt }
     ... on InvalidCredentials { message }
-    ... on AccountLocked { until message }
+    ... on TooManyAttempts { code retryAfter message }
   }
 }
 """
@@ -64,24 +64,31 @@ class TestLogin:
         assert wrong_password == unknown_user
         assert wrong_password["__typename"] == "InvalidCredentials"
 
-    async def test_five_failures_lock_the_username_even_for_the_right_password(
+    async def test_a_failure_makes_the_address_wait_even_for_the_right_password(
         self, run: Runner, session: AsyncSession, access: AccessServices
     ) -> None:
         await make_user(session, access, "tran.thi.b")
 
-        answers = [
-            (await login(run, "tran.thi.b", "wrong guess 1234"))["__typename"] for _ in range(5)
-        ]
-        locked = await login(run, "tran.thi.b", PASSWORD)
+        failed = await login(run, "tran.thi.b", "wrong guess 1234")
+        waiting = await login(run, "tran.thi.b", PASSWORD)  # the same instant (a fixed clock)
 
-        assert answers == ["InvalidCredentials"] * 4 + ["AccountLocked"]
-        assert locked["__typename"] == "AccountLocked"
-        assert locked["until"] == "2026-11-21T10:15:00+07:00"
+        assert failed["__typename"] == "InvalidCredentials"
+        assert waiting == {
+            "__typename": "TooManyAttempts",
+            "code": "TOO_MANY_ATTEMPTS",
+            "retryAfter": 1,
+            "message": "Too many failed logins: wait 1 s before trying again.",
+        }
 
-    async def test_unknown_usernames_lock_the_same_way(self, run: Runner) -> None:
-        answers = [(await login(run, "ghost", "wrong guess 1234"))["__typename"] for _ in range(5)]
+    async def test_unknown_usernames_are_throttled_the_same_way(
+        self, run: Runner, session: AsyncSession, access: AccessServices
+    ) -> None:
+        await make_user(session, access, "tran.thi.b")
+        known = [await login(run, "tran.thi.b", "wrong guess 1234") for _ in range(2)]
+        ghost = [await login(run, "ghost", "wrong guess 1234") for _ in range(2)]
 
-        assert answers[-1] == "AccountLocked"
+        assert known == ghost
+        assert ghost[-1]["__typename"] == "TooManyAttempts"
 
     async def test_a_deactivated_account_cannot_log_in(
         self, run: Runner, session: AsyncSession, access: AccessServices

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from db.lineage import inherited_roots
 from db.models import ApiKey, AppUser, LoginThrottle, RefreshToken, RoleGrant, Unit
 from db.reach import within
+from db.uniques import USERNAME, guarded
 from planning.access import Grant, Principal, Reach, Role
 
 
@@ -252,8 +253,8 @@ async def add_user(
         created_at=now,
         password_changed_at=now,
     )
-    session.add(user)
-    await session.flush()
+    async with guarded(session, USERNAME):  # :raises Taken: another account has the username
+        session.add(user)
     return user
 
 

@@ -80,7 +80,7 @@ def person_input(world: World, national_id: str, **more: Any) -> dict[str, Any]:
 
 async def count(world: World, model: Any, *where: Any) -> int:
     async with world.sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(model).where(*where)))
+        return (await session.scalar(select(func.count()).select_from(model).where(*where))) or 0
 
 
 async def test_racing_records_of_one_national_id_create_one_and_refuse_the_rest(

@@ -8,7 +8,12 @@ its check gives. Only the savepoint is rolled back: nothing of the refused row r
 request's transaction stays usable (its idempotency key, say, is released when it ends without
 a commit, as after the check's own refusal).
 
-The names are those of the naming convention in db/base.py and of the migrations.
+The names are those of the naming convention in db/base.py and of the migrations. The other
+unique keys a mutation writes need no guard here: ``ux_role_grant_live`` (grantRole locks the
+grantee's row first), ``uq_plan_entry_person_position`` (entries are written under their plan's
+lock), ``ux_removal_proposal_open`` (raised under the person's lock), ``pk_idempotency_key``,
+``pk_login_throttle`` and the reference settings' keys (upserts: ON CONFLICT), and
+``pk_consolidation_keep`` (db/consolidation.py maps its own, to PERSON_TAKEN).
 """
 
 from __future__ import annotations

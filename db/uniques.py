@@ -42,9 +42,10 @@ class Taken(Exception):
 
 def violated(error: IntegrityError) -> str | None:
     """The unique constraint or index ``error`` broke; None if it is another kind of error."""
-    driver = getattr(error.orig, "driver_exception", None) or getattr(error.orig, "__cause__", None)
     if getattr(error.orig, "sqlstate", None) != _UNIQUE_VIOLATION:
         return None
+    # SQLAlchemy wraps asyncpg's error, which names the constraint, in an emulated DBAPI one.
+    driver = getattr(error.orig, "orig", None) or getattr(error.orig, "__cause__", None)
     name = getattr(driver, "constraint_name", None)
     return name if isinstance(name, str) else None
 

@@ -15,6 +15,7 @@ from db.access_cache import Account
 from db.lineage import inherited_roots
 from db.models import ApiKey, AppUser, LoginSource, LoginThrottle, RefreshToken, RoleGrant, Unit
 from db.reach import within
+from db.uniques import USERNAME, guarded
 from planning.access import Grant, Principal, Reach, Role
 
 
@@ -310,8 +311,8 @@ async def add_user(
         created_at=now,
         password_changed_at=now,
     )
-    session.add(user)
-    await session.flush()
+    async with guarded(session, USERNAME):  # :raises Taken: another account has the username
+        session.add(user)
     return user
 
 

@@ -13,15 +13,17 @@ from db.models import Unit
 from db.plan_models import Discipline, Person, PersonUnitHistory
 from db.reach import within
 from db.search import words_match
+from db.uniques import NATIONAL_ID, guarded
 from planning.access import Reach
 from planning.transfers import Placement, Transfer
 from planning.units import UnitKind
 
 
 async def add(session: AsyncSession, /, **values: Any) -> Person:
+    """:raises Taken: the national id is on record (perhaps by a concurrent request)"""
     person = Person(**values, version=1)
-    session.add(person)
-    await session.flush()
+    async with guarded(session, NATIONAL_ID):
+        session.add(person)
     return person
 
 

@@ -17,6 +17,7 @@ from db.plan_models import (
     PlanEvent,
     Position,
 )
+from db.uniques import PLAN_KEY, guarded
 from db.units import valid_at
 from planning.cycles import PlanKind
 from planning.lifecycle import (
@@ -56,9 +57,11 @@ async def cycles_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, 
 
 
 async def add_plan(session: AsyncSession, /, **values: Any) -> Plan:
+    """:raises Taken: the unit has a live term plan for the cycle and tier (perhaps created by
+    a concurrent request: the unique index is what keeps it to one)"""
     plan = Plan(**values, status=PlanStatus.DRAFT, version=1)
-    session.add(plan)
-    await session.flush()
+    async with guarded(session, PLAN_KEY):
+        session.add(plan)
     return plan
 
 

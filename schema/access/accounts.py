@@ -8,6 +8,7 @@ from datetime import datetime
 
 from db import Session, access as access_db, audit
 from db.models import AppUser
+from db.uniques import Taken
 from planning.access import Role, account_problems
 from planning.problems import Problem, problem
 from schema.access.services import AccessServices
@@ -51,14 +52,17 @@ async def create_account(
     if problems:
         return problems
     assert isinstance(home, int)
-    user = await access_db.add_user(
-        session,
-        username=username,
-        password_hash=await access.credentials.hash_password(password),
-        full_name=full_name,
-        unit_id=home,
-        now=now,
-    )
+    try:
+        user = await access_db.add_user(
+            session,
+            username=username,
+            password_hash=await access.credentials.hash_password(password),
+            full_name=full_name,
+            unit_id=home,
+            now=now,
+        )
+    except Taken:  # created by a concurrent request since the check above
+        return [problem("USERNAME_TAKEN", "username")]
     await audit.record(
         session,
         at=now,

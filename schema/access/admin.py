@@ -19,6 +19,7 @@ from schema.access.types import (
     RoleGrant,
     User,
     UserPayload,
+    visible_grant,
 )
 from schema.audit import actor, audit_change, unit_path
 from schema.context import Context
@@ -78,13 +79,14 @@ class RevokeRoleInput:
 
 
 async def managed_user(ctx: Context, global_id: str) -> AppUser | NotFound | NotAllowed:
-    """The account ``global_id`` names, locked, if the caller administers its unit."""
+    """The account ``global_id`` names, locked, if the caller administers its unit. An account
+    the caller may not even read is answered like an unknown id: NotAllowed would say it exists."""
     user_id = row_id(global_id, "User")
     user = await ctx.db(access_db.user_for_update, user_id=user_id) if user_id else None
-    if user is None:
+    path = await unit_path(ctx, user.unit_id) if user else None
+    if user is None or path is None or not ctx.allows("read", "user", path):
         return not_found(ctx, global_id)
-    path = await unit_path(ctx, user.unit_id)
-    if path is None or not ctx.allows("manage", "user", path):
+    if not ctx.allows("manage", "user", path):
         return not_allowed(ctx, "manage", "user")
     return user
 
@@ -187,7 +189,9 @@ class AdminMutation:
         ctx = info.context
         user_id, unit_id = row_id(input.user, "User"), row_id(input.unit, "Unit")
         user = await ctx.db(access_db.user_for_update, user_id=user_id) if user_id else None
-        if user is None or not user.active:
+        holder = await unit_path(ctx, user.unit_id) if user else None
+        # An account the caller may not read is answered like an unknown one.
+        if user is None or not user.active or not holder or not ctx.allows("read", "user", holder):
             return not_found(ctx, input.user)
         path = await unit_path(ctx, unit_id)
         if unit_id is None or path is None:
@@ -247,7 +251,7 @@ class AdminMutation:
         ctx = info.context
         grant_id = row_id(input.grant, "RoleGrant")
         grant = await ctx.db(access_db.grant_for_update, grant_id=grant_id) if grant_id else None
-        if grant is None:
+        if grant is None or await visible_grant(ctx, grant.id) is None:  # unseen: as unknown
             return not_found(ctx, input.grant)
         path = await unit_path(ctx, grant.unit_id)
         if path is None or not ctx.allows("manage", "grant", path):

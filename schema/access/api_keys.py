@@ -96,11 +96,10 @@ class ApiKeyMutation:
         ctx = info.context
         key_id = row_id(input.api_key, "ApiKey")
         key = await ctx.db(access_db.api_key_for_update, key_id=key_id) if key_id else None
-        if key is None:
+        path = await unit_path(ctx, key.unit_id) if key else None
+        # Only its unit's admins see a key (visible_api_key): to anyone else it is unknown.
+        if key is None or path is None or not ctx.allows("manage", "apikey", path):
             return not_found(ctx, input.api_key)
-        path = await unit_path(ctx, key.unit_id)
-        if path is None or not ctx.allows("manage", "apikey", path):
-            return not_allowed(ctx, "manage", "apikey")
         if key.revoked_at is None:
             key.revoked_at, key.revoked_by = ctx.now, actor(ctx)
             await audit_change(ctx, "revoke_api_key", "api_key", key.id, key.unit_id)

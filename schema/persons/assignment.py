@@ -159,7 +159,8 @@ class AssignmentMutation:
         "unit (phân công đơn vị sau sắp xếp): their wait on the province is kept in "
         "`unitHistory`. Refused for a unit that does not continue their old one "
         "(`NOT_ITS_SUCCESSOR`), a person already assigned (`ALREADY_ASSIGNED`) or not waiting "
-        "(`NOT_AWAITING_UNIT`), and outside your reach (`NotAllowed`).",
+        "(`NOT_AWAITING_UNIT`); a unit outside your reach is `NotAllowed`, a person outside it "
+        "`NotFound` (as an unknown id).",
         extensions=official(),
     )
     async def assign_person_unit(
@@ -168,7 +169,9 @@ class AssignmentMutation:
         ctx = info.context
         person_id = row_id(input.person, "Person")
         person = await ctx.db(persons_db.for_update, person_id=person_id) if person_id else None
-        if person is None:
+        current = await ctx.db(access_db.unit_path, unit_id=person.unit_id) if person else None
+        # A person the caller may not read is answered like an unknown one.
+        if person is None or current is None or not ctx.allows("read", "person", current):
             return not_found(ctx, input.person)
         unit_id = row_id(input.unit, "Unit")
         unit = await ctx.loaders.unit.load(unit_id) if unit_id else None
@@ -177,8 +180,7 @@ class AssignmentMutation:
         replayed = await replayed_person(ctx, input.idempotency_key, "assignPersonUnit", input)
         if replayed is not None:
             return replayed
-        current = await ctx.db(access_db.unit_path, unit_id=person.unit_id)
-        if current is None or not (
+        if not (
             ctx.allows("transfer", "person", current)
             and ctx.allows("transfer", "person", unit.path)
         ):

@@ -11,6 +11,7 @@ import strawberry
 from db import access as access_db, persons as persons_db
 from db.audit import json_value
 from db.plan_models import Person as PersonRow
+from db.uniques import Taken
 from planning.persons import BirthDate, record_problems
 from planning.problems import Problem, problem
 from planning.units import closed_problem
@@ -187,7 +188,10 @@ class PersonMutation:
             problems.append(problem("NATIONAL_ID_TAKEN", "nationalId"))
         if problems:
             return validation_failed(ctx, problems)
-        person = await ctx.db(persons_db.add, **values)
+        try:
+            person = await ctx.db(persons_db.add, **values)
+        except Taken:  # recorded by a concurrent request since the check above
+            return validation_failed(ctx, [problem("NATIONAL_ID_TAKEN", "nationalId")])
         await ctx.db(
             persons_db.replace_disciplines,
             person_id=person.id,

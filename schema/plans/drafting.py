@@ -14,6 +14,7 @@ from db import (
     workflow as workflow_db,
 )
 from db.plan_models import Plan as PlanRow, PlanEntry as PlanEntryRow
+from db.uniques import Taken
 from planning import workflow
 from planning.cycles import PlanKind
 from planning.decisions import Problems
@@ -149,18 +150,21 @@ class DraftingMutation:
             refusal := await consolidation.problems(ctx, unit, cycle)
         ):
             return validation_failed(ctx, refusal)
-        plan = await ctx.db(
-            plans_db.add_plan,
-            planning_unit_id=unit.id,
-            approving_unit_id=approver.id,
-            cycle_id=cycle.id,
-            kind=input.kind,
-            managed_by=input.managed_by,
-            rule_set=rule_set,
-            base_plan_id=base.id if base else None,
-            from_plan_id=source.id if source else None,
-            created_at=ctx.now,
-        )
+        try:
+            plan = await ctx.db(
+                plans_db.add_plan,
+                planning_unit_id=unit.id,
+                approving_unit_id=approver.id,
+                cycle_id=cycle.id,
+                kind=input.kind,
+                managed_by=input.managed_by,
+                rule_set=rule_set,
+                base_plan_id=base.id if base else None,
+                from_plan_id=source.id if source else None,
+                created_at=ctx.now,
+            )
+        except Taken:  # created by a concurrent request since the check above
+            return validation_failed(ctx, [problem("PLAN_EXISTS", "unit")])
         created: dict[str, object] = {"rule_set": rule_set, "kind": input.kind.value}
         entries: list[PlanEntryRow] = []
         if base is not None:

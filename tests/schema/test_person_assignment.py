@@ -166,14 +166,15 @@ async def test_a_unit_that_does_not_continue_the_old_commune_is_refused(
     assert [(p["code"], p["field"]) for p in refused["problems"]] == [("NOT_ITS_SUCCESSOR", "unit")]
 
 
-async def test_outside_the_admins_reach_it_is_not_allowed(
+async def test_a_person_outside_the_admins_reach_is_unknown_to_it(
     run: Runner, session: AsyncSession, access: AccessServices, waiting: list[str]
 ) -> None:
     quang_ninh = await admin(session, access, "22")
 
     refused = await assign(run.as_(quang_ninh), person=waiting[0], unit=await gid(session, "00070"))
 
-    assert refused == {"__typename": "NotAllowed", "code": "NOT_ALLOWED"}
+    # NotAllowed would tell Quảng Ninh that Hà Nội keeps such a person (issue 13).
+    assert refused == {"__typename": "NotFound", "id": waiting[0]}
 
 
 async def test_a_person_who_does_not_wait_is_refused(

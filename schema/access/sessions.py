@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from db import access as access_db
+from db import access as access_db, rls
 from planning.access import LoginState, after_failure, is_locked
 from schema.access.types import AccountLocked, AuthPayload, InvalidCredentials, LoggedOut
 from schema.context import Context
@@ -78,7 +78,10 @@ class SessionMutation:
         if is_locked(state, now=ctx.now):
             await ctx.session.rollback()
             return _locked(ctx, state)
-        user = await ctx.db(access_db.user_by_username, username=username)
+        # Nobody is authenticated yet: the login is looked up past the (empty) scope.
+        user = await ctx.db(
+            rls.across(rls.AUTHENTICATION, access_db.user_by_username), username=username
+        )
         verified = await ctx.access.credentials.verify_password(
             user.password_hash if user is not None and user.active else None, input.password
         )
@@ -109,7 +112,8 @@ class SessionMutation:
             await ctx.session.commit()
             return _invalid(ctx)
         row.used_at = ctx.now
-        if await ctx.db(access_db.principal_of_user, user_id=row.user_id) is None:
+        principal_of = rls.across(rls.AUTHENTICATION, access_db.principal_of_user)
+        if await ctx.db(principal_of, user_id=row.user_id) is None:
             await ctx.session.commit()
             return _invalid(ctx)  # deactivated since
         payload = await _issue(ctx, user_id=row.user_id, family=row.family)

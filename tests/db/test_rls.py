@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
@@ -22,6 +23,7 @@ from starlette.routing import Route
 import db
 from api.app import create_app
 from api.cli import serving_url
+from api.database_role import check_role
 from api.graphql import GraphQLView
 from api.settings import Settings
 from db import rls
@@ -170,3 +172,38 @@ async def test_the_policies_read_their_settings_once_per_statement(
     plan = "\n".join((await session.execute(text("EXPLAIN SELECT * FROM person"))).scalars().all())
     # The settings are InitPlans: computed once, then only compared row by row.
     assert "InitPlan" in plan, plan
+
+
+def test_serve_connects_as_the_application_role_and_migrates_as_the_owner() -> None:
+    owner = "postgresql://postgres@/quyhoach?host=/tmp/pg"
+    app = make_url(serving_url(Settings(), owner))
+    assert (app.username, app.database, app.query["host"]) == (
+        "quyhoach_app",
+        "quyhoach",
+        "/tmp/pg",
+    )
+    given = Settings.from_environ(
+        {
+            "DATABASE_URL": "postgresql://app@db/q",
+            "QUYHOACH_OWNER_DATABASE_URL": "postgresql://o@db/q",
+        }
+    )
+    assert (serving_url(given, "postgresql://o@db/q"), given.migration_url) == (
+        "postgresql://app@db/q",
+        "postgresql://o@db/q",
+    )
+    # One URL only: the commands and the migrations use it (as before).
+    assert Settings.from_environ({"DATABASE_URL": "postgresql://x@db/q"}).migration_url == (
+        "postgresql://x@db/q"
+    )
+    assert serving_url(Settings(serve_as_owner=True), owner) == owner
+    production = {"QUYHOACH_ENV": "production", "QUYHOACH_SECRET": "s" * 40}
+    with pytest.raises(SystemExit, match="never production"):
+        Settings.from_environ({**production, "QUYHOACH_SERVE_AS_OWNER": "1"})
+
+
+async def test_production_refuses_to_serve_as_the_owner(engine: AsyncEngine) -> None:
+    production = Settings(production=True, secret="s" * 40)
+    with pytest.raises(SystemExit, match="is a superuser"):
+        await check_role(engine, production)
+    await check_role(engine, Settings())  # development: a warning only

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -31,8 +32,9 @@ from db.access_cache import PrincipalCache
 from db.base import Base
 from planning.access import Role
 from schema.access.services import AccessServices
+from schema.node import to_global_id
 from tests.conftest import NOW, log_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, unit
 from tests.schema.plan_helpers import person
 
 APPEND_ONLY = ("audit_event", "plan_event", "person_unit_history", "inheritance_ended")
@@ -207,3 +209,64 @@ async def test_production_refuses_to_serve_as_the_owner(engine: AsyncEngine) -> 
     with pytest.raises(SystemExit, match="is a superuser"):
         await check_role(engine, production)
     await check_role(engine, Settings())  # development: a warning only
+
+
+async def _graphql(client: httpx.AsyncClient, query: str, variables: dict[str, object]) -> Any:
+    answer = (await client.post("/graphql", json={"query": query, "variables": variables})).json()
+    assert "errors" not in answer, answer
+    return answer["data"]
+
+
+TRANSFER = """mutation ($input: TransferPersonInput!) { transferPerson(input: $input) {
+  __typename ... on PersonPayload { person { unit { code } version } } } }"""
+CREATE = """mutation ($input: CreatePersonInput!) { createPerson(input: $input) {
+  __typename ... on ValidationFailed { problems { code } } } }"""
+
+
+async def test_the_named_reads_beyond_the_scope_still_work_as_the_application_role(
+    connection: AsyncConnection,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    access: AccessServices,
+) -> None:
+    """A transfer takes a record in from outside (``transfer``); a national id held elsewhere
+    is taken (``identity``); the login itself is read before any scope (``authentication``)."""
+    await make_user(session, access, "admin.hn.rls", unit_code="01", roles=[Role.ADMIN])
+    await make_user(session, access, "clerk.hn.rls", unit_code="00004", roles=[Role.CLERK])
+    cadre = await person(session, "07132", "022084005679", "Lê Văn Tâm")
+    ba_dinh = to_global_id("Unit", (await unit(session, "00004")).id)
+    await session.commit()
+    await _as_app(connection)
+    async with _probe_app(sessionmaker, access) as client:
+        tokens = await log_in(client, "clerk.hn.rls", PASSWORD)
+        client.headers["authorization"] = f"Bearer {tokens['accessToken']}"
+        assert (await client.get("/careless")).json()["seen"] == []  # Quảng Ninh's record
+        taken = await _graphql(
+            client,
+            CREATE,
+            {
+                "input": {
+                    "nationalId": "022084005679",
+                    "fullName": "Lê Văn Tâm",
+                    "sex": "MALE",
+                    "birthYear": 1984,
+                    "unit": ba_dinh,
+                }
+            },
+        )
+        assert taken["createPerson"] == {
+            "__typename": "ValidationFailed",
+            "problems": [{"code": "NATIONAL_ID_TAKEN"}],
+        }
+        tokens = await log_in(client, "admin.hn.rls", PASSWORD)
+        client.headers["authorization"] = f"Bearer {tokens['accessToken']}"
+        moved = await _graphql(
+            client,
+            TRANSFER,
+            {"input": {"person": cadre, "toUnit": ba_dinh, "reason": "QĐ 12-QĐ/TU điều động"}},
+        )
+        assert moved["transferPerson"] == {
+            "__typename": "PersonPayload",
+            "person": {"unit": {"code": "00004"}, "version": 2},
+        }
+        assert (await client.get("/careless")).json()["seen"] == ["022084005679"]

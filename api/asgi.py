@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 import db
 from api.app import create_app
 from api.auth import build_access
+from api.database_role import check_role
 from api.settings import Settings
 from db.access_cache import AccessListener, PrincipalCache
 
@@ -24,6 +25,7 @@ def build() -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await check_role(engine, settings)
         await listener.start()
         yield
         await listener.stop()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from api.responses import RequestRejected
 from api.settings import Settings
-from db import Session, access as access_db
+from db import Session, access as access_db, rls
 from db.access_cache import PrincipalCache
 from planning.access import PasswordRules, Principal
 from policies import Policy
@@ -63,7 +63,8 @@ async def authenticate(
         if parsed is None:
             raise _invalid_token()
         key_id, secret_hash = parsed
-        principal = await access_db.principal_of_api_key(
+        # Authentication comes before any scope: these two reads alone cross it (db/rls.py).
+        principal = await rls.across(rls.AUTHENTICATION, access_db.principal_of_api_key)(
             session, key_id=key_id, secret_hash=secret_hash, now=now
         )
     else:
@@ -77,7 +78,9 @@ async def authenticate(
         principal = await cache.in_session(
             claims.user_id,
             claims.session_id,
-            lambda user_id: access_db.account_of_user(session, user_id=user_id, now=now),
+            lambda user_id: rls.across(rls.AUTHENTICATION, access_db.account_of_user)(
+                session, user_id=user_id, now=now
+            ),
         )
     if principal is None:  # a revoked or expired key, a deactivated user, an ended session
         raise _invalid_token()

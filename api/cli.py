@@ -22,7 +22,7 @@ from api.demo_plans import load_demo_plans
 from api.graphql import vietnam_now
 from api.progress import ProgressBar
 from api.settings import Settings
-from db import Session, embedded, migrate
+from db import Session, embedded, migrate, rls
 from db.reference import load_reference
 from db.reorganisation import ReorganisationRejected, follow, province_names, reorganize
 from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
@@ -40,9 +40,10 @@ DEMO_REFORM = "2025"
 
 @contextmanager
 def open_database(settings: Settings) -> Iterator[str]:
-    """Yield the database URL: DATABASE_URL, or the embedded server (stopped on exit)."""
-    if settings.database_url:
-        yield settings.database_url
+    """Yield the owner's database URL (QUYHOACH_OWNER_DATABASE_URL, else DATABASE_URL), or the
+    embedded server's (stopped on exit): migrations and operator commands run as the owner."""
+    if settings.migration_url:
+        yield settings.migration_url
         return
     data_dir = settings.data_dir / "postgres"
     server = embedded.start(data_dir)
@@ -396,6 +397,14 @@ def exposure(settings: Settings) -> list[str]:
     ]
 
 
+def serving_url(settings: Settings, owner_url: str) -> str:
+    """The URL the application serves with: DATABASE_URL, or on the embedded server the
+    application's own role (db/rls.py), never the owner the migrations ran as."""
+    if settings.database_url:
+        return settings.database_url
+    return owner_url if settings.serve_as_owner else rls.app_url(owner_url)
+
+
 def serve(settings: Settings, *, demo: bool) -> int:
     import uvicorn
 
@@ -404,7 +413,8 @@ def serve(settings: Settings, *, demo: bool) -> int:
         print("Database migrated.", file=sys.stderr)
         if demo:
             load_demo(url, settings)
-        os.environ["DATABASE_URL"] = url  # what api.asgi reads, in this process and workers
+        # What api.asgi reads, in this process and its workers: the application's role.
+        os.environ["DATABASE_URL"] = serving_url(settings, url)
         print(f"GraphQL on http://{settings.host}:{settings.port}/graphql")
         for line in exposure(settings):
             print(line, file=sys.stderr)

@@ -27,6 +27,7 @@ from strawberry.types import ExecutionResult
 from api.auth import authenticate
 from api.middleware import client_address
 from api.responses import RequestRejected, language_of, rejection
+from db import rls
 from db.access_cache import PrincipalCache
 from planning.problems import Problem, problem
 from planning.reorganisation import ShippedReform
@@ -115,6 +116,8 @@ class GraphQLView(GraphQL[Context, None]):
             cache=self.principals,
             now=now,
         )
+        # The second wall: every transaction of this request reads only the caller's units.
+        await rls.enter(session, rls.scope_of(principal))
         return Context(
             session=session,
             now=now,

@@ -19,6 +19,13 @@ DEVELOPMENT_SECRET = "quyhoach-development-secret-do-not-use-in-production"
 class Settings:
     # None: start the embedded PostgreSQL with its data under ``data_dir``.
     database_url: str | None = None
+    # The tables' owner, for migrations and the operator commands (QUYHOACH_OWNER_DATABASE_URL);
+    # None: ``database_url`` (then the application serves as whoever that is: see
+    # db/rls.py and docs/operators.md). The embedded server picks both itself.
+    owner_database_url: str | None = None
+    # Serve the embedded database as its owner, outside the second wall: only to measure what
+    # row-level security costs (bench.run --as-owner); refused in production.
+    serve_as_owner: bool = False
     data_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -47,6 +54,11 @@ class Settings:
     # The proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; with
     # none, the client is the connection's peer and the header is ignored.
     trusted_proxies: tuple[str, ...] = ()
+
+    @property
+    def migration_url(self) -> str | None:
+        """The URL migrations and the operator commands connect with (the tables' owner)."""
+        return self.owner_database_url or self.database_url
 
     @property
     def access_ttl(self) -> timedelta:
@@ -102,8 +114,13 @@ class Settings:
             raise SystemExit(
                 "QUYHOACH_ENV=production needs QUYHOACH_SECRET: 32 or more random characters"
             )
+        serve_as_owner = environ.get("QUYHOACH_SERVE_AS_OWNER", "") in ("1", "true", "yes")
+        if production and serve_as_owner:
+            raise SystemExit("QUYHOACH_SERVE_AS_OWNER is for measurements, never production")
         return cls(
             database_url=environ.get("DATABASE_URL") or None,
+            owner_database_url=environ.get("QUYHOACH_OWNER_DATABASE_URL") or None,
+            serve_as_owner=serve_as_owner,
             data_dir=Path(environ.get("QUYHOACH_DATA_DIR") or "var"),
             host=environ.get("QUYHOACH_HOST") or "127.0.0.1",
             port=number("QUYHOACH_PORT", 8000),

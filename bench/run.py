@@ -82,7 +82,7 @@ def log_tail(lines: int = 40) -> str:
 
 
 @contextmanager
-def server(port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+def server(port: int, workers: int, *, as_owner: bool = False) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``quyhoach serve --demo`` on bench/var; stop it (SIGINT, then wait) on exit."""
     DATA_DIR.mkdir(exist_ok=True)
     env = dict(os.environ)
@@ -92,6 +92,8 @@ def server(port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
         QUYHOACH_HOST="127.0.0.1",
         QUYHOACH_PORT=str(port),
         QUYHOACH_WORKERS=str(workers),
+        # The owner is outside row-level security: the "before" of what the wall costs.
+        QUYHOACH_SERVE_AS_OWNER="1" if as_owner else "",
     )
     command = [sys.executable, "-m", "api.cli", "serve", "--demo"]  # = `quyhoach serve --demo`
     with SERVER_LOG.open("wb") as log:
@@ -332,6 +334,11 @@ def parser() -> argparse.ArgumentParser:
         default=list(SCENARIO_NAMES),
         help=f"comma-separated, among {','.join(SCENARIO_NAMES)} (default: all)",
     )
+    root.add_argument(
+        "--as-owner",
+        action="store_true",
+        help="serve as the tables' owner, outside row-level security (to measure its cost)",
+    )
     return root
 
 
@@ -340,7 +347,7 @@ def bench(args: argparse.Namespace, argv: Sequence[str]) -> str:
     base = f"http://127.0.0.1:{port}"
     url = f"{base}/graphql"
     print(f"Starting the server on {base} (log: {SERVER_LOG}) …", file=sys.stderr)
-    with server(port, args.workers) as process:
+    with server(port, args.workers, as_owner=args.as_owner) as process:
         wait_ready(process, base)
         log_in(url)
         chosen = scenarios(url, args.scenarios)

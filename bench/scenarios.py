@@ -30,6 +30,16 @@ PROGRESS_QUERY = (
     " children { unit { code name } counts { status count }"
     " overdueDecisions deadline submissionOverdue plans { id status dueOn } } } }"
 )
+# The reads row-level security guards (migration 0023): a page of person records, and a unit's
+# plans with their entries and candidates (plan, plan_entry and person rows, each walled).
+PERSONS_QUERY = (
+    "query ($u: ID!) { persons(unit: $u, first: 50) { totalCount"
+    " edges { node { id nationalId fullName birthYear unit { code } } } } }"
+)
+PLANS_QUERY = (
+    "query ($u: ID!) { plans(unit: $u, first: 20) { totalCount edges { node { id status"
+    " entries { id status person { fullName birthYear } position { title } } } } } }"
+)
 PICK_QUERY = """{
   twoTier: unit(code: "01") { id name children { totalCount } }
   threeTier: unit(code: "01", at: "2025-06-30") { id name validTo children { totalCount } }
@@ -48,6 +58,8 @@ SCENARIO_NAMES = (
     "statistics-province-new",
     "statistics-national-new",
     "progress-province-new",
+    "persons-province",
+    "plans-province",
 )
 # A past day is read from the history of facts, not the rollups: a scan of the subtree's facts.
 PAST_DAY = "2026-11-01"
@@ -136,6 +148,21 @@ def every_scenario(picked: dict[str, Any]) -> list[Scenario]:
             "progress, new province through lineage",
             PROGRESS_QUERY,
             new_province,
+            seeded=True,
+        ),
+        Scenario(
+            "persons-province",
+            "persons(unit:) first 50, new province",
+            PERSONS_QUERY,
+            # The records followed the 2025 reform: they are on the two-tier tree's units.
+            {"u": two["id"]},
+            seeded=True,
+        ),
+        Scenario(
+            "plans-province",
+            "plans(unit:) first 20 with entries, province",
+            PLANS_QUERY,
+            {"u": three["id"]},
             seeded=True,
         ),
     ]

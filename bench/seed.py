@@ -142,6 +142,14 @@ async def generator(
         approval_working_days=rules.approval_working_days,
         # The seed's plans are received in 2022 (bench/seed_data.py).
         calendar=await calendar_db.work_calendar(session, since=date(2022, 1, 1)),
+        # The demo's old-tree plans of the cycle (api/demo_plans.py) keep their place.
+        planned=frozenset(
+            (unit_id, managed_by)
+            for unit_id, managed_by in await session.execute(
+                text("SELECT planning_unit_id, managed_by::text FROM plan WHERE cycle_id = :c"),
+                {"c": cycle_id},
+            )
+        ),
     )
 
 

@@ -126,8 +126,11 @@ class Generator:
         reference_year: int,
         approval_working_days: int,
         calendar: WorkCalendar,
+        planned: frozenset[tuple[int, str]] = frozenset(),
     ) -> None:
         self.rng = random.Random(2025)
+        # (unit, approving tier) pairs the demo already planned in the cycle: one live plan each.
+        self.planned = planned
         self.units = {u.id: u for u in units}
         self.cycle_id, self.rule_set = cycle_id, rule_set
         self.reference_year = reference_year
@@ -153,7 +156,7 @@ class Generator:
         plans: list[Plan] = []
         for unit in self.units.values():
             for (kind, managed_by), positions in sorted(self.catalogue.items()):
-                if kind != unit.kind:
+                if kind != unit.kind or (unit.id, managed_by) in self.planned:
                     continue
                 approving = next(
                     a for a in reversed(unit.ancestors) if self.units[a].kind == managed_by

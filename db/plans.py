@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import rls
 from db.models import Unit
 from db.plan_models import (
     Cycle,
@@ -113,6 +114,7 @@ async def entry_for_update(session: AsyncSession, *, entry_id: int) -> PlanEntry
     return await session.scalar(select(PlanEntry).where(PlanEntry.id == entry_id).with_for_update())
 
 
+@rls.reads_beyond_scope(rls.PLACEMENTS)  # the cap counts a person's places in every plan
 async def planned_elsewhere(
     session: AsyncSession,
     *,

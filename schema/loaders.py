@@ -18,6 +18,7 @@ from db import (
     plans as plans_db,
     positions as positions_db,
     removals as removals_db,
+    rls,
     units as units_db,
 )
 from db.models import RoleGrant, Unit
@@ -186,7 +187,8 @@ class Loaders:
         ]
 
     async def _usernames(self, ids: Sequence[int]) -> list[str | None]:
-        found = await self._read(access_db.users_by_ids, ids)
+        # Who acted on a record in scope may work elsewhere (the province that approved).
+        found = await self._read(rls.across(rls.ACTORS, access_db.users_by_ids), ids)
         return [found[i].username if i in found else None for i in ids]
 
     async def _children(self, keys: Sequence[ChildrenKey]) -> list[list[Unit]]:

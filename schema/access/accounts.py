@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from db import Session, access as access_db, audit
+from db import Session, access as access_db, audit, rls
 from db.models import AppUser
 from db.uniques import Taken
 from planning.access import Role, account_problems
@@ -47,7 +47,9 @@ async def create_account(
     elif await access_db.unit_path(session, unit_id=home) is None:
         problems.insert(0, problem("UNKNOWN_UNIT_ID", "unit", unit=home))
     well_formed = not any(p.code == "BAD_USERNAME" for p in problems)
-    if well_formed and await access_db.username_taken(session, username=username):
+    # Usernames are unique nationally: taken wherever the login works.
+    taken = rls.across(rls.IDENTITY, access_db.username_taken)
+    if well_formed and await taken(session, username=username):
         problems.append(problem("USERNAME_TAKEN", "username"))
     if problems:
         return problems

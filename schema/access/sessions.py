@@ -9,7 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from db import access as access_db
+from db import access as access_db, rls
 from db.models import LoginSource, LoginThrottle
 from planning.access import (
     AccountAttempts,
@@ -125,7 +125,10 @@ class SessionMutation:
         if wait is not None:  # checked before the password, so a waiting guess learns nothing
             await ctx.session.rollback()
             return _too_many(ctx, wait)
-        user = await ctx.db(access_db.user_by_username, username=username)
+        # Nobody is authenticated yet: the login is looked up past the (empty) scope.
+        user = await ctx.db(
+            rls.across(rls.AUTHENTICATION, access_db.user_by_username), username=username
+        )
         verified = await ctx.access.credentials.verify_password(
             user.password_hash if user is not None and user.active else None, input.password
         )
@@ -156,7 +159,8 @@ class SessionMutation:
             await ctx.session.commit()
             return _invalid(ctx)
         row.used_at = ctx.now
-        if await ctx.db(access_db.principal_of_user, user_id=row.user_id) is None:
+        principal_of = rls.across(rls.AUTHENTICATION, access_db.principal_of_user)
+        if await ctx.db(principal_of, user_id=row.user_id) is None:
             await ctx.session.commit()
             return _invalid(ctx)  # deactivated since
         payload = await _issue(ctx, user_id=row.user_id, family=row.family)

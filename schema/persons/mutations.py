@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from db import access as access_db, persons as persons_db
+from db import access as access_db, persons as persons_db, rls
 from db.audit import json_value
 from db.plan_models import Person as PersonRow
 from db.uniques import Taken
@@ -183,7 +183,10 @@ class PersonMutation:
             hometown_unit_id=hometown_id,
         )
         problems = _problems(ctx, values)
-        existing = await ctx.db(persons_db.by_national_id, national_id=values["national_id"])
+        # A national id is unique nationally: whoever holds it, wherever the record is.
+        existing = await ctx.db(
+            rls.across(rls.IDENTITY, persons_db.by_national_id), national_id=values["national_id"]
+        )
         if not problems and existing is not None:
             problems.append(problem("NATIONAL_ID_TAKEN", "nationalId"))
         if problems:

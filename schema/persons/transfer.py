@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import strawberry
 
-from db import persons as persons_db
+from db import persons as persons_db, rls
 from planning import transfers
 from planning.decisions import Problems
 from schema import idempotency
@@ -67,7 +67,12 @@ class TransferMutation:
     ) -> PersonResult:
         ctx = info.context
         person_id = row_id(input.person, "Person")
-        person = await ctx.db(persons_db.for_update, person_id=person_id) if person_id else None
+        # A transfer takes a record in from outside the caller's scope (its new unit is checked).
+        person = (
+            await ctx.db(rls.across(rls.TRANSFER, persons_db.for_update), person_id=person_id)
+            if person_id
+            else None
+        )
         if person is None:
             return not_found(ctx, input.person)
         unit_id = row_id(input.to_unit, "Unit")
@@ -93,7 +98,13 @@ class TransferMutation:
         )
         if isinstance(moved, Problems):
             return validation_failed(ctx, moved.problems)
-        await ctx.db(persons_db.transfer, person, moved, actor_user_id=actor(ctx), now=ctx.now)
+        await ctx.db(
+            rls.across(rls.TRANSFER, persons_db.transfer),
+            person,
+            moved,
+            actor_user_id=actor(ctx),
+            now=ctx.now,
+        )
         await audit_change(
             ctx,
             TRANSFER_EVENT,

@@ -37,6 +37,7 @@ from api.demo_plans import load_demo_plans
 from api.operator import load_demo_logins
 from api.settings import Settings
 from api.unit_lists import reforms
+from db import rls
 from db.access_cache import AccessListener, PrincipalCache
 from db.reorganisation import follow
 from schema.access.services import AccessServices
@@ -142,10 +143,13 @@ async def base_url(
     demo_database: str, access: AccessServices, listening_socket: socket.socket
 ) -> AsyncIterator[str]:
     """The base URL of the running server, up and answering ``/healthz``."""
-    settings = Settings(database_url=demo_database)
-    engine = db.create_engine(demo_database, pool_size=settings.db_pool_size)
+    # The server connects as `quyhoach serve` makes it: the application's role, which the
+    # grants and row-level security of migration 0023 hold (the loader above is the owner).
+    serving = rls.app_url(demo_database)
+    settings = Settings(database_url=serving)
+    engine = db.create_engine(serving, pool_size=settings.db_pool_size)
     principals = PrincipalCache()
-    listener = AccessListener(db.plain_url(demo_database), principals)
+    listener = AccessListener(db.plain_url(serving), principals)
     served: ServerThread
 
     @asynccontextmanager

@@ -22,6 +22,7 @@ from schema.access.types import ApiKey, RoleGrant, User, visible_api_key, visibl
 from schema.context import Context
 from schema.errors import ErrorPresentation
 from schema.exports import ExportQuery
+from schema.input_guard import InputGuard
 from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
@@ -46,6 +47,7 @@ from schema.scalars import VIETNAM_DATETIME
 from schema.stats.indicators import IndicatorQuery
 from schema.stats.progress import ProgressQuery
 from schema.stats.queries import StatisticsQuery
+from schema.text_limits import declare_text_limits
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
 
@@ -154,9 +156,10 @@ def build_schema() -> strawberry.Schema:
         DocumentLimits,  # before the caches: a refused document is never validated
         lambda: ParserCache(maxsize=512),
         lambda: GuardedValidationCache(maxsize=512),
+        InputGuard,  # after validation, before any resolver: no unstorable text reaches SQL
         ErrorPresentation,
     ]
-    return QuyhoachSchema(
+    built = QuyhoachSchema(
         query=Query,
         mutation=Mutation,
         types=[Unit, User, RoleGrant, ApiKey, Person, Plan, PlanEntry, Position],
@@ -164,6 +167,8 @@ def build_schema() -> strawberry.Schema:
         config=StrawberryConfig(disable_field_suggestions=True),
         scalar_overrides={datetime: VIETNAM_DATETIME},
     )
+    declare_text_limits(built._schema)
+    return built
 
 
 schema = build_schema()

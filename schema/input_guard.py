@@ -106,8 +106,8 @@ class _Walk:
                 if definition is None or name in self.walked:
                     continue
                 self.walked.add(name)
-                condition = self.schema.get_type(definition.type_condition.name.value)
-                self.selections(definition.selection_set, condition)
+                on = self.schema.get_type(definition.type_condition.name.value)
+                self.selections(definition.selection_set, on)
 
     def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> None:
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):

@@ -276,7 +276,7 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "has at most {most} characters ({length} given)",
     ),
     "UNSTORABLE_CHARACTER": Message(
-        "chứa ký tự {character} không lưu được (ký tự NUL, ký tự điều khiển hoặc nửa cặp "
+        "chứa ký tự {character} không lưu được (ký tự rỗng `NUL`, ký tự điều khiển hoặc nửa cặp "
         "thay thế UTF-16)",
         "holds {character}, which cannot be stored (NUL, a control character or half of a "
         "UTF-16 surrogate pair)",

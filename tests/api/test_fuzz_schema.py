@@ -67,16 +67,18 @@ HOSTILE = [
     "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
     "",
 ]
+# Hostile first: the simplest example hypothesis starts from is then a NUL in every required
+# text, and plausible values come second so that later examples get past "not found".
 TEXT = st.one_of(
-    st.sampled_from(PLAUSIBLE),
     st.sampled_from(HOSTILE),
-    # Any code point at all, surrogates and NUL included.
-    st.text(st.characters(exclude_categories=()), max_size=12),
     st.builds(
         lambda text, size: (text * size)[:size],
-        st.sampled_from(["x", "ộ", "\x00", "k"]),
-        st.sampled_from([201, 2_800, 100_000]),
+        st.sampled_from(["\x00", "x", "ộ", "k"]),
+        st.sampled_from([100_000, 201, 2_800]),
     ),
+    # Any code point at all, surrogates and NUL included.
+    st.text(st.characters(exclude_categories=()), min_size=1, max_size=12),
+    st.sampled_from(PLAUSIBLE),
 )
 TEXT_NODE = TEXT.map(lambda value: StringValueNode(value=value))
 DAY = st.dates().map(lambda day: StringValueNode(value=day.isoformat()))

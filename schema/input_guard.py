@@ -1,11 +1,11 @@
 """Refuse text no resolver should see: over its declared length, or holding unstorable characters.
 
 One pass over the operation about to run, after graphql-core has validated it and before any
-resolver runs: every string given to a ``String`` or ``ID`` argument or input field, whether
-written in the document, passed as a variable, or left to a variable's default, is checked
-against that field's ``@maxLength`` and against the characters no stored text may hold
+resolver runs: every string given to a text argument or input field (``String``, ``ID``, a
+date), whether written in the document, passed as a variable, or left to a variable's default,
+is checked against that field's ``@maxLength`` and against the characters no stored text may hold
 (schema/text_limits.py). A refusal is ``BAD_USER_INPUT`` naming the field as a path into the
-arguments (``input.fullName``, ``input.filters[0].values[1]``), and nothing runs, so a NUL can
+arguments (``input.fullName``, ``input.filter[0].values[1]``), and nothing runs, so a NUL can
 no longer reach PostgreSQL and answer 500.
 
 Linear in the document (each fragment is walked once) and in the variables (each value is

@@ -1,10 +1,10 @@
 """How long a text argument may be, and which characters no text may hold, declared in the SDL.
 
-Every ``String`` and ``ID`` argument and input field carries ``@maxLength(chars: n)`` in
-schema.graphql, so a client tool reads the limit where it reads the type. The limit is the
-ceiling the server accepts at all; a field's own rule may be stricter and answers with its own
-code (a username has 3–64 characters: ``BAD_USERNAME``). schema/input_guard.py enforces both the
-ceilings and the characters before any resolver runs.
+Every text argument and input field (``String``, ``ID``, ``Date``, ``DateTime``) carries
+``@maxLength(chars: n)`` in schema.graphql, so a client tool reads the limit where it reads the
+type. The limit is the ceiling the server accepts at all; a field's own rule may be stricter and
+answers with its own code (a username has 3–64 characters: ``BAD_USERNAME``).
+schema/input_guard.py enforces both the ceilings and the characters before any resolver runs.
 
 The ceilings exist because PostgreSQL refuses an index row over ≈2.7 KB (an idempotency key is
 part of a primary key) and because a free-text field without one stores whatever a client
@@ -40,12 +40,10 @@ __all__ = [
     "unstorable_character",
 ]
 
-# The scalars a text ceiling applies to. Date and DateTime parse themselves (and refuse what is
-# not a date); Int, Float, Boolean and enums carry no free text.
-TEXT_SCALARS = frozenset({"String", "ID"})
-
-# Short codes, ids, cursors, names and keys: what a field has unless it is named below.
-DEFAULT_MAX_LENGTH = 200
+# The scalars whose values are text, and the ceiling of a field that is not named below. Short
+# codes, ids, cursors, names and keys take 200; a date or a moment in ISO 8601 far less (their
+# own parsing then refuses what is not one). Int, Float, Boolean and enums carry no text.
+DEFAULT_MAX_LENGTHS: Mapping[str, int] = {"String": 200, "ID": 200, "Date": 32, "DateTime": 64}
 
 # Fields whose domain needs more room (free text), or whose rule is known exactly. A name here
 # applies to every argument or input field of that name, on every type.
@@ -102,12 +100,13 @@ def max_length(definition: GraphQLArgument | GraphQLInputField) -> int | None:
 
 
 def _declare(definition: GraphQLArgument | GraphQLInputField, name: str) -> None:
-    if get_named_type(definition.type).name not in TEXT_SCALARS:
+    scalar = get_named_type(definition.type).name
+    if scalar not in DEFAULT_MAX_LENGTHS:
         return
     strawberry_definition = definition.extensions.get("strawberry-definition")
     if strawberry_definition is None or max_length(definition) is not None:
         return  # declared in the code already (or built twice): the code's word stands
-    limit = MAX_LENGTHS.get(name, DEFAULT_MAX_LENGTH)
+    limit = MAX_LENGTHS.get(name, DEFAULT_MAX_LENGTHS[scalar])
     strawberry_definition.directives = [*strawberry_definition.directives, MaxLength(chars=limit)]
 
 

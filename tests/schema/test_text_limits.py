@@ -26,7 +26,7 @@ from graphql import (
 from schema.context import Context
 from schema.messages import Language
 from schema.root import schema
-from schema.text_limits import MAX_LENGTHS, max_length, unstorable_character
+from schema.text_limits import DEFAULT_MAX_LENGTHS, MAX_LENGTHS, max_length, unstorable_character
 from tests.conftest import RULE_SETS, Runner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def text_definitions() -> list[tuple[str, object]]:
     return [
         (where, d)
         for where, d in found
-        if get_named_type(d.type).name in ("String", "ID")  # type: ignore[attr-defined]
+        if get_named_type(d.type).name in DEFAULT_MAX_LENGTHS  # type: ignore[attr-defined]
     ]
 
 
@@ -205,7 +205,7 @@ def _places(type_: Any, path: str, owner: Any, depth: int = 0) -> Iterator[tuple
     elif isinstance(named, GraphQLInputObjectType) and depth < 4:
         for name, field in named.fields.items():
             yield from _places(field.type, f"{path}.{name}", field, depth + 1)
-    elif named.name in ("String", "ID"):
+    elif named.name in DEFAULT_MAX_LENGTHS:
         yield path, owner
 
 

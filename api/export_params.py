@@ -10,6 +10,11 @@ from starlette.datastructures import QueryParams
 from db.statistics import DIMENSIONS
 from planning.problems import Value, problem
 from schema.errors import ClientError
+from schema.input_guard import text_problem
+
+# A query parameter is a code, an id, a day or a few filter values: far below this. The
+# statistics and indicators exports pass each value on to GraphQL, whose limits apply in turn.
+MAX_PARAMETER_LENGTH = 1_000
 
 # The names the `Dimension` enum of the schema has: the columns statistics can group by.
 _KNOWN = ", ".join(DIMENSIONS)
@@ -32,6 +37,12 @@ class ExportParams:
         if unknown:
             names = ", ".join(f"`{name}`" for name in unknown)
             raise _bad("UNKNOWN_PARAMETER", names=names)
+        # What PostgreSQL cannot hold (a NUL: `?cycle=%00`) is refused here, as /graphql
+        # refuses it, instead of failing in SQL as a 500.
+        for name, value in params.multi_items():
+            refused = text_problem(value, name, MAX_PARAMETER_LENGTH)
+            if refused is not None:
+                raise refused
 
     def one(self, name: str) -> str:
         """The value of a required parameter given exactly once."""

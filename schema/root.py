@@ -23,6 +23,7 @@ from schema.access.types import ApiKey, RoleGrant, User, visible_api_key, visibl
 from schema.context import Context
 from schema.errors import ErrorPresentation
 from schema.exports import ExportQuery
+from schema.input_guard import InputGuard
 from schema.introspection import Introspection, IntrospectionGate
 from schema.limits import DocumentLimits, GuardedValidationCache
 from schema.node import Node, parse_global_id
@@ -48,6 +49,7 @@ from schema.scalars import VIETNAM_DATETIME
 from schema.stats.indicators import IndicatorQuery
 from schema.stats.progress import ProgressQuery
 from schema.stats.queries import StatisticsQuery
+from schema.text_limits import declare_text_limits
 from schema.units.queries import UnitQuery
 from schema.units.types import Unit, tree_date
 
@@ -162,9 +164,10 @@ def build_schema(introspection: Introspection = Introspection.OPEN) -> strawberr
         DocumentLimits,  # before the caches: a refused document is never validated
         lambda: ParserCache(maxsize=512),
         lambda: GuardedValidationCache(maxsize=512),
+        InputGuard,  # after validation, before any resolver: no unstorable text reaches SQL
         ErrorPresentation,
     ]
-    return QuyhoachSchema(
+    built = QuyhoachSchema(
         query=Query,
         mutation=Mutation,
         types=[Unit, User, RoleGrant, ApiKey, Person, Plan, PlanEntry, Position],
@@ -172,6 +175,8 @@ def build_schema(introspection: Introspection = Introspection.OPEN) -> strawberr
         config=StrawberryConfig(disable_field_suggestions=True),
         scalar_overrides={datetime: VIETNAM_DATETIME},
     )
+    declare_text_limits(built._schema)
+    return built
 
 
 schema = build_schema()

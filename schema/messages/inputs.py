@@ -269,4 +269,20 @@ INPUT_PROBLEMS: Mapping[str, Message] = {
         "đơn vị mã {code!r} đã có, với loại hoặc cấp trên khác",
         "unit {code!r} exists with another kind or parent",
     ),
+    # Text refused before anything runs (schema/input_guard.py, api/export_params.py): the
+    # {reason} of BAD_USER_INPUT, whose {field} is the path of the argument or input field.
+    "TEXT_TOO_LONG": Message(
+        "dài tối đa {most} ký tự (đã gửi {length})",
+        "has at most {most} characters ({length} given)",
+    ),
+    "UNSTORABLE_CHARACTER": Message(
+        "chứa ký tự {character} không lưu được (ký tự rỗng `NUL`, ký tự điều khiển hoặc nửa cặp "
+        "thay thế UTF-16)",
+        "holds {character}, which cannot be stored (NUL, a control character or half of a "
+        "UTF-16 surrogate pair)",
+    ),
+    "BAD_USER_INPUT": Message(
+        "Giá trị của `{field}` không hợp lệ: {reason}",
+        "The value of `{field}` is refused: {reason}",
+    ),
 }

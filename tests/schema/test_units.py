@@ -187,7 +187,9 @@ class TestUnits:
         assert await run.error_codes(UNITS, {"after": after}) == ["INVALID_CURSOR"]
 
     async def test_refuses_an_overlong_search(self, run: Runner) -> None:
-        assert await run.error_codes(UNITS, {"search": "a" * 201}) == ["BAD_ARGUMENTS"]
+        # `search` declares @maxLength(chars: 200): refused before the resolver runs.
+        assert await run.error_codes(UNITS, {"search": "a" * 201}) == ["BAD_USER_INPUT"]
+        assert await run.data(UNITS, {"search": "a" * 200})
 
 
 NESTED = """

@@ -277,6 +277,30 @@ async def log_in(client: httpx.AsyncClient, username: str, password: str) -> dic
 
 
 @pytest.fixture
+async def official(
+    sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession, access: AccessServices
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client logged in as a national official holding every role, so that resolvers really
+    run and write, on an app that takes bodies up to 10 MB (hostile input is large)."""
+    from tests.factories import PASSWORD, make_user
+
+    app = create_app(
+        settings=Settings(max_body_bytes=10_000_000),
+        sessionmaker=sessionmaker,
+        access=access,
+        principals=PrincipalCache(),
+        clock=lambda: NOW,
+    )
+    await make_user(session, access, "national.every-role", roles=list(Role))
+    await session.commit()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://quyhoach.test") as client:
+        tokens = await log_in(client, "national.every-role", PASSWORD)
+        client.headers["authorization"] = f"Bearer {tokens['accessToken']}"
+        yield client
+
+
+@pytest.fixture
 async def client(
     anonymous: httpx.AsyncClient, session: AsyncSession, access: AccessServices
 ) -> httpx.AsyncClient:

@@ -14,7 +14,6 @@ root field gets its own test, in the per-test transaction the api tests use, rol
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -36,16 +35,8 @@ from graphql import (
 )
 from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis_graphql import mutations, queries
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.app import create_app
-from api.settings import Settings
-from db.access_cache import PrincipalCache
-from planning.access import Role
-from schema.access.services import AccessServices
 from schema.root import schema
-from tests.conftest import NOW, log_in
-from tests.factories import PASSWORD, make_user
 
 Client = httpx.AsyncClient
 GRAPHQL = schema._schema
@@ -142,26 +133,6 @@ def as_request(document: DocumentNode) -> tuple[str, dict[str, str]]:
         for definition in moved.definitions
     ]
     return print_ast(DocumentNode(definitions=tuple(operations))), mover.values
-
-
-@pytest.fixture
-async def official(
-    sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession, access: AccessServices
-) -> AsyncIterator[Client]:
-    app = create_app(
-        settings=Settings(max_body_bytes=10_000_000),
-        sessionmaker=sessionmaker,
-        access=access,
-        principals=PrincipalCache(),
-        clock=lambda: NOW,
-    )
-    await make_user(session, access, "fuzz.national", roles=list(Role))
-    await session.commit()
-    transport = httpx.ASGITransport(app=app)
-    async with Client(transport=transport, base_url="http://quyhoach.test") as client:
-        tokens = await log_in(client, "fuzz.national", PASSWORD)
-        client.headers["authorization"] = f"Bearer {tokens['accessToken']}"
-        yield client
 
 
 async def answer(client: Client, document: DocumentNode) -> None:

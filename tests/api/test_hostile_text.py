@@ -7,47 +7,18 @@ a 400 with `BAD_USER_INPUT` naming the field, in both languages, and nothing wri
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.app import create_app
-from api.settings import Settings
-from db.access_cache import PrincipalCache
 from db.plan_models import Person
-from planning.access import Role
-from schema.access.services import AccessServices
 from schema.node import to_global_id
-from tests.conftest import NOW, log_in
-from tests.factories import PASSWORD, make_user, unit
+from tests.factories import unit
 
 Client = httpx.AsyncClient
 NUL = "\x00"
-
-
-@pytest.fixture
-async def admin(
-    sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession, access: AccessServices
-) -> AsyncIterator[Client]:
-    """A national official holding every role, on an app that takes 1 MB bodies."""
-    app = create_app(
-        settings=Settings(max_body_bytes=1_000_000),
-        sessionmaker=sessionmaker,
-        access=access,
-        principals=PrincipalCache(),
-        clock=lambda: NOW,
-    )
-    await make_user(session, access, "national.all", roles=list(Role))
-    await session.commit()
-    transport = httpx.ASGITransport(app=app)
-    async with Client(transport=transport, base_url="http://quyhoach.test") as client:
-        tokens = await log_in(client, "national.all", PASSWORD)
-        client.headers["authorization"] = f"Bearer {tokens['accessToken']}"
-        yield client
 
 
 async def post(client: Client, query: str, **variables: Any) -> httpx.Response:
@@ -90,38 +61,40 @@ def person(unit_id: str, **given: Any) -> dict[str, Any]:
 
 
 class TestNul:
-    async def test_in_a_login_username(self, admin: Client) -> None:
-        assert refused_field(await post(admin, LOGIN, u=f"admin{NUL}")) == "input.username"
+    async def test_in_a_login_username(self, official: Client) -> None:
+        assert refused_field(await post(official, LOGIN, u=f"admin{NUL}")) == "input.username"
 
-    async def test_in_a_statistics_cycle(self, admin: Client, session: AsyncSession) -> None:
+    async def test_in_a_statistics_cycle(self, official: Client, session: AsyncSession) -> None:
         given = {"unit": await national_unit(session), "cycle": f"2030{NUL}"}
 
-        assert refused_field(await post(admin, STATISTICS, i=given)) == "input.cycle"
+        assert refused_field(await post(official, STATISTICS, i=given)) == "input.cycle"
 
-    async def test_in_an_export_links_cycle(self, admin: Client, session: AsyncSession) -> None:
-        response = await post(admin, EXPORT_LINKS, u=await national_unit(session), c=NUL)
+    async def test_in_an_export_links_cycle(self, official: Client, session: AsyncSession) -> None:
+        response = await post(official, EXPORT_LINKS, u=await national_unit(session), c=NUL)
 
         assert refused_field(response) == "cycle"
 
-    async def test_in_a_unit_code_written_in_the_document(self, admin: Client) -> None:
+    async def test_in_a_unit_code_written_in_the_document(self, official: Client) -> None:
         # A GraphQL string literal may spell NUL as \u0000: no variable needed.
-        response = await post(admin, '{ unit(code: "01\\u0000") { name } }')
+        response = await post(official, '{ unit(code: "01\\u0000") { name } }')
 
         assert refused_field(response) == "code"
 
-    async def test_in_a_unit_code_variable(self, admin: Client) -> None:
-        assert refused_field(await post(admin, UNIT, c=f"01{NUL}")) == "code"
+    async def test_in_a_unit_code_variable(self, official: Client) -> None:
+        assert refused_field(await post(official, UNIT, c=f"01{NUL}")) == "code"
 
     async def test_in_a_full_name_nothing_is_written(
-        self, admin: Client, session: AsyncSession
+        self, official: Client, session: AsyncSession
     ) -> None:
         given = person(await national_unit(session), fullName=f"Trần{NUL}Bình")
 
-        assert refused_field(await post(admin, CREATE_PERSON, i=given)) == "input.fullName"
+        assert refused_field(await post(official, CREATE_PERSON, i=given)) == "input.fullName"
         assert await session.scalar(select(func.count()).select_from(Person)) == 0
 
-    async def test_in_an_export_query_parameter(self, admin: Client, session: AsyncSession) -> None:
-        response = await admin.get(
+    async def test_in_an_export_query_parameter(
+        self, official: Client, session: AsyncSession
+    ) -> None:
+        response = await official.get(
             "/exports/plan-entries.csv",
             params={"unit": await national_unit(session), "cycle": f"2030-2035{NUL}"},
         )
@@ -134,12 +107,12 @@ class TestNul:
 
 class TestOtherUnstorableText:
     async def test_a_lone_surrogate_is_refused_and_the_answer_still_encodes(
-        self, admin: Client
+        self, official: Client
     ) -> None:
         # Python's json reads "\ud800" as a str holding a surrogate, which UTF-8 cannot encode.
         body = '{"query": "query ($c: String) { unit(code: $c) { name } }", '
         body += '"variables": {"c": "\\ud800"}}'
-        response = await admin.post(
+        response = await official.post(
             "/graphql", content=body, headers={"content-type": "application/json"}
         )
 
@@ -147,49 +120,51 @@ class TestOtherUnstorableText:
         assert "U+D800" in response.json()["errors"][0]["extensions"]["messages"]["en"]
 
     async def test_a_control_character_xml_cannot_hold_is_refused(
-        self, admin: Client, session: AsyncSession
+        self, official: Client, session: AsyncSession
     ) -> None:
         given = person(await national_unit(session), education="Đại học\x0b")
 
-        assert refused_field(await post(admin, CREATE_PERSON, i=given)) == "input.education"
+        assert refused_field(await post(official, CREATE_PERSON, i=given)) == "input.education"
 
-    async def test_tab_and_new_lines_are_text(self, admin: Client, session: AsyncSession) -> None:
+    async def test_tab_and_new_lines_are_text(
+        self, official: Client, session: AsyncSession
+    ) -> None:
         given = person(await national_unit(session), education="Đại học\tLuật\r\nThạc sĩ")
 
-        response = await post(admin, CREATE_PERSON, i=given)
+        response = await post(official, CREATE_PERSON, i=given)
 
         assert response.json()["data"]["createPerson"]["__typename"] == "PersonPayload"
 
 
 class TestLengths:
-    async def test_a_3_kb_idempotency_key(self, admin: Client, session: AsyncSession) -> None:
+    async def test_a_3_kb_idempotency_key(self, official: Client, session: AsyncSession) -> None:
         given = person(await national_unit(session), idempotencyKey="k" * 3_000)
 
-        response = await post(admin, CREATE_PERSON, i=given)
+        response = await post(official, CREATE_PERSON, i=given)
 
         assert refused_field(response) == "input.idempotencyKey"
         [error] = response.json()["errors"]
         assert "at most 200 characters (3000 given)" in error["extensions"]["messages"]["en"]
 
     async def test_an_idempotency_key_at_its_limit_is_kept(
-        self, admin: Client, session: AsyncSession
+        self, official: Client, session: AsyncSession
     ) -> None:
         given = person(await national_unit(session), idempotencyKey="ký" * 100)
 
-        first = await post(admin, CREATE_PERSON, i=given)
-        again = await post(admin, CREATE_PERSON, i=given)
+        first = await post(official, CREATE_PERSON, i=given)
+        again = await post(official, CREATE_PERSON, i=given)
 
         assert first.json() == again.json()
         assert first.json()["data"]["createPerson"]["__typename"] == "PersonPayload"
 
-    async def test_a_210_kb_full_name(self, admin: Client, session: AsyncSession) -> None:
+    async def test_a_210_kb_full_name(self, official: Client, session: AsyncSession) -> None:
         given = person(await national_unit(session), fullName="Nguyễn " * 30_000)
 
-        assert refused_field(await post(admin, CREATE_PERSON, i=given)) == "input.fullName"
+        assert refused_field(await post(official, CREATE_PERSON, i=given)) == "input.fullName"
         assert await session.scalar(select(func.count()).select_from(Person)) == 0
 
     async def test_a_long_text_in_a_list_names_its_place(
-        self, admin: Client, session: AsyncSession
+        self, official: Client, session: AsyncSession
     ) -> None:
         given = {
             "unit": await national_unit(session),
@@ -197,6 +172,6 @@ class TestLengths:
             "filter": [{"dimension": "GENDER", "values": ["MALE", "F" * 201]}],
         }
 
-        response = await post(admin, STATISTICS, i=given)
+        response = await post(official, STATISTICS, i=given)
 
         assert refused_field(response) == "input.filter[0].values[1]"

@@ -245,8 +245,17 @@ def run(session: AsyncSession, access: AccessServices) -> Runner:
 async def anonymous(
     sessionmaker: async_sessionmaker[AsyncSession], access: AccessServices
 ) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(sessionmaker, access, max_body_bytes=100_000) as client:
+        yield client
+
+
+@asynccontextmanager
+async def http_client(
+    sessionmaker: async_sessionmaker[AsyncSession], access: AccessServices, *, max_body_bytes: int
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of a fresh app on the tests' sessionmaker and clock (nobody logged in)."""
     app = create_app(
-        settings=Settings(max_body_bytes=100_000),
+        settings=Settings(max_body_bytes=max_body_bytes),
         sessionmaker=sessionmaker,
         access=access,
         principals=PrincipalCache(),
@@ -284,17 +293,9 @@ async def official(
     run and write, on an app that takes bodies up to 10 MB (hostile input is large)."""
     from tests.factories import PASSWORD, make_user
 
-    app = create_app(
-        settings=Settings(max_body_bytes=10_000_000),
-        sessionmaker=sessionmaker,
-        access=access,
-        principals=PrincipalCache(),
-        clock=lambda: NOW,
-    )
     await make_user(session, access, "national.every-role", roles=list(Role))
     await session.commit()
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://quyhoach.test") as client:
+    async with http_client(sessionmaker, access, max_body_bytes=10_000_000) as client:
         tokens = await log_in(client, "national.every-role", PASSWORD)
         client.headers["authorization"] = f"Bearer {tokens['accessToken']}"
         yield client

@@ -175,3 +175,42 @@ class TestLengths:
         response = await post(official, STATISTICS, i=given)
 
         assert refused_field(response) == "input.filter[0].values[1]"
+
+
+class TestMomentsWithoutAnOffset:
+    """A moment without an offset names no instant: refused, not compared with the clock (it
+    answered 500: a naive datetime compared with an aware one)."""
+
+    CREATE_KEY = """
+    mutation ($u: ID!, $e: DateTime) {
+      createApiKey(input: {name: "k", unit: $u, expiresAt: $e}) { __typename }
+    }
+    """
+
+    async def test_in_a_variable(self, official: Client, session: AsyncSession) -> None:
+        response = await post(
+            official, self.CREATE_KEY, u=await national_unit(session), e="2027-01-01T00:00:00"
+        )
+
+        assert response.status_code == 400, response.text
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] != "INTERNAL_ERROR"
+        assert "offset" in error["message"]
+
+    async def test_written_in_the_document(self, official: Client, session: AsyncSession) -> None:
+        query = self.CREATE_KEY.replace("$e: DateTime", "").replace(
+            "expiresAt: $e", 'expiresAt: "2027-01-01T00:00:00"'
+        )
+        response = await post(official, query, u=await national_unit(session))
+
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["extensions"]["code"] != "INTERNAL_ERROR"
+
+    async def test_with_an_offset_it_is_taken(
+        self, official: Client, session: AsyncSession
+    ) -> None:
+        response = await post(
+            official, self.CREATE_KEY, u=await national_unit(session), e="2027-01-01T00:00:00+07:00"
+        )
+
+        assert response.json()["data"]["createApiKey"]["__typename"] == "ApiKeyCreated"

@@ -274,7 +274,13 @@ def measure(
 ) -> Measure:
     """Measure one operation of a parsed document."""
     root = schema.get_root_type(operation.operation)
-    analysis = _Analysis(schema, fragments, variables, limits)
+    # A variable the request leaves out takes its default: `$n: Int = 100` pages 100.
+    defaults = {
+        definition.variable.name.value: int(definition.default_value.value)
+        for definition in operation.variable_definitions or ()
+        if isinstance(definition.default_value, IntValueNode)
+    }
+    analysis = _Analysis(schema, fragments, {**defaults, **variables}, limits)
     measured = analysis.selections(operation.selection_set, root, 0)
     return Measure(measured.depth, measured.aliases, measured.cost)
 
@@ -308,23 +314,33 @@ class DocumentLimits(SchemaExtension):
                 for d in document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            for operation in document.definitions:
-                if not isinstance(operation, OperationDefinitionNode):
-                    continue
-                measured = measure(
-                    context.schema._schema,
-                    operation,
-                    fragments,
-                    variables=context.variables or {},
-                    limits=self.limits,
-                )
-                problem = check(measured, self.limits)
-                if problem is not None:
-                    # Set before yielding: strawberry then skips graphql-core's validation.
-                    context.pre_execution_errors = [
-                        GraphQLError(problem.code, original_error=problem)
-                    ]
-                    break
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            # What the client named: strawberry's `operation_name` falls back to the first.
+            name = context._provided_operation_name
+            if name is None and len(operations) > 1:
+                # The spec refuses it; run as it came, the first operation would answer.
+                refusal: ClientError | None = ClientError("UNKNOWN_OPERATION", name=None)
+            else:
+                # Only the operation that runs is measured: a cheap one is not refused for a
+                # costly sibling it will never execute.
+                chosen = [
+                    o for o in operations if name is None or (o.name and o.name.value == name)
+                ]
+                refusal = None
+                for operation in chosen:
+                    measured = measure(
+                        context.schema._schema,
+                        operation,
+                        fragments,
+                        variables=context.variables or {},
+                        limits=self.limits,
+                    )
+                    refusal = check(measured, self.limits)
+                    if refusal is not None:
+                        break
+            if refusal is not None:
+                # Set before yielding: strawberry then skips graphql-core's validation.
+                context.pre_execution_errors = [GraphQLError(refusal.code, original_error=refusal)]
         yield
 
 

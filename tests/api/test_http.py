@@ -28,6 +28,17 @@ class TestQueries:
         assert response.status_code == 200
         assert response.json() == {"data": {"unit": {"name": "Thành phố Hà Nội"}}}
 
+    async def test_measures_only_the_operation_chosen(self, client: Client) -> None:
+        # A costly sibling that will not run does not refuse the cheap one chosen.
+        costly = "query B { units(first: 100) { edges { node { children(first: 100) {" + (
+            " edges { node { children(first: 100) { totalCount } } } } } } } }"
+        )
+        body = {"query": "query A { __typename } " + costly, "operationName": "A"}
+        response = await post(client, body)
+
+        assert response.status_code == 200, response.text
+        assert response.json() == {"data": {"__typename": "Query"}}
+
     async def test_answers_a_query_over_get(self, client: Client) -> None:
         response = await client.get("/graphql", params={"query": '{ unit(code: "22") { name } }'})
 
@@ -117,6 +128,12 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], int, str]] = [
     (
         "an unknown operation name",
         {"json": {"query": "query A { __typename }", "operationName": "B"}},
+        400,
+        "UNKNOWN_OPERATION",
+    ),
+    (
+        "several operations and none chosen",
+        {"json": {"query": "query A { __typename } query B { __typename }"}},
         400,
         "UNKNOWN_OPERATION",
     ),

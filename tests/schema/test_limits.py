@@ -179,6 +179,20 @@ class TestLimitsInExecution:
         [error] = result.errors or []
         assert error.extensions["code"] == "QUERY_TOO_COSTLY"
 
+    async def test_a_page_size_left_to_a_variable_default_counts_as_that_default(
+        self, run: Runner
+    ) -> None:
+        # Two pages of 100 in pages of 100 (the variable's default, not the field's 50).
+        query = (
+            "query ($n: Int = 100) { units(first: $n) { edges { node { code name kind"
+            " a: children(first: $n) { edges { node { code name kind } } }"
+            " b: children(first: $n) { edges { node { code name kind } } }"
+            " c: children(first: $n) { edges { node { code name kind } } } } } } }"
+        )
+
+        assert await run.error_codes(query) == ["QUERY_TOO_COSTLY"]
+        assert await run.error_codes(query.replace("= 100", ""), {"n": 100}) == ["QUERY_TOO_COSTLY"]
+
     async def test_aliased_introspection_is_refused(self, run: Runner) -> None:
         query = (
             "{ __schema { "

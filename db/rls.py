@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session as SyncSession, SessionTransaction
 
-from planning.access import Principal
+from planning.access import Principal, inherited_covers
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
     """Drop the paths another one already covers (a province and one of its communes)."""
     kept: list[str] = []
     for path in sorted(paths, key=lambda p: (p.count("."), p)):
-        if not any(path == k or path.startswith(k + ".") for k in kept):
+        if not inherited_covers(kept, path):  # the one "lies in that subtree" rule
             kept.append(path)
     return tuple(sorted(kept))
 

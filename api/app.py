@@ -20,6 +20,7 @@ from api.responses import language_of, rejection
 from api.settings import Settings
 from db import Session, SessionFactory, migrate
 from db.access_cache import PrincipalCache
+from db.reader import Deferred, PoolReads
 from schema.access.services import AccessServices
 from schema.errors import ClientError
 from schema.introspection import Introspection
@@ -83,8 +84,12 @@ def create_app(
     principals: PrincipalCache,
     lifespan: Lifespan | None = None,
     clock: Clock = vietnam_now,
+    reads: Deferred[PoolReads] | None = None,
 ) -> Starlette:
-    """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock."""
+    """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock.
+
+    ``reads``: the read pool a served process opens at startup (db/reader.py); without it every
+    read runs on the request's session (tests: their transaction is rolled back after them)."""
     graphql = GraphQLView(
         schema_for(introspection_of(settings)),
         graphiql=settings.graphiql,
@@ -93,6 +98,7 @@ def create_app(
         principals=principals,
         rule_sets=reference_data.rule_sets(),
         shipped_reform=unit_lists.shipped_reform,
+        reads=reads,
     )
     return Starlette(
         routes=[

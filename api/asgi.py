@@ -13,21 +13,28 @@ from api.auth import build_access
 from api.database_role import check_role
 from api.settings import Settings
 from db.access_cache import AccessListener, PrincipalCache
+from db.reader import Deferred, PoolReads
 
 
 def build() -> Starlette:
     settings = Settings.from_environ()
     if settings.database_url is None:
         raise SystemExit("DATABASE_URL is not set: start the server with `quyhoach serve`")
-    engine = db.create_engine(settings.database_url, pool_size=settings.db_pool_size)
+    url = settings.database_url
+    engine = db.create_engine(url, pool_size=settings.db_pool_size)
     principals = PrincipalCache()
-    listener = AccessListener(db.plain_url(settings.database_url), principals)
+    listener = AccessListener(db.plain_url(url), principals)
+    reads = Deferred[PoolReads]()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await check_role(engine, settings)
         await listener.start()
+        # The pool of the ORM-free reads (db/reader.py), as large as the engine's.
+        pool = await PoolReads.open(url, size=settings.db_pool_size)
+        reads.set(pool)
         yield
+        await pool.close()
         await listener.stop()
         await engine.dispose()
 
@@ -37,6 +44,7 @@ def build() -> Starlette:
         access=build_access(settings),
         principals=principals,
         lifespan=lifespan,
+        reads=reads,
     )
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
@@ -23,12 +25,14 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.auth import authenticate
 from api.middleware import client_address
 from api.responses import RequestRejected, language_of, rejection
 from db import rls
 from db.access_cache import PrincipalCache
+from db.reader import Deferred, PoolReads
 from planning.problems import Problem, problem
 from planning.reorganisation import ShippedReform
 from planning.rulesets import RuleSet
@@ -36,6 +40,7 @@ from schema.access.services import AccessServices
 from schema.context import Context
 from schema.errors import ClientError, present
 from schema.messages import Language
+from schema.prepared import PreparedDocuments
 from schema.scalars import VIETNAM_TIME
 
 MAX_JSON_DEPTH = 64
@@ -75,8 +80,10 @@ class GraphQLView(GraphQL[Context, None]):
         principals: PrincipalCache,
         rule_sets: Mapping[str, RuleSet],
         shipped_reform: Callable[[str], ShippedReform | None],
+        reads: Deferred[PoolReads] | None = None,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self.reads = reads
         self.clock = clock
         self.access = access
         self.principals = principals
@@ -129,6 +136,9 @@ class GraphQLView(GraphQL[Context, None]):
             request_id=request.state.request_id,
             client_address=client_address(request.scope),
         )
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -183,6 +193,11 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        if self.reads is not None and self.reads.ready and self._only_reads(request_data):
+            # A query reads through the process's pool, one round trip per statement and no
+            # transaction (db/reader.py); a mutation keeps the session, to read its own writes.
+            pool = self.reads.get()
+            context = replace(context, reader=pool.reader(rls.scope_of(context.principal)))
         try:
             return await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
@@ -199,6 +214,13 @@ class GraphQLView(GraphQL[Context, None]):
                 )
                 raise RequestRejected(405, error) from None
             raise
+
+    def _only_reads(self, request_data: GraphQLRequestData) -> bool:
+        prepared = getattr(self.schema, "prepared", None)
+        if not isinstance(prepared, PreparedDocuments) or request_data.query is None:
+            return False
+        kind = prepared.operation_type(request_data.query, request_data.operation_name)
+        return kind is OperationType.QUERY
 
     async def process_result(
         self, request: Request, result: ExecutionResult

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.models import Unit
+from db.reader import Rows
 from db.search import words_match
 from planning.units import UnitKind
 
@@ -80,6 +81,9 @@ async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Unit]:
     """Return the units with these ids, whatever their validity (history stays addressable)."""
     rows = await session.scalars(select(Unit).where(Unit.id.in_(ids)))
     return {row.id: row for row in rows}
+
+
+UNITS = Rows(Unit)  # read without the ORM (db/reader.py): the loaders' units
 
 
 async def by_code(session: AsyncSession, *, code: str, at: date) -> Unit | None:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Concatenate, ParamSpec, TypeVar
 
 from db import Session
+from db.reader import Reader, SessionReader
 from planning.access import Principal, Reach
 from planning.reorganisation import ShippedReform
 from planning.rulesets import RuleSet
@@ -39,12 +40,24 @@ class Context:
     # Sibling fields resolve concurrently, and an AsyncSession refuses concurrent use
     # ("concurrent operations are not permitted"): every database call takes this lock.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Where the ORM-free reads run (db/reader.py): a served query's is the process's read pool;
+    # None: the session itself, inside its transaction (tests, and mutations, whose reads must
+    # see their own writes).
+    reader: Reader | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.reader is None:
+            object.__setattr__(self, "reader", SessionReader(self.session, self.lock))
         # Loaders are per request (a shared one would leak rows between callers) and read
         # through `db`, under the context's lock, so they are built here rather than passed in.
-        object.__setattr__(self, "loaders", Loaders(self.db))
+        object.__setattr__(self, "loaders", Loaders(self.db, self.reads))
+
+    @property
+    def reads(self) -> Reader:
+        """The request's ``Reader`` (set in ``__post_init__``)."""
+        assert self.reader is not None
+        return self.reader
 
     @property
     def today(self) -> date:

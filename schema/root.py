@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, partial
@@ -10,9 +10,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from db import access as access_db, persons as persons_db, plans as plans_db
 from schema.access.admin import AdminMutation
@@ -42,6 +45,7 @@ from schema.plans.positions import PositionQuery
 from schema.plans.queries import PlanQuery
 from schema.plans.types import Plan, PlanEntry, Position
 from schema.plans.workflow import WorkflowMutation
+from schema.prepared import PreparedDocuments, run_prepared
 from schema.reference.mutations import ReferenceMutation
 from schema.reference.queries import ReferenceQuery
 from schema.reorganisation import ReorganisationMutation
@@ -144,6 +148,51 @@ class Mutation(
 
 
 class QuyhoachSchema(strawberry.Schema):
+    """strawberry's schema, with prepared documents (schema/prepared.py) on its hot path."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prepared = PreparedDocuments()
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        allowed = allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES
+        prepared = self.prepared.get(query) if query else None
+        if prepared is not None:
+            result = await run_prepared(
+                self._schema,
+                prepared,
+                variables=variable_values,
+                context=context_value,
+                root_value=root_value,
+                operation_name=operation_name,
+                allowed=allowed,
+                limits=DocumentLimits.limits,
+                execution_kwargs={"is_awaitable": optimized_is_awaitable},
+            )
+            if result is not None:
+                return result
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed,
+            operation_extensions,
+        )
+        if query and result.data is not None:
+            self.prepared.remember(query)  # it parsed, passed every check and ran
+        return result
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -152,7 +201,7 @@ class QuyhoachSchema(strawberry.Schema):
         return None
 
 
-def build_schema(introspection: Introspection = Introspection.OPEN) -> strawberry.Schema:
+def build_schema(introspection: Introspection = Introspection.OPEN) -> QuyhoachSchema:
     """Build the schema; extensions are factories so no state is shared between requests."""
     gate = (
         []

@@ -37,6 +37,9 @@ class InvalidToken(Exception):
     """The bearer token is malformed, tampered with, expired, or of the wrong kind."""
 
 
+_VERIFIED_TOKENS = 10_000
+
+
 class Credentials:
     def __init__(
         self,
@@ -47,6 +50,10 @@ class Credentials:
         hasher: PasswordHasher | None = None,
     ) -> None:
         self._secret = secret
+        # Tokens whose signature was verified, with what they claim: a client sends the same
+        # token with every request until it expires, and checking its HMAC again was a twentieth
+        # of a small request. Expiry is still checked per request, and sessions by the caller.
+        self._verified: dict[str, AccessClaims] = {}
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
         self._hasher = hasher or PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
@@ -82,6 +89,18 @@ class Credentials:
 
     def read_access_token(self, token: str, *, now: datetime) -> AccessClaims:
         """:raises InvalidToken: for anything but a valid, unexpired access token of ours"""
+        claimed = self._verified.get(token)
+        if claimed is None:
+            claimed = self._verify(token, now=now)
+            if len(self._verified) >= _VERIFIED_TOKENS:
+                self._verified.clear()  # bounded; refilled by the next requests
+            self._verified[token] = claimed
+        # Expiry is checked against the request's clock, the one every rule uses.
+        if claimed.expires_at <= now:
+            raise InvalidToken("expired")
+        return claimed
+
+    def _verify(self, token: str, *, now: datetime) -> AccessClaims:
         try:
             claims = jwt.decode(
                 token,
@@ -94,9 +113,8 @@ class Credentials:
             expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=now.tzinfo)
         except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as error:
             raise InvalidToken(type(error).__name__) from None
-        # Expiry is checked against the request's clock, the one every rule uses.
-        if claims["typ"] != "access" or expires_at <= now:
-            raise InvalidToken("expired" if expires_at <= now else "not an access token")
+        if claims["typ"] != "access":
+            raise InvalidToken("not an access token")
         return AccessClaims(user_id=subject, session_id=session_id, expires_at=expires_at)
 
     @staticmethod

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Unit
 from db.plan_models import Discipline, Person, PersonUnitHistory
 from db.reach import within
+from db.reader import Rows
 from db.search import words_match
 from db.uniques import NATIONAL_ID, guarded
 from planning.access import Reach
@@ -38,6 +39,9 @@ async def by_national_id(session: AsyncSession, *, national_id: str) -> Person |
 async def by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Person]:
     rows = await session.scalars(select(Person).where(Person.id.in_(ids)))
     return {row.id: row for row in rows}
+
+
+PERSONS = Rows(Person)  # read without the ORM (db/reader.py), for the loaders of a query
 
 
 async def disciplines_of(

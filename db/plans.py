@@ -18,6 +18,7 @@ from db.plan_models import (
     PlanEvent,
     Position,
 )
+from db.reader import Reader, Rows
 from db.uniques import PLAN_KEY, guarded
 from db.units import valid_at
 from planning.cycles import PlanKind
@@ -87,6 +88,19 @@ async def entries_of(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int
     )
     found: dict[int, list[PlanEntry]] = {plan_id: [] for plan_id in plan_ids}
     for row in rows:
+        found[row.plan_id].append(row)
+    return found
+
+
+# The same reads without the ORM (db/reader.py), for the loaders of a query.
+PLANS = Rows(Plan)
+_ENTRIES_OF_PLANS = Rows(PlanEntry, by="plan_id")
+
+
+async def read_entries_of(reader: Reader, plan_ids: Sequence[int]) -> dict[int, list[PlanEntry]]:
+    """``entries_of``, in one prepared statement."""
+    found: dict[int, list[PlanEntry]] = {plan_id: [] for plan_id in plan_ids}
+    for row in await _ENTRIES_OF_PLANS.fetch(reader, plan_ids):
         found[row.plan_id].append(row)
     return found
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import or_, select, tuple_
@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from db.models import Unit
 from db.plan_models import Plan, Position, PositionOverride
 from db.reach import within
+from db.reader import Reader, Rows
 from planning.access import Reach
 from planning.units import UnitKind
 
@@ -110,16 +111,27 @@ async def effective_positions_in(
             tuple_(PositionOverride.position_id, PositionOverride.province_id).in_(wanted)
         )
     )
-    for override in overrides:
-        base = positions[override.position_id]
-        found[(base.id, override.province_id)] = Position(
+    return _overridden(
+        found, positions, ((o.position_id, o.province_id, o.seats, o.rank) for o in overrides)
+    )
+
+
+def _overridden(
+    found: dict[tuple[int, int | None], Position],
+    positions: dict[int, Position],
+    overrides: Iterable[tuple[int, int, int, int | None]],
+) -> dict[tuple[int, int | None], Position]:
+    """``found`` with each (position, province, seats, rank) override applied to a copy."""
+    for position_id, province_id, seats, rank in overrides:
+        base = positions[position_id]
+        found[(base.id, province_id)] = Position(
             id=base.id,
             unit_kind=base.unit_kind,
             code=base.code,
             title=base.title,
             body=base.body,
-            rank=override.rank if override.rank is not None else base.rank,
-            seats=override.seats,
+            rank=rank if rank is not None else base.rank,
+            seats=seats,
             committee_seat=base.committee_seat,
             managed_by=base.managed_by,
             valid_from=base.valid_from,
@@ -127,3 +139,40 @@ async def effective_positions_in(
             political_theory_required=base.political_theory_required,
         )
     return found
+
+
+# The same reads without the ORM (db/reader.py), for the loaders of a query.
+POSITIONS = Rows(Position)
+
+_PROVINCES_OF_PLANS = (
+    "SELECT plan.id, province.id FROM plan"
+    " JOIN unit planning ON planning.id = plan.planning_unit_id"
+    " LEFT JOIN unit province"
+    "  ON province.path @> planning.path AND province.kind = 'PROVINCE'"
+    " WHERE plan.id = ANY($1::bigint[])"
+)
+
+_OVERRIDES = (
+    "SELECT position_id, province_id, seats, rank FROM position_override"
+    " WHERE (position_id, province_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))"
+)
+
+
+async def read_provinces_of_plans(reader: Reader, plan_ids: Sequence[int]) -> dict[int, int | None]:
+    """``provinces_of_plans``, in one prepared statement."""
+    return {row[0]: row[1] for row in await reader.fetch(_PROVINCES_OF_PLANS, list(plan_ids))}
+
+
+async def read_effective_positions_in(
+    reader: Reader, keys: Sequence[tuple[int, int | None]]
+) -> dict[tuple[int, int | None], Position]:
+    """``effective_positions_in``, in at most two prepared statements."""
+    positions = await POSITIONS.by_id(reader, sorted({i for i, _ in keys}))
+    found: dict[tuple[int, int | None], Position] = {
+        (i, p): positions[i] for i, p in keys if i in positions
+    }
+    wanted = sorted({(i, p) for i, p in found if p is not None})
+    if not wanted:
+        return found
+    rows = await reader.fetch(_OVERRIDES, [i for i, _ in wanted], [p for _, p in wanted])
+    return _overridden(found, positions, (tuple(row) for row in rows))

@@ -28,6 +28,7 @@ from db.plan_models import (
     Discipline,
     Person,
     PersonUnitHistory,
+    Plan,
     PlanEntry,
     PlanEvent,
     Position,
@@ -144,7 +145,7 @@ class Loaders:
 
     @cached_property
     def person(self) -> DataLoader[int, Person | None]:
-        return DataLoader(load_fn=lambda ids: self._by_ids(persons_db.by_ids, ids))
+        return DataLoader(load_fn=lambda ids: self._read_by_ids(persons_db.PERSONS.by_id, ids))
 
     @cached_property
     def position(self) -> DataLoader[int, Position | None]:
@@ -163,7 +164,13 @@ class Loaders:
 
     @cached_property
     def province_of_plan(self) -> DataLoader[int, int | None]:
-        return DataLoader(load_fn=lambda ids: self._by_ids(positions_db.provinces_of_plans, ids))
+        return DataLoader(
+            load_fn=lambda ids: self._read_by_ids(positions_db.read_provinces_of_plans, ids)
+        )
+
+    @cached_property
+    def plan(self) -> DataLoader[int, Plan | None]:
+        return DataLoader(load_fn=lambda ids: self._read_by_ids(plans_db.PLANS.by_id, ids))
 
     @cached_property
     def cycle(self) -> DataLoader[int, Cycle | None]:
@@ -171,7 +178,7 @@ class Loaders:
 
     @cached_property
     def entries_of_plan(self) -> DataLoader[int, list[PlanEntry]]:
-        return DataLoader(load_fn=lambda ids: self._grouped_by(plans_db.entries_of, ids))
+        return DataLoader(load_fn=lambda ids: self._read_grouped_by(plans_db.read_entries_of, ids))
 
     @cached_property
     def events_of_plan(self) -> DataLoader[int, list[PlanEvent]]:
@@ -207,6 +214,14 @@ class Loaders:
         found = await query(self._reader, ids)
         return [found.get(i) for i in ids]
 
+    async def _read_grouped_by(
+        self,
+        query: Callable[[Reader, Sequence[int]], Awaitable[dict[int, list[V]]]],
+        ids: Sequence[int],
+    ) -> list[list[V]]:
+        found = await query(self._reader, ids)
+        return [found[i] for i in ids]
+
     async def _grouped_by(
         self, query: Callable[..., Awaitable[dict[int, list[V]]]], ids: Sequence[int]
     ) -> list[list[V]]:
@@ -214,7 +229,7 @@ class Loaders:
         return [found[i] for i in ids]
 
     async def _effective_positions(self, keys: Sequence[PositionKey]) -> list[Position | None]:
-        found = await self._read(positions_db.effective_positions_in, keys)
+        found = await positions_db.read_effective_positions_in(self._reader, keys)
         return [found.get(key) for key in keys]
 
     async def _holdable_positions(self, keys: Sequence[HoldingKey]) -> list[list[Position]]:

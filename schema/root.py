@@ -17,7 +17,7 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from db import access as access_db, persons as persons_db, plans as plans_db
+from db import access as access_db, plans as plans_db
 from schema.access.admin import AdminMutation
 from schema.access.api_keys import ApiKeyMutation
 from schema.access.queries import AccessQuery
@@ -89,19 +89,28 @@ class _InUnit:
     """A node holding personal or account data, readable where its unit's scope allows."""
 
     resource: str
-    load: Callable[..., Awaitable[Mapping[int, Any]]]
+    load: Callable[[Context, int], Awaitable[Any]]
     unit_of: Callable[[Any], int]
     present: Callable[[Any], Node]
 
     async def __call__(self, ctx: Context, row_id: int) -> Node | None:
         if ctx.principal is None or not ctx.principal.is_official:
             return None
-        found = (await ctx.db(self.load, [row_id])).get(row_id)
-        path = await ctx.db(access_db.unit_path, unit_id=self.unit_of(found)) if found else None
+        found = await self.load(ctx, row_id)
+        unit = await ctx.loaders.unit.load(self.unit_of(found)) if found else None
         # Whatever the caller may not read is as absent as what does not exist.
-        if found is None or path is None or not ctx.allows("read", self.resource, path):
+        if found is None or unit is None or not ctx.allows("read", self.resource, unit.path):
             return None
         return self.present(found)
+
+
+def _by_session(
+    load: Callable[..., Awaitable[Mapping[int, Any]]],
+) -> Callable[[Context, int], Awaitable[Any]]:
+    async def one(ctx: Context, row_id: int) -> Any:
+        return (await ctx.db(load, [row_id])).get(row_id)
+
+    return one
 
 
 async def _unit(ctx: Context, row_id: int) -> Node | None:
@@ -116,14 +125,23 @@ NodeResolver = Callable[[Context, int], Awaitable[Node | None]]
 # fields that show it; tests/schema/test_node.py fails for a Node type missing here.
 NODE_RESOLVERS: Mapping[str, NodeResolver] = {
     "Unit": _unit,
-    "Person": _InUnit("person", persons_db.by_ids, lambda r: r.unit_id, Person.from_row),
-    "Plan": _InUnit("plan", plans_db.by_ids, lambda r: r.planning_unit_id, Plan.from_row),
+    "Person": _InUnit(
+        "person", lambda ctx, i: ctx.loaders.person.load(i), lambda r: r.unit_id, Person.from_row
+    ),
+    "Plan": _InUnit(
+        "plan", lambda ctx, i: ctx.loaders.plan.load(i), lambda r: r.planning_unit_id, Plan.from_row
+    ),
     # An entry is read with its plan: found with its plan's planning unit.
     "PlanEntry": _InUnit(
-        "plan", plans_db.entries_by_ids, lambda r: r[1], lambda r: PlanEntry.from_row(r[0])
+        "plan",
+        _by_session(plans_db.entries_by_ids),
+        lambda r: r[1],
+        lambda r: PlanEntry.from_row(r[0]),
     ),
     "Position": visible_position,
-    "User": _InUnit("user", access_db.users_by_ids, lambda r: r.unit_id, User.from_row),
+    "User": _InUnit(
+        "user", _by_session(access_db.users_by_ids), lambda r: r.unit_id, User.from_row
+    ),
     "RoleGrant": visible_grant,
     "ApiKey": visible_api_key,
 }

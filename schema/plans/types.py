@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self, cast
 
 import strawberry
 
@@ -36,6 +36,7 @@ from schema.enums import (
     UnitKind,
 )
 from schema.loaders import PositionKey
+from schema.lookahead import selects
 from schema.messages import Language, render, text
 from schema.messages.labels import INDICATORS
 from schema.node import Node, to_global_id
@@ -193,8 +194,14 @@ class PlanEntry(Node):
     removal_reason: str | None = strawberry.field(description="Why it was removed.")
     row: strawberry.Private[EntryRow]
 
+    # Read ahead by the plan's `entries` (None: read when asked).
+    known_person: strawberry.Private[Person | None] = None
+    known_position: strawberry.Private[Position | None] = None
+
     @classmethod
-    def from_row(cls, row: EntryRow) -> Self:
+    def from_row(
+        cls, row: EntryRow, *, person: Person | None = None, position: Position | None = None
+    ) -> Self:
         return cls(
             id=to_global_id("PlanEntry", row.id),
             tier=row.tier,
@@ -205,6 +212,8 @@ class PlanEntry(Node):
             result_reason=row.result_reason,
             removal_reason=row.removal_reason,
             row=row,
+            known_person=person,
+            known_position=position,
         )
 
     @strawberry.field(
@@ -217,9 +226,16 @@ class PlanEntry(Node):
         row = await info.context.loaders.removal_of_entry.load(self.row.id)
         return RemovalProposal.from_row(row, plan_id=self.row.plan_id) if row else None
 
+    # `person` and `position` are plain (not async) resolvers: an entry read ahead answers at
+    # once; any other returns the awaitable of its load, which graphql-core awaits.
     @strawberry.field(description="The person planned.")
-    async def person(self, info: strawberry.Info[Context, None]) -> Person:
-        row = await info.context.loaders.person.load(self.row.person_id)
+    def person(self, info: strawberry.Info[Context, None]) -> Person:
+        if self.known_person is not None:
+            return self.known_person
+        return cast(Person, self._person(info.context))
+
+    async def _person(self, ctx: Context) -> Person:
+        row = await ctx.loaders.person.load(self.row.person_id)
         assert row is not None
         return Person.from_row(row)
 
@@ -231,8 +247,13 @@ class PlanEntry(Node):
         return EntryOrigin.of_entry(self.row)
 
     @strawberry.field(description="The position planned, as the plan's province has it.")
-    async def position(self, info: strawberry.Info[Context, None]) -> Position:
-        loaders = info.context.loaders
+    def position(self, info: strawberry.Info[Context, None]) -> Position:
+        if self.known_position is not None:
+            return self.known_position
+        return cast(Position, self._position(info.context))
+
+    async def _position(self, ctx: Context) -> Position:
+        loaders = ctx.loaders
         province = await loaders.province_of_plan.load(self.row.plan_id)
         row = await loaders.effective_position.load(PositionKey(self.row.position_id, province))
         assert row is not None, "a foreign key keeps the position of an entry"
@@ -330,8 +351,25 @@ class Plan(Node):
 
     @strawberry.field(description="Its entries, in the order they were added.")
     async def entries(self, info: strawberry.Info[Context, None]) -> list[PlanEntry]:
-        rows = await info.context.loaders.entries_of_plan.load(self.row.id)
-        return [PlanEntry.from_row(row) for row in rows]
+        loaders = info.context.loaders
+        rows = await loaders.entries_of_plan.load(self.row.id)
+        # The people and positions asked for are read here, one statement per level for the
+        # whole page, so that each entry's `person` and `position` is a value at hand rather
+        # than one awaited load per entry (that per-object await was most of a page's time).
+        people: list[Person | None] = [None] * len(rows)
+        positions: list[Position | None] = [None] * len(rows)
+        if selects(info, "person"):
+            found = await loaders.person.load_many([row.person_id for row in rows])
+            people = [Person.from_row(person) if person else None for person in found]
+        if selects(info, "position"):
+            province = await loaders.province_of_plan.load(self.row.id)
+            keys = [PositionKey(row.position_id, province) for row in rows]
+            held = await loaders.effective_position.load_many(keys)
+            positions = [Position.from_row(position) if position else None for position in held]
+        return [
+            PlanEntry.from_row(row, person=person, position=position)
+            for row, person, position in zip(rows, people, positions, strict=True)
+        ]
 
     @strawberry.field(
         description="A consolidation's leftovers: approved entries of its predecessors whose "

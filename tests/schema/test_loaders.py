@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from db import persons as persons_db
+from db import plans as plans_db
 from schema.loaders import Loaders
 
 
@@ -19,9 +19,9 @@ async def test_a_loader_batches_its_keys_into_one_read_of_the_given_function() -
 
     loaders = Loaders(read, _NoReader())
 
-    found: list[Any] = await loaders.person.load_many([1, 2, 3])
+    found: list[Any] = await loaders.cycle.load_many([1, 2, 3])
     assert found == ["unit 1", None, "unit 3"]
-    assert reads == [(persons_db.by_ids, ([1, 2, 3],))]
+    assert reads == [(plans_db.cycles_by_ids, ([1, 2, 3],))]
 
 
 class _NoReader:

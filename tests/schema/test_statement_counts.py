@@ -190,10 +190,10 @@ async def test_listing_positions_costs_the_same_statements_however_many_there_ar
     assert counted["province"] == counted["commune"], counted
 
 
-async def test_a_plans_positions_and_its_entries_positions_cost_the_same_however_many(
-    levels: dict[str, str], official: Runner, statements: Statements, session: AsyncSession
-) -> None:
-    # A demo commune's plan with its entries, and a plan of another commune with one.
+@pytest.fixture
+async def two_plans(levels: dict[str, str], session: AsyncSession) -> dict[str, str]:
+    """A demo commune's plan with its entries ("demo"), and a plan of another commune with
+    one entry ("one"): the ids of their planning units."""
     province = await unit(session, "22")
     empty = await unit(session, "07135")
     cycle = await plans_db.cycle_by_code(session, code="2030-2035")
@@ -230,8 +230,14 @@ async def test_a_plans_positions_and_its_entries_positions_cost_the_same_however
         change=EntryChange.ADD,
         ballots=[],
     )
+    return {"demo": levels["commune"], "one": to_global_id("Unit", empty.id)}
+
+
+async def test_a_plans_positions_and_its_entries_positions_cost_the_same_however_many(
+    two_plans: dict[str, str], official: Runner, statements: Statements
+) -> None:
     counted, entries = {}, {}
-    for name, unit_id in (("demo", levels["commune"]), ("one", to_global_id("Unit", empty.id))):
+    for name, unit_id in two_plans.items():
         counted[name], data = await count(official, statements, PLAN_POSITIONS, {"unit": unit_id})
         [edge] = data["plans"]["edges"]  # type: ignore[index]
         plan = edge["node"]
@@ -240,6 +246,44 @@ async def test_a_plans_positions_and_its_entries_positions_cost_the_same_however
 
     assert entries["one"] == 1 < entries["demo"]
     assert counted["demo"] == counted["one"], counted
+
+
+# The nested page of the benchmark against PostGraphile (bench/README.md): a plan by id, its
+# entries, each with its person and its position.
+NESTED_PAGE = """
+query ($plan: ID!) {
+  node(id: $plan) {
+    ... on Plan {
+      id status
+      entries { id status tier person { id fullName sex birthYear } position { id code title } }
+    }
+  }
+}
+"""
+
+
+async def test_a_plans_entries_with_people_and_positions_cost_one_statement_per_level(
+    two_plans: dict[str, str], official: Runner, statements: Statements
+) -> None:
+    counted, entries = {}, {}
+    for name, unit_id in two_plans.items():
+        listed = await official.data(
+            "query ($u: ID!) { plans(unit: $u, first: 1) { edges { node { id } } } }",
+            {"u": unit_id},
+        )
+        [edge] = listed["plans"]["edges"]
+        counted[name], data = await count(
+            official, statements, NESTED_PAGE, {"plan": edge["node"]["id"]}
+        )
+        page = data["node"]["entries"]  # type: ignore[index]
+        assert all(e["person"]["fullName"] and e["position"]["title"] for e in page), name
+        entries[name] = len(page)
+
+    assert entries["one"] == 1 < entries["demo"]
+    assert counted["demo"] == counted["one"], counted
+    # The plan, its unit, its entries, their people, its province, their titles, and the
+    # province's own seats: one statement each, whatever the number of entries.
+    assert counted["one"] <= 7, counted
 
 
 # Connections: a page costs the same statements for one item as for three (nested fields go

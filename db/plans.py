@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence, Set
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import rls
@@ -94,6 +94,15 @@ async def entries_of(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int
 
 # The same reads without the ORM (db/reader.py), for the loaders of a query.
 PLANS = Rows(Plan)
+_CYCLES_BY_CODE = Rows(Cycle, by="code", key_type=Text)
+
+
+async def read_cycle_by_code(reader: Reader, *, code: str) -> Cycle | None:
+    """``cycle_by_code``, in one prepared statement."""
+    found = await _CYCLES_BY_CODE.fetch(reader, [code])
+    return found[0] if found else None
+
+
 _ENTRIES_OF_PLANS = Rows(PlanEntry, by="plan_id")
 
 

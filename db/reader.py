@@ -37,7 +37,16 @@ from db import plain_url
 from db.base import Base
 from db.rls import Scope
 
-__all__ = ["Deferred", "PoolReads", "Reader", "Rows", "SessionReader", "detached"]
+__all__ = [
+    "Deferred",
+    "PoolReads",
+    "Reader",
+    "Rows",
+    "SessionReader",
+    "compiled",
+    "detached",
+    "on_session",
+]
 
 Row: TypeAlias = asyncpg.Record
 M = TypeVar("M", bound=Base)
@@ -140,6 +149,11 @@ class Deferred(Generic[T]):
         return self._value
 
 
+def on_session(session: AsyncSession) -> Reader:
+    """A ``Reader`` on ``session`` alone (a command, a test): nothing else uses it meanwhile."""
+    return SessionReader(session, asyncio.Lock())
+
+
 class SessionReader:
     """The statements of a ``Reader`` on a session's connection, one at a time (``lock``)."""
 
@@ -166,10 +180,13 @@ class Rows(Generic[M]):
     path), run as text; each value goes through its column type's own result processing (an
     enum's member from its text), so a row reads as the ORM would have read it."""
 
-    def __init__(self, model: type[M], *, by: str = "id", order_by: str = "id") -> None:
+    def __init__(
+        self, model: type[M], *, by: str = "id", order_by: str = "id", key_type: Any = BigInteger
+    ) -> None:
         self.model = model
         self._by = by
         self._order_by = order_by
+        self._key_type = key_type
 
     @cached_property
     def _compiled(self) -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]:
@@ -179,7 +196,7 @@ class Rows(Generic[M]):
         columns = [(prop.key, prop.columns[0]) for prop in mapper.column_attrs]
         statement = (
             select(*(column for _, column in columns))
-            .where(table.c[self._by] == any_(bindparam("keys", type_=ARRAY(BigInteger))))
+            .where(table.c[self._by] == any_(bindparam("keys", type_=ARRAY(self._key_type))))
             .order_by(table.c[self._order_by])
         )
         processors: list[tuple[int, Callable[[Any], Any]]] = [
@@ -187,7 +204,7 @@ class Rows(Generic[M]):
             for index, (_, column) in enumerate(columns)
             if (processor := column.type._cached_result_processor(_DIALECT, None)) is not None
         ]
-        return str(statement.compile(dialect=_DIALECT)), [key for key, _ in columns], processors
+        return compiled(statement), [key for key, _ in columns], processors
 
     @property
     def sql(self) -> str:
@@ -200,12 +217,17 @@ class Rows(Generic[M]):
             values[index] = processor(values[index])
         return detached(self.model, dict(zip(keys, values, strict=True)))
 
-    async def fetch(self, reader: Reader, keys: Sequence[int]) -> list[M]:
+    async def fetch(self, reader: Reader, keys: Sequence[object]) -> list[M]:
         return [self.row(record) for record in await reader.fetch(self.sql, list(keys))]
 
     async def by_id(self, reader: Reader, ids: Sequence[int]) -> dict[int, M]:
         """The rows of these ids (``by`` the primary key)."""
         return {row.id: row for row in await self.fetch(reader, ids)}  # type: ignore[attr-defined]
+
+
+def compiled(statement: Any) -> str:
+    """A Core statement as the SQL text a ``Reader`` runs ($1, $2, … in bind order)."""
+    return str(statement.compile(dialect=_DIALECT))
 
 
 def detached(model: type[M], values: Mapping[str, Any]) -> M:

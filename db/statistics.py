@@ -7,11 +7,12 @@ filtered by child unit, those without it otherwise.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Text, any_, bindparam, cast, func, select
+from sqlalchemy import BigInteger, ColumnElement, Table, Text, any_, bindparam, cast, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +23,7 @@ from db.fact_tables import (
     rollup_person_total,
     rollup_title,
 )
+from db.reader import Reader, compiled
 
 # Column of each dimension, and whether it describes the person (persons can be counted by it)
 # or the entry (a person planned for two positions is two entries there).
@@ -85,37 +87,54 @@ class Cells:
         return by_child if "CHILD_UNIT" in group_by or "CHILD_UNIT" in self.filters else total
 
 
-async def _cells(
-    session: AsyncSession, table: Table, counted: str, *, scope: Cells, group_by: Sequence[str]
-) -> list[tuple[tuple[str, ...], int, int]]:
-    """(group values, sum of ``counted``, sum of ages in months) per group."""
+@functools.cache
+def _cells_sql(
+    table: Table, counted: str, group_by: tuple[str, ...], filtered: tuple[str, ...]
+) -> str:
+    """The statement of ``_cells`` for one shape, compiled once (db/reader.py): $1 the unit,
+    $2 the cycle, then one array per filtered dimension, in ``filtered`` order."""
     columns = [dimension(table, name) for name in group_by]
-    rows = await session.execute(
+    statement = (
         select(*columns, func.sum(table.c[counted]), func.sum(table.c.age_months_sum))
         .where(
-            table.c.ancestor_id == scope.unit_id,
-            table.c.cycle_id == scope.cycle_id,
-            *_filters(table, scope.filters),
+            table.c.ancestor_id == bindparam("unit", type_=BigInteger),
+            table.c.cycle_id == bindparam("cycle", type_=BigInteger),
+            *(
+                dimension(table, name) == any_(bindparam(f"f{n}", type_=ARRAY(Text)))
+                for n, name in enumerate(filtered)
+            ),
         )
         .group_by(*columns)
+    )
+    return compiled(statement)
+
+
+async def _cells(
+    reader: Reader, table: Table, counted: str, *, scope: Cells, group_by: Sequence[str]
+) -> list[tuple[tuple[str, ...], int, int]]:
+    """(group values, sum of ``counted``, sum of ages in months) per group."""
+    filtered = tuple(sorted(scope.filters))
+    sql = _cells_sql(table, counted, tuple(group_by), filtered)
+    rows = await reader.fetch(
+        sql, scope.unit_id, scope.cycle_id, *(list(scope.filters[name]) for name in filtered)
     )
     return [(tuple(row[:-2]), int(row[-2] or 0), int(row[-1] or 0)) for row in rows]
 
 
 async def entry_cells(
-    session: AsyncSession, *, scope: Cells, group_by: Sequence[str]
+    reader: Reader, *, scope: Cells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, entries, sum of ages in months) per group."""
     table = scope.rollup(rollup_entry, rollup_entry_total, group_by)
-    return await _cells(session, table, "entries", scope=scope, group_by=group_by)
+    return await _cells(reader, table, "entries", scope=scope, group_by=group_by)
 
 
 async def person_cells(
-    session: AsyncSession, *, scope: Cells, group_by: Sequence[str]
+    reader: Reader, *, scope: Cells, group_by: Sequence[str]
 ) -> list[tuple[tuple[str, ...], int, int]]:
     """(group values, distinct persons, sum of their ages in months) per group."""
     table = scope.rollup(rollup_person, rollup_person_total, group_by)
-    return await _cells(session, table, "persons", scope=scope, group_by=group_by)
+    return await _cells(reader, table, "persons", scope=scope, group_by=group_by)
 
 
 async def title_histogram(

@@ -59,14 +59,14 @@ class Counts:
         """(group values, entries, sum of ages in months) per group."""
         if self.facts is None:
             cells = stats_db.Cells(self.unit.id, self.cycle_id, self.filters)
-            return await ctx.db(stats_db.entry_cells, scope=cells, group_by=group_by)
+            return await stats_db.entry_cells(ctx.reads, scope=cells, group_by=group_by)
         return await ctx.db(fact_stats.entry_cells, scope=self._facts(), group_by=group_by)
 
     async def persons(self, ctx: Context, group_by: Sequence[str]) -> list[Cell]:
         """(group values, distinct persons, sum of their ages in months) per group."""
         if self.facts is None:
             cells = stats_db.Cells(self.unit.id, self.cycle_id, self.filters)
-            return await ctx.db(stats_db.person_cells, scope=cells, group_by=group_by)
+            return await stats_db.person_cells(ctx.reads, scope=cells, group_by=group_by)
         return await ctx.db(fact_stats.person_cells, scope=self._facts(), group_by=group_by)
 
     async def titles(self, ctx: Context) -> list[tuple[int, int, int]]:
@@ -94,7 +94,7 @@ async def subtree_and_cycle(
     if unit is None:
         raise ClientError("INVALID_ID", id=unit_id, expected="Unit")
     ctx.authorize("read", "statistics", unit.path)
-    found = await ctx.db(plans_db.cycle_by_code, code=cycle)
+    found = await plans_db.read_cycle_by_code(ctx.reads, code=cycle)
     if found is None:
         raise ClientError("BAD_ARGUMENTS", reason=problem("UNKNOWN_CYCLE", "cycle", cycle=cycle))
     return unit, found

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.unit_lists import read_lineage, reforms
 from db import lineage, rollups, statistics as stats_db
+from db.reader import on_session
 from tests.conftest import NOW
 from tests.db.lineage_facts import APPROVED_AT, Facts, Lineage, cycle_id, position_id, quang_ninh
 from tests.factories import unit
@@ -21,14 +22,14 @@ ENDED_AT = datetime(2026, 10, 1, 9, 0, tzinfo=NOW.tzinfo)
 async def total(session: AsyncSession, unit_id: int, cycle: int) -> tuple[int, int]:
     """(entries, persons) the rollups hold for the unit's subtree and what it reads."""
     scope = stats_db.Cells(unit_id, cycle)
-    entries = await stats_db.entry_cells(session, scope=scope, group_by=[])
-    persons = await stats_db.person_cells(session, scope=scope, group_by=[])
+    entries = await stats_db.entry_cells(on_session(session), scope=scope, group_by=[])
+    persons = await stats_db.person_cells(on_session(session), scope=scope, group_by=[])
     return (entries[0][1] if entries else 0, persons[0][1] if persons else 0)
 
 
 async def by_child(session: AsyncSession, unit_id: int, cycle: int) -> dict[int, int]:
     cells = await stats_db.entry_cells(
-        session, scope=stats_db.Cells(unit_id, cycle), group_by=["CHILD_UNIT"]
+        on_session(session), scope=stats_db.Cells(unit_id, cycle), group_by=["CHILD_UNIT"]
     )
     return {int(key[0]): n for key, n, _ in cells}
 
@@ -79,7 +80,9 @@ async def test_a_person_planned_in_two_predecessors_counts_once(session: AsyncSe
     assert await total(session, qn.merged[1].id, cycle) == (2, 2)
     assert await total(session, qn.merged_successor.id, cycle) == (4, 3)
     by_child_persons = await stats_db.person_cells(
-        session, scope=stats_db.Cells(qn.merged_successor.id, cycle), group_by=["GENDER"]
+        on_session(session),
+        scope=stats_db.Cells(qn.merged_successor.id, cycle),
+        group_by=["GENDER"],
     )
     assert sum(n for _, n, _ in by_child_persons) == 3
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import fact_statistics, rollups, statistics as stats_db
+from db.reader import on_session
 from planning.units import UnitKind
 from schema.access.services import AccessServices
 from schema.node import to_global_id
@@ -207,12 +208,16 @@ async def test_statistics_from_the_rollups_equal_those_from_the_facts(
         for name in stats_db.DIMENSIONS:
             kept = stats_db.Cells(root.id, cycle, filters)
             facts = fact_statistics.FactCells(root.path, cycle, filters=filters)
-            from_rollups = await stats_db.entry_cells(session, scope=kept, group_by=[name])
+            from_rollups = await stats_db.entry_cells(
+                on_session(session), scope=kept, group_by=[name]
+            )
             from_facts = await fact_statistics.entry_cells(session, scope=facts, group_by=[name])
             assert sorted(from_rollups) == sorted(from_facts), (name, filters)
             # Persons are counted only by what describes them (schema/stats/queries.py).
             if all(stats_db.DIMENSIONS[d][1] for d in [name, *filters]):
-                persons = await stats_db.person_cells(session, scope=kept, group_by=[name])
+                persons = await stats_db.person_cells(
+                    on_session(session), scope=kept, group_by=[name]
+                )
                 counted = await fact_statistics.person_cells(session, scope=facts, group_by=[name])
                 assert sorted(persons) == sorted(counted), (name, filters)
             compared += len(from_rollups)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +15,23 @@ from api.database_role import check_role
 from api.settings import Settings
 from db.access_cache import AccessListener, PrincipalCache
 from db.reader import Deferred, PoolReads
+
+
+def settle_garbage_collector() -> None:
+    """Once everything long-lived exists (the schema, the policy, the mappers, the pools):
+    freeze it out of the collector's sight, and collect the young generation less often.
+
+    A request makes thousands of short-lived objects; with the defaults, every 700 allocations
+    started a collection, and each full one walked the whole heap of the process (the p99 of a
+    nested page was ten times its p50). Frozen objects are never walked again; what a request
+    leaves behind is still collected, by reference counting first."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+# Young objects before a collection, then collections of each generation before the next.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
 def build() -> Starlette:
@@ -33,6 +51,7 @@ def build() -> Starlette:
         # The pool of the ORM-free reads (db/reader.py), as large as the engine's.
         pool = await PoolReads.open(url, size=settings.db_pool_size)
         reads.set(pool)
+        settle_garbage_collector()
         yield
         await pool.close()
         await listener.stop()

@@ -58,12 +58,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = rejection(
-            413, ClientError("BODY_TOO_LARGE", limit=self.max_bytes), language_of(scope)
-        )
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await too_large(scope, receive, send)
+            await self.too_large(scope)(scope, receive, send)
             return
         # Read the whole (bounded) body now, so a lying Content-Length or a chunked stream
         # cannot make the application buffer more than the limit.
@@ -76,7 +73,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await too_large(scope, receive, send)
+                await self.too_large(scope)(scope, receive, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -92,6 +89,12 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def too_large(self, scope: Scope) -> ASGIApp:
+        # Made only when refusing: wording the answer cost every request a fiftieth of its time.
+        return rejection(
+            413, ClientError("BODY_TOO_LARGE", limit=self.max_bytes), language_of(scope)
+        )
 
 
 class RequestScope:

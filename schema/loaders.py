@@ -105,9 +105,7 @@ class Loaders:
     # of them took a sixth of a small request's time.
     @cached_property
     def unit(self) -> DataLoader[int, Unit | None]:
-        return DataLoader(
-            load_fn=lambda ids: self._read_by_ids(units_db.UNITS.by_id, ids), max_batch_size=1000
-        )
+        return DataLoader(load_fn=self._units, max_batch_size=1000)
 
     @cached_property
     def children(self) -> DataLoader[ChildrenKey, list[Unit]]:
@@ -206,6 +204,13 @@ class Loaders:
         self, query: Callable[..., Awaitable[dict[int, V]]], ids: Sequence[int]
     ) -> list[V | None]:
         found = await self._read(query, ids)
+        return [found.get(i) for i in ids]
+
+    async def _units(self, ids: Sequence[int]) -> list[Unit | None]:
+        found = await units_db.read_with_parents(self._reader, ids)
+        # The parents came along: a `parent` asked next is answered without a statement.
+        asked = set(ids)
+        self.unit.prime_many({i: row for i, row in found.items() if i not in asked})
         return [found.get(i) for i in ids]
 
     async def _read_by_ids(

@@ -79,6 +79,7 @@ class Kit:
         return env
 
     def script(self, *args: str, pgdata: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """Run one of the kit's scripts; its output is read, its errors shown."""
         return subprocess.run(
             [str(self.root / args[0]), *args[1:]],
             env=self.env(pgdata),
@@ -87,25 +88,34 @@ class Kit:
             check=False,
         )
 
+    def step(self, *args: str) -> None:
+        """Start or stop part of the kit, its progress shown (npm ci, the seed)."""
+        print(f"peer kit: {' '.join(args)} …", file=sys.stderr)
+        done = subprocess.run(
+            [str(self.root / args[0]), *args[1:]], env=self.env(), check=False, stdout=sys.stderr
+        )
+        if done.returncode != 0:
+            raise BenchError(f"the kit's {' '.join(args)} failed ({done.returncode})")
+
     def up(self) -> tuple[str, int]:
         """Start the kit's PostgreSQL and PostGraphile v5 unless they run; their URL and pid."""
         if not (self.root / "run.sh").is_file():
             raise BenchError(f"no peer kit in {self.root} (--kit)")
         status = self.script("db.sh", "status")
         if status.returncode != 0:  # 3: not running; 1: running, seed missing or stale
-            print("Starting the kit's PostgreSQL (db.sh up) …", file=sys.stderr)
-            if self.script("db.sh", "up").returncode != 0:
-                raise BenchError("the kit's db.sh up failed")
+            if status.returncode != 3 and self.script("postgraphile.sh", "status").returncode == 0:
+                # The kit: re-seeding drops PostGraphile's extras; it is not ours to restart.
+                raise BenchError(
+                    "the kit's seed is stale under a running PostGraphile: run its"
+                    " `db.sh up` and `BENCH_PGL_VERSION=5 postgraphile.sh restart`"
+                )
             if status.returncode == 3:
-                self.started.append("db.sh")
-            elif self.script("postgraphile.sh", "status").returncode == 0:
-                raise BenchError("db.sh re-seeded under a running PostGraphile: restart it")
+                self.started.append("db.sh")  # stopped at the end, even if the seed fails
+            self.step("db.sh", "up")
         status = self.script("postgraphile.sh", "status")
         if status.returncode != 0:
-            print("Starting PostGraphile v5 (postgraphile.sh start) …", file=sys.stderr)
-            if self.script("postgraphile.sh", "start").returncode != 0:
-                raise BenchError("the kit's postgraphile.sh start failed")
             self.started.append("postgraphile.sh")
+            self.step("postgraphile.sh", "start")
             status = self.script("postgraphile.sh", "status")
         words = status.stdout.replace("(", " ").replace(")", " ").split()
         try:  # "running (pid 23842) at http://127.0.0.1:5051/graphql"
@@ -114,9 +124,12 @@ class Kit:
             raise BenchError(f"unreadable postgraphile.sh status: {status.stdout!r}") from None
 
     def down(self) -> None:
-        for name in reversed(self.started):
-            self.script(name, "stop")
-        self.started.clear()
+        while self.started:
+            name = self.started.pop()
+            try:
+                self.step(name, "stop")
+            except BenchError as error:
+                print(f"bench.peer: {error}", file=sys.stderr)
 
     def run(
         self,
@@ -258,7 +271,10 @@ def render(
         " (quyhoach: 1 uvicorn worker, the application's role), through the kit's run.sh.",
         f"Machine: {machine_line(measured, os.cpu_count(), cpu_model())}.",
         side_by_side_table(pairs),
-        f"{tail_at_one(pairs)}.",
+        "Ratios are ours over theirs: above 1× we serve more requests per second, or spend more"
+        " server CPU per request. DB CPU/req is all that each side's PostgreSQL spent during the"
+        " run (the kit's; bench/var's, with whatever else used it) per request.",
+        f"{tail_at_one(pairs)} (the target: within 3×).",
         f"{shapes}.",
     ]
     if scaling:

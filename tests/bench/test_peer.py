@@ -4,10 +4,12 @@ prints becomes the ratio table written into bench/README.md. No load, no kit, no
 from __future__ import annotations
 
 import json
+from argparse import Namespace
 from pathlib import Path
 
 import pytest
 
+from bench.peer import render
 from bench.peer_report import (
     BEGIN,
     END,
@@ -165,3 +167,19 @@ def test_the_first_variable_set_is_shown_with_global_ids_decoded(tmp_path: Path)
 
     assert first_variables(tmp_path, "quyhoach", "q") == "plan Plan:2173"
     assert first_variables(tmp_path, "pg", "q") == "u 64"
+
+
+def test_the_report_names_the_command_durations_machine_and_shapes() -> None:
+    pair = Pair("unit_by_id", measured("pg", 8, 2000, 1, 2, 1), measured("qh", 8, 500, 1, 2, 1))
+    args = Namespace(duration=2, warmup=1)
+
+    alone = render([pair], [], "entries_page, first variable set: …", args, "python -m bench.peer")
+    with_workers = render([pair], [pair], "shapes", args, "python -m bench.peer")
+
+    assert alone.startswith("`python -m bench.peer` on ")
+    assert ": 2 s per run after a 1 s warm-up, one server process each" in alone
+    assert "\n\nMachine: " in alone
+    assert "\n\n| query | c | PostGraphile v5 " in alone
+    assert "\n\nentries_page, first variable set: ….\n" in alone
+    assert "1 worker" not in alone
+    assert "\n\n| query | c | 1 worker rps · p50 · p99 · server CPU/req " in with_workers

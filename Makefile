@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema bench clean
+.PHONY: run test lint schema bench bench-peer clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -30,6 +30,10 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# Side by side with PostGraphile v5 (the kit in ../shared/peer-bench; needs node >= 20, wrk).
+bench-peer: $(STAMP)
+	$(BIN)/python -m bench.peer
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

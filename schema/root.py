@@ -25,6 +25,7 @@ from schema.access.sessions import SessionMutation
 from schema.access.types import ApiKey, RoleGrant, User, visible_api_key, visible_grant
 from schema.context import Context
 from schema.errors import ErrorPresentation
+from schema.executor import PlainFieldsExecutor
 from schema.exports import ExportQuery
 from schema.input_guard import InputGuard
 from schema.introspection import Introspection, IntrospectionGate
@@ -194,7 +195,11 @@ class QuyhoachSchema(strawberry.Schema):
                 operation_name=operation_name,
                 allowed=allowed,
                 limits=DocumentLimits.limits,
-                execution_kwargs={"is_awaitable": optimized_is_awaitable},
+                execution_kwargs={
+                    "is_awaitable": optimized_is_awaitable,
+                    "executor_class": PlainFieldsExecutor,
+                    "operation_extensions": operation_extensions,
+                },
             )
             if result is not None:
                 return result
@@ -241,6 +246,7 @@ def build_schema(introspection: Introspection = Introspection.OPEN) -> QuyhoachS
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
         scalar_overrides={datetime: VIETNAM_DATETIME},
+        execution_context_class=PlainFieldsExecutor,
     )
     declare_text_limits(built._schema)
     return built

@@ -1,0 +1,75 @@
+"""strawberry's executor, with plain attributes answered as plain attributes (issue 14).
+
+For every field, graphql-core builds a ``GraphQLResolveInfo``, calls the field's resolver, asks
+whether the result is awaitable and dispatches on the field's type to complete it. For a field
+that only reads an attribute (strawberry's "basic" fields: no resolver, no extension, no
+argument) and whose type is a scalar or an enum, all of that amounts to ``getattr`` and the
+type's ``serialize``: a page of 50 entries with their people and positions has some 600 of them,
+and they were a third of its time. Those are answered directly; anything else (an error, a null
+where the type forbids it, a value the type cannot serialize) goes to graphql-core's own path,
+which answers it exactly as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    Undefined,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+__all__ = ["PlainFieldsExecutor"]
+
+# GraphQLField → (attribute, serialize, nullable), or None when the field is not plain.
+_PLAIN: dict[int, tuple[str, Any, bool] | None] = {}
+
+
+def _plain(field: GraphQLField) -> tuple[str, Any, bool] | None:
+    if field.args or not getattr(field.resolve, "_is_default", False):
+        return None
+    definition = (field.extensions or {}).get("strawberry-definition")
+    if definition is None or definition.extensions:
+        return None
+    nullable = not isinstance(field.type, GraphQLNonNull)
+    leaf = field.type if nullable else field.type.of_type  # type: ignore[union-attr]
+    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+        return None
+    return definition.python_name, leaf.serialize, nullable
+
+
+class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Any,
+        position_context: Any,
+    ) -> Any:
+        if len(field_details_list) == 1 and not self.middleware_manager:
+            node = field_details_list[0].node
+            field = parent_type.fields.get(node.name.value)
+            if field is not None and not node.arguments:
+                key = id(field)
+                plain = _PLAIN[key] if key in _PLAIN else _PLAIN.setdefault(key, _plain(field))
+                if plain is not None:
+                    attribute, serialize, nullable = plain
+                    value = getattr(source, attribute, Undefined)
+                    if value is None and nullable:
+                        return None
+                    if value is not None and value is not Undefined:
+                        try:
+                            serialized = serialize(value)
+                        except Exception:  # graphql-core's path reports it as it does
+                            serialized = None
+                        if serialized is not None and serialized is not Undefined:
+                            return serialized
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )

@@ -18,6 +18,7 @@ from api.graphql import Clock, GraphQLView, vietnam_now
 from api.middleware import BodyLimit, RequestScope, proxy_headers
 from api.responses import language_of, rejection
 from api.settings import Settings
+from api.trusted_documents import TrustedDocuments
 from db import Session, SessionFactory, migrate
 from db.access_cache import PrincipalCache
 from schema.access.services import AccessServices
@@ -83,8 +84,10 @@ def create_app(
     principals: PrincipalCache,
     lifespan: Lifespan | None = None,
     clock: Clock = vietnam_now,
+    documents: TrustedDocuments | None = None,
 ) -> Starlette:
-    """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock."""
+    """Wire the application; tests pass a sessionmaker bound to their transaction, a clock,
+    and may pass the trusted documents (to set the clock of their cache)."""
     graphql = GraphQLView(
         schema_for(introspection_of(settings)),
         graphiql=settings.graphiql,
@@ -93,6 +96,7 @@ def create_app(
         principals=principals,
         rule_sets=reference_data.rule_sets(),
         shipped_reform=unit_lists.shipped_reform,
+        documents=documents or TrustedDocuments(settings.trusted_documents),
     )
     return Starlette(
         routes=[

@@ -127,8 +127,11 @@ async def test_a_query_sent_by_id_over_get_runs(server: Server) -> None:
         response = await client.get(
             "/graphql", params={"documentId": UNIT_ID, "variables": '{"code":"22"}'}
         )
+        # A registered mutation is still a mutation: never over GET (the appendix says 405).
+        mutation = await client.get("/graphql", params={"documentId": _id(LOGIN)})
 
     assert (response.status_code, response.json()) == (200, {"data": {"unit": {"code": "22"}}})
+    assert (mutation.status_code, codes(mutation)) == (405, ["METHOD_NOT_ALLOWED"])
 
 
 async def test_an_unknown_id_answers_persisted_query_not_found(server: Server) -> None:

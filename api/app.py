@@ -18,6 +18,7 @@ from api.graphql import Clock, GraphQLView, vietnam_now
 from api.middleware import BodyLimit, RequestScope, proxy_headers
 from api.responses import language_of, rejection
 from api.settings import Settings
+from api.trusted_documents import TrustedDocuments
 from db import Session, SessionFactory, migrate
 from db.access_cache import PrincipalCache
 from db.reader import Deferred, PoolReads
@@ -84,9 +85,11 @@ def create_app(
     principals: PrincipalCache,
     lifespan: Lifespan | None = None,
     clock: Clock = vietnam_now,
+    documents: TrustedDocuments | None = None,
     reads: Deferred[PoolReads] | None = None,
 ) -> Starlette:
-    """Wire the application; tests pass a sessionmaker bound to their transaction, and a clock.
+    """Wire the application; tests pass a sessionmaker bound to their transaction, a clock,
+    and may pass the trusted documents (to set the clock of their cache).
 
     ``reads``: the read pool a served process opens at startup (db/reader.py); without it every
     read runs on the request's session (tests: their transaction is rolled back after them)."""
@@ -98,6 +101,7 @@ def create_app(
         principals=principals,
         rule_sets=reference_data.rule_sets(),
         shipped_reform=unit_lists.shipped_reform,
+        documents=documents or TrustedDocuments(settings.trusted_documents),
         reads=reads,
     )
     return Starlette(

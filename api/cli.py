@@ -1,4 +1,4 @@
-"""The `quyhoach` command: serve, migrate, import-units, reorganize, demo, print-schema."""
+"""The `quyhoach` command: serve, migrate, import-units, reorganize, demo, documents, …"""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TypeVar
 
 import db
-from api import operator, reference_data, unit_lists
+from api import document_files, operator, reference_data, unit_lists
 from api.auth import build_access
 from api.demo_plans import load_demo_plans
 from api.graphql import vietnam_now
 from api.progress import ProgressBar
-from api.settings import Settings
-from db import Session, embedded, migrate, rls
+from api.settings import Settings, TrustedDocumentsMode
+from db import Session, embedded, migrate, rls, trusted_documents as documents_db
 from db.reference import load_reference
 from db.reorganisation import ReorganisationRejected, follow, province_names, reorganize
 from db.unit_import import ImportResult, UnitListRejected, exists_at, import_units
@@ -31,11 +31,17 @@ from planning.lineage import LineageRow
 from planning.reorganisation import Counts, Report
 from planning.units import RowProblem, UnitRow
 from schema.messages import Language, render
+from schema.scalars import VIETNAM_TIME
 
 T = TypeVar("T")
 DATABASE_NAME = "quyhoach"
 DEMO_DATASETS = ("three-tier",)
 DEMO_REFORM = "2025"
+TRUSTED_DOCUMENTS_SAID: dict[TrustedDocumentsMode, str] = {
+    "off": "off, the texts clients send (document ids refused)",
+    "allowed": "allowed, a text or the id of a registered document",
+    "only": "only registered documents, by id or by text",
+}
 
 
 @contextmanager
@@ -378,6 +384,37 @@ def create_user(url: str, settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def add_documents(url: str, paths: Sequence[Path], client: str | None) -> int:
+    """``quyhoach documents add``: register a client build's documents, all or none."""
+    from schema.root import schema
+
+    try:
+        found = document_files.read(paths, schema._schema)
+    except document_files.DocumentsRefused as refused:
+        for line in refused.problems:
+            print(f"error: {line}", file=sys.stderr)
+        print(f"{len(refused.problems)} problem(s); nothing was registered.", file=sys.stderr)
+        return 2
+    new = asyncio.run(
+        _in_session(url, lambda s: documents_db.add(s, [f.document for f in found], client=client))
+    )
+    for item in found:
+        state = "added" if item.document.id in new else "already registered"
+        names = ", ".join(item.document.operation_names) or "(anonymous)"
+        print(f"{item.document.id}  {state:<18}  {names}  {item.where}")
+        new.discard(item.document.id)  # one file may hold a document twice: added once
+    return 0
+
+
+def list_documents(url: str) -> int:
+    """``quyhoach documents list``: the registered documents, the newest first."""
+    for row in asyncio.run(_in_session(url, documents_db.listed)):
+        names = ", ".join(row.operation_names) or "(anonymous)"
+        added = row.added_at.astimezone(VIETNAM_TIME).isoformat(timespec="seconds")
+        print(f"{row.id}  {added}  {row.client or '-'}  {names}")
+    return 0
+
+
 def exposure(settings: Settings) -> list[str]:
     """What the server shows about itself beyond answers: said at start, for the operator."""
     from api.app import introspection_of
@@ -394,6 +431,8 @@ def exposure(settings: Settings) -> list[str]:
         f"Introspection: {who} (QUYHOACH_INTROSPECTION).",
         f"GraphiQL: {'on' if settings.graphiql else 'off'} (QUYHOACH_GRAPHIQL).",
         'Field suggestions ("Did you mean …"): off.',
+        f"Trusted documents: {TRUSTED_DOCUMENTS_SAID[settings.trusted_documents]}"
+        " (QUYHOACH_TRUSTED_DOCUMENTS).",
     ]
 
 
@@ -476,6 +515,16 @@ def parser() -> argparse.ArgumentParser:
         help="a role to grant on the unit (repeatable)",
     )
     user_cmd.add_argument("--password-stdin", action="store_true", required=True)
+    docs_cmd = commands.add_parser(
+        "documents", help="the trusted documents clients may send by id (persisted operations)"
+    )
+    docs_actions = docs_cmd.add_subparsers(dest="action", required=True)
+    add_cmd = docs_actions.add_parser(
+        "add", help="register a client build's documents (.graphql files, JSON manifests)"
+    )
+    add_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add_cmd.add_argument("--client", help="the client or build registering them, e.g. web-2.3.0")
+    docs_actions.add_parser("list", help="list the registered documents")
     return root
 
 
@@ -501,6 +550,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_demo(url, settings)
         elif args.command == "create-user":
             return create_user(url, settings, args)
+        elif args.command == "documents" and args.action == "add":
+            return add_documents(url, args.files, args.client)
+        elif args.command == "documents":
+            return list_documents(url)
         elif args.command == "reorganize":
             return reorganize_units(
                 url,

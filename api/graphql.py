@@ -11,11 +11,11 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import strawberry
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -30,7 +30,8 @@ from strawberry.types.graphql import OperationType
 from api.auth import authenticate
 from api.middleware import client_address
 from api.responses import RequestRejected, language_of, rejection
-from db import rls
+from api.trusted_documents import TrustedDocuments, names_a_document
+from db import Session, rls
 from db.access_cache import PrincipalCache
 from db.reader import Deferred, PoolReads
 from planning.problems import Problem, problem
@@ -69,7 +70,18 @@ def _json_depth_exceeds(value: object, limit: int) -> bool:
     return False
 
 
+class _RequestAdapter(StarletteRequestAdapter):
+    """strawberry's view of a request, with the request's session (api/middleware.py)."""
+
+    @property
+    def session(self) -> Session:
+        session: Session = self._request.state.session
+        return session
+
+
 class GraphQLView(GraphQL[Context, None]):
+    request_adapter_class = _RequestAdapter
+
     def __init__(
         self,
         schema: strawberry.Schema,
@@ -80,9 +92,11 @@ class GraphQLView(GraphQL[Context, None]):
         principals: PrincipalCache,
         rule_sets: Mapping[str, RuleSet],
         shipped_reform: Callable[[str], ShippedReform | None],
+        documents: TrustedDocuments,
         reads: Deferred[PoolReads] | None = None,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self.documents = documents
         self.reads = reads
         self.clock = clock
         self.access = access
@@ -110,6 +124,12 @@ class GraphQLView(GraphQL[Context, None]):
             if e.status_code == 404:
                 raise RequestRejected(404, ClientError("NOT_FOUND")) from None
             raise _bad_request(e.reason) from None
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET naming a registered document (no `query`) is a request, not a browser.
+        return super().should_render_graphql_ide(request) and not names_a_document(
+            request.query_params
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -167,7 +187,9 @@ class GraphQLView(GraphQL[Context, None]):
             raise RequestRejected(400, ClientError("BATCHING_NOT_SUPPORTED"))
         if not isinstance(data, dict):
             raise _bad_request(problem("BODY_NOT_OBJECT"))
-        query = data.get("query")
+        # A registered document's id becomes its text; QUYHOACH_TRUSTED_DOCUMENTS may refuse.
+        session = cast(_RequestAdapter, request).session
+        query = await self.documents.query_of(data, session)
         if query is None or (isinstance(query, str) and not query.strip()):
             raise RequestRejected(400, ClientError("MISSING_QUERY"))
         if not isinstance(query, str):

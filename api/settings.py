@@ -8,11 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from planning.access import ThrottleRules
 
 # Good enough for a laptop demo and tests, refused in production (see ``from_environ``).
 DEVELOPMENT_SECRET = "quyhoach-development-secret-do-not-use-in-production"
+
+# Which GraphQL documents a client may send (api/trusted_documents.py, docs/operators.md):
+# ``off`` the texts it sends, ids refused; ``allowed`` a text or the id of a registered one;
+# ``only`` registered documents alone, by id or by text (the allow-list of production).
+TrustedDocumentsMode = Literal["off", "allowed", "only"]
+TRUSTED_DOCUMENTS_MODES: tuple[TrustedDocumentsMode, ...] = ("off", "allowed", "only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,8 @@ class Settings:
     # Whether the schema may be introspected: by anyone in development, by logged-in officials
     # only in production. ``from_environ`` turns it and GraphiQL off in production by default.
     introspection: bool = True
+    # ``only`` in production unless set: the server runs what the client builds registered.
+    trusted_documents: TrustedDocumentsMode = "allowed"
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     # Login throttling (planning.access.ThrottleRules): the back-off of one client address on
@@ -117,6 +126,14 @@ class Settings:
         serve_as_owner = environ.get("QUYHOACH_SERVE_AS_OWNER", "") in ("1", "true", "yes")
         if production and serve_as_owner:
             raise SystemExit("QUYHOACH_SERVE_AS_OWNER is for measurements, never production")
+        trusted: str = environ.get("QUYHOACH_TRUSTED_DOCUMENTS") or (
+            "only" if production else "allowed"
+        )
+        if trusted not in TRUSTED_DOCUMENTS_MODES:
+            raise SystemExit(
+                f"QUYHOACH_TRUSTED_DOCUMENTS must be one of {', '.join(TRUSTED_DOCUMENTS_MODES)},"
+                f" not {trusted!r}"
+            )
         return cls(
             database_url=environ.get("DATABASE_URL") or None,
             owner_database_url=environ.get("QUYHOACH_OWNER_DATABASE_URL") or None,
@@ -131,6 +148,7 @@ class Settings:
             # A production server is closed unless these are turned on explicitly.
             graphiql=flag("QUYHOACH_GRAPHIQL", not production),
             introspection=flag("QUYHOACH_INTROSPECTION", not production),
+            trusted_documents=trusted,
             secret=secret,
             production=production,
             access_token_minutes=number("QUYHOACH_ACCESS_TOKEN_MINUTES", 15),

@@ -92,6 +92,32 @@ REQUEST_ERRORS: Mapping[str, Message] = {
         "Yêu cầu GraphQL không hợp lệ: {reason}", "The GraphQL request is invalid: {reason}"
     ),
     "MISSING_QUERY": Message("Yêu cầu thiếu trường `query`.", "The request has no `query`."),
+    # Trusted documents (api/trusted_documents.py): a request may name a registered document.
+    "INVALID_DOCUMENT_ID": Message(
+        "Mã tài liệu không hợp lệ: {detail}", "The document id is malformed: {detail}"
+    ),
+    "DOCUMENT_ID_MISMATCH": Message(
+        "Mã tài liệu không khớp với nội dung `query` gửi kèm (mã là `sha256:` và mã băm "
+        "của đúng văn bản đó, dạng UTF-8).",
+        "The document id does not match the `query` sent with it (the id is `sha256:` and "
+        "the hash of that exact text, in UTF-8).",
+    ),
+    "PERSISTED_QUERY_NOT_FOUND": Message(
+        "Máy chủ chưa đăng ký tài liệu {id}; hãy đăng ký bản dựng của ứng dụng "
+        "(`quyhoach documents add`) hoặc gửi kèm `query`.",
+        "No document {id} is registered on this server; register the client's build "
+        "(`quyhoach documents add`) or send the `query`.",
+    ),
+    "PERSISTED_QUERY_NOT_SUPPORTED": Message(
+        "Máy chủ này không nhận mã tài liệu; hãy gửi nội dung `query`.",
+        "This server does not take document ids; send the `query`.",
+    ),
+    "TRUSTED_DOCUMENTS_ONLY": Message(
+        "Máy chủ này chỉ chạy các tài liệu đã đăng ký; hãy đăng ký tài liệu này "
+        "(`quyhoach documents add`) rồi gửi mã `documentId` của nó.",
+        "This server runs registered documents only; register this one "
+        "(`quyhoach documents add`) and send its `documentId`.",
+    ),
     "UNKNOWN_OPERATION": Message(
         "Không tìm thấy thao tác {name!r} trong tài liệu "
         "(hoặc tài liệu có nhiều thao tác mà không chọn).",
@@ -150,6 +176,14 @@ REQUEST_REASONS: Mapping[str, Message] = {
     ),
     "EXTENSIONS_NOT_OBJECT": Message(
         "`extensions` phải là đối tượng JSON", "`extensions` must be an object"
+    ),
+    "DOCUMENT_ID_FORM": Message(
+        "`documentId` có dạng `sha256:` và 64 chữ số thập lục phân viết thường",
+        "`documentId` is `sha256:` and 64 lower-case hexadecimal digits",
+    ),
+    "PERSISTED_QUERY_HASH_FORM": Message(
+        "`extensions.persistedQuery.sha256Hash` gồm 64 chữ số thập lục phân viết thường",
+        "`extensions.persistedQuery.sha256Hash` is 64 lower-case hexadecimal digits",
     ),
     "ONLY_GET_AND_POST": Message("chỉ nhận GET và POST", "only GET and POST"),
     "QUERIES_ONLY_OVER_GET": Message(

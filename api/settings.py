@@ -141,7 +141,8 @@ class Settings:
             data_dir=Path(environ.get("QUYHOACH_DATA_DIR") or "var"),
             host=environ.get("QUYHOACH_HOST") or "127.0.0.1",
             port=number("QUYHOACH_PORT", 8000),
-            workers=number("QUYHOACH_WORKERS", 1),
+            # One process per CPU in production: a Python process serves on one core.
+            workers=number("QUYHOACH_WORKERS", (os.cpu_count() or 1) if production else 1),
             max_body_bytes=number("QUYHOACH_MAX_BODY_BYTES", 1_000_000),
             db_pool_size=number("QUYHOACH_DB_POOL_SIZE", 20),
             max_streamed_exports=number("QUYHOACH_MAX_STREAMED_EXPORTS", 4),

@@ -5,6 +5,7 @@ Over HTTP, with the settings read from an environment as a production server rea
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -192,3 +193,12 @@ class TestStartupLog:
 
         assert "Introspection: on, for anyone (QUYHOACH_INTROSPECTION)." in lines
         assert "GraphiQL: on (QUYHOACH_GRAPHIQL)." in lines
+
+
+class TestWorkers:
+    def test_production_serves_with_one_worker_per_cpu(self) -> None:
+        assert Settings.from_environ(PRODUCTION).workers == (os.cpu_count() or 1)
+        assert Settings.from_environ({**PRODUCTION, "QUYHOACH_WORKERS": "3"}).workers == 3
+
+    def test_development_serves_with_one(self) -> None:
+        assert Settings.from_environ({}).workers == 1

@@ -199,7 +199,7 @@ class Rows(Generic[M]):
         self._where = where
 
     @cached_property
-    def _compiled(self) -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]:
+    def _compiled(self) -> tuple[str, list[str], list[tuple[str, Callable[[Any], Any]]]]:
         # On first use, once every model is mapped (the mapper's columns need all of them).
         mapper = inspect(self.model)
         table: Any = mapper.local_table
@@ -225,9 +225,9 @@ class Rows(Generic[M]):
                 f"SELECT found.* FROM unnest({array}) AS keys(key)"
                 f" CROSS JOIN LATERAL ({one}) AS found ORDER BY found.{self._order_by}"
             )
-        processors: list[tuple[int, Callable[[Any], Any]]] = [
-            (index, processor)
-            for index, (_, column) in enumerate(columns)
+        processors: list[tuple[str, Callable[[Any], Any]]] = [
+            (key, processor)
+            for key, column in columns
             if (processor := column.type._cached_result_processor(_DIALECT, None)) is not None
         ]
         return sql, [key for key, _ in columns], processors
@@ -238,10 +238,10 @@ class Rows(Generic[M]):
 
     def row(self, record: Row) -> M:
         _, keys, processors = self._compiled
-        values = list(record)
-        for index, processor in processors:
-            values[index] = processor(values[index])
-        return detached(self.model, dict(zip(keys, values, strict=True)))
+        values = dict(zip(keys, record, strict=True))
+        for key, processor in processors:
+            values[key] = processor(values[key])
+        return detached(self.model, values)
 
     async def fetch(self, reader: Reader, keys: Sequence[object]) -> list[M]:
         return [self.row(record) for record in await reader.fetch(self.sql, list(keys))]
@@ -262,5 +262,5 @@ def detached(model: type[M], values: Mapping[str, Any]) -> M:
     20 µs). Detached, not transient: added to a session it is that row, not a new one."""
     instance: M = model._sa_class_manager.new_instance()  # type: ignore[attr-defined]
     instance.__dict__.update(values)
-    inspect(instance).key = (model, (values["id"],), None)
+    instance._sa_instance_state.key = (model, (values["id"],), None)  # type: ignore[attr-defined]
     return instance

@@ -18,20 +18,16 @@ from db.reader import Deferred, PoolReads
 
 
 def settle_garbage_collector() -> None:
-    """Once everything long-lived exists (the schema, the policy, the mappers, the pools):
-    freeze it out of the collector's sight, and collect the young generation less often.
+    """Once everything long-lived exists (the schema, the policy, the mappers, the pools),
+    freeze it out of the collector's sight.
 
-    A request makes thousands of short-lived objects; with the defaults, every 700 allocations
-    started a collection, and each full one walked the whole heap of the process (the p99 of a
-    nested page was ten times its p50). Frozen objects are never walked again; what a request
-    leaves behind is still collected, by reference counting first."""
+    Without it, every full collection walked the whole heap of the process, a hundred
+    megabytes of objects that live as long as it does: the slowest 1% of small requests took
+    20–60 ms. Frozen, they are never walked again, and the default thresholds keep each
+    collection small (measured: a larger young generation, 20,000 or 50,000, made fewer
+    collections of up to 70 ms each, since every request leaves a few reference cycles)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
-# Young objects before a collection, then collections of each generation before the next.
-GC_THRESHOLDS = (50_000, 20, 100)
 
 
 def build() -> Starlette:

@@ -33,7 +33,7 @@ from api.responses import RequestRejected, language_of, rejection
 from api.trusted_documents import TrustedDocuments, names_a_document
 from db import Session, rls
 from db.access_cache import PrincipalCache
-from db.reader import Deferred, PoolReads
+from db.reader import Deferred, PoolReader, PoolReads
 from planning.problems import Problem, problem
 from planning.reorganisation import ShippedReform
 from planning.rulesets import RuleSet
@@ -215,11 +215,12 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        pooled: PoolReader | None = None
         if self.reads is not None and self.reads.ready and self._only_reads(request_data):
             # A query reads through the process's pool, one round trip per statement and no
             # transaction (db/reader.py); a mutation keeps the session, to read its own writes.
-            pool = self.reads.get()
-            context = replace(context, reader=pool.reader(rls.scope_of(context.principal)))
+            pooled = self.reads.get().reader(rls.scope_of(context.principal))
+            context = replace(context, reader=pooled)
         try:
             return await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
@@ -236,6 +237,9 @@ class GraphQLView(GraphQL[Context, None]):
                 )
                 raise RequestRejected(405, error) from None
             raise
+        finally:
+            if pooled is not None:
+                await pooled.release()
 
     def _only_reads(self, request_data: GraphQLRequestData) -> bool:
         prepared = getattr(self.schema, "prepared", None)

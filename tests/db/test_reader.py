@@ -67,7 +67,11 @@ async def test_one_connection_serves_each_caller_only_its_own_units(
     try:
 
         async def seen(scope: rls.Scope) -> set[int]:
-            return set(await people.by_id(reads.reader(scope), sorted(both)))
+            reader = reads.reader(scope)  # one request's reads
+            try:
+                return set(await people.by_id(reader, sorted(both)))
+            finally:
+                await reader.release()
 
         assert await seen(national) == both
         assert await seen(quang_ninh) == {two_people["07132"]}
@@ -90,7 +94,11 @@ async def test_concurrent_callers_of_different_scopes_never_see_each_others_rows
 
         async def reads_only_its_own(code: str) -> None:
             for _ in range(25):
-                found = await people.by_id(reads.reader(scopes[code]), both)
+                reader = reads.reader(scopes[code])
+                try:
+                    found = await people.by_id(reader, both)
+                finally:
+                    await reader.release()
                 assert set(found) == {two_people[code]}, code
 
         # 8 callers of two scopes on a pool of two connections: each is set and reset often.

@@ -212,6 +212,7 @@ class Runner:
         variables: dict[str, Any] | None = None,
         *,
         language: Language = Language.EN,
+        operation_name: str | None = None,
     ) -> Any:
         context = Context(
             session=self.session,
@@ -222,7 +223,9 @@ class Runner:
             language=language,
             request_id="test",
         )
-        return await schema.execute(query, variable_values=variables, context_value=context)
+        return await schema.execute(
+            query, variable_values=variables, context_value=context, operation_name=operation_name
+        )
 
     async def data(self, query: str, variables: dict[str, Any] | None = None) -> Any:
         """Return ``data``, failing the test on any error."""

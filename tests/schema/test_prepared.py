@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from strawberry.schema.exceptions import CannotGetOperationTypeError
 
-from schema.context import Context
 from schema.root import schema
-from tests.conftest import RULE_SETS, Runner
+from tests.conftest import Runner
 
 PAGE = """query Page($first: Int!, $search: String) {
   units(first: $first, search: $search) { edges { node { code children(first: 100) {
@@ -54,20 +53,7 @@ async def test_an_operation_it_does_not_hold_is_answered_as_before_it_was_prepar
 
 async def _codes(run: Runner, query: str, operation_name: str | None) -> list[str]:
     try:
-        result = await schema.execute(
-            query, operation_name=operation_name, context_value=_context(run)
-        )
+        result = await run.result(query, operation_name=operation_name)
     except CannotGetOperationTypeError as error:  # the HTTP layer answers UNKNOWN_OPERATION
         return [type(error).__name__]
     return [(e.extensions or {}).get("code", "") for e in result.errors or []]
-
-
-def _context(run: Runner) -> Context:
-    return Context(
-        session=run.session,
-        now=run.now,
-        access=run.access,
-        principal=run.principal,
-        rule_sets=RULE_SETS,
-        request_id="test",
-    )

@@ -216,11 +216,15 @@ class GraphQLView(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         pooled: PoolReader | None = None
-        if self.reads is not None and self.reads.ready and self._only_reads(request_data):
-            # A query reads through the process's pool, one round trip per statement and no
-            # transaction (db/reader.py); a mutation keeps the session, to read its own writes.
-            pooled = self.reads.get().reader(rls.scope_of(context.principal))
-            context = replace(context, reader=pooled)
+        if self._only_reads(request_data):
+            # The answer goes out as JSON: parts of it may come composed by PostgreSQL.
+            context = replace(context, composed_json=True)
+            if self.reads is not None and self.reads.ready:
+                # A query reads through the process's pool, one round trip per statement and
+                # no transaction (db/reader.py); a mutation keeps the session, to read its own
+                # writes.
+                pooled = self.reads.get().reader(rls.scope_of(context.principal))
+                context = replace(context, reader=pooled)
         try:
             return await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data

@@ -44,6 +44,9 @@ class Context:
     # None: the session itself, inside its transaction (tests, and mutations, whose reads must
     # see their own writes).
     reader: Reader | None = None
+    # Whether a field may answer JSON composed by PostgreSQL (schema/plans/shaped.py): a query
+    # served over HTTP, whose answer is only ever encoded (the executor puts it in as it is).
+    composed_json: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
@@ -23,6 +24,8 @@ from graphql import (
     Undefined,
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.plans.shaped import Shaped
 
 __all__ = ["PlainFieldsExecutor"]
 
@@ -44,6 +47,22 @@ def _plain(field: GraphQLField) -> tuple[str, Any, bool] | None:
 
 
 class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if isinstance(result, Shaped):
+            # Composed by PostgreSQL for this very selection (schema/plans/shaped.py).
+            return orjson.Fragment(str(result))
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,

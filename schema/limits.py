@@ -260,6 +260,9 @@ class _Analysis:
                 multiplier = int(value.value)
             elif isinstance(value, VariableNode):
                 given = self.variables.get(value.name.value)
+                # graphql-core takes a whole float (100.0) as an Int: count it as one.
+                if isinstance(given, float) and given.is_integer():
+                    given = int(given)
                 multiplier = given if isinstance(given, int) else multiplier
         return max(multiplier, 1)
 

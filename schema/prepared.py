@@ -75,7 +75,8 @@ class Prepared:
     ) -> bool:
         key = (
             operation.name.value if operation.name else None,
-            tuple(sorted((k, v) for k, v in variables.items() if type(v) is int)),
+            # Every number a request gives (a whole float counts as an Int: `first: 100.0`).
+            tuple(sorted((k, v) for k, v in variables.items() if type(v) in (int, float))),
         )
         admitted = self.admitted.get(key)
         if admitted is None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Self, cast
 
 import strawberry
 
-from db import reports as reports_db, workflow as workflow_db
+from db import entry_pages as entry_pages_db, reports as reports_db, workflow as workflow_db
 from db.plan_models import (
     Cycle as CycleRow,
     Plan as PlanRow,
@@ -48,6 +48,7 @@ from schema.plans.position_types import (
     PositionQuota,
     holdable,
 )
+from schema.plans.shaped import Shaped, entry_shape
 from schema.units.types import Unit, tree_date
 
 if TYPE_CHECKING:
@@ -351,7 +352,16 @@ class Plan(Node):
 
     @strawberry.field(description="Its entries, in the order they were added.")
     async def entries(self, info: strawberry.Info[Context, None]) -> list[PlanEntry]:
-        loaders = info.context.loaders
+        ctx = info.context
+        loaders = ctx.loaders
+        shape = entry_shape(info) if ctx.composed_json else None
+        if shape is not None:
+            province = await loaders.province_of_plan.load(self.row.id)
+            page = await entry_pages_db.shaped_entries(
+                ctx.reads, shape, plan_id=self.row.id, province_id=province
+            )
+            if page is not None:
+                return cast(list[PlanEntry], Shaped(page))
         rows = await loaders.entries_of_plan.load(self.row.id)
         # The people and positions asked for are read here, one statement per level for the
         # whole page, so that each entry's `person` and `position` is a value at hand rather

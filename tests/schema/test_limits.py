@@ -192,6 +192,10 @@ class TestLimitsInExecution:
 
         assert await run.error_codes(query) == ["QUERY_TOO_COSTLY"]
         assert await run.error_codes(query.replace("= 100", ""), {"n": 100}) == ["QUERY_TOO_COSTLY"]
+        # A whole float is an Int to graphql-core: it pages as many.
+        assert await run.error_codes(query.replace("= 100", ""), {"n": 100.0}) == [
+            "QUERY_TOO_COSTLY"
+        ]
 
     async def test_aliased_introspection_is_refused(self, run: Runner) -> None:
         query = (

@@ -28,6 +28,7 @@ async def test_the_cost_of_its_variables_is_still_measured(run: Runner) -> None:
 
     # 1,000 units with 100 children each: over the cost limit, whatever ran before.
     assert await run.error_codes(PAGE, {"first": 1000}) == ["QUERY_TOO_COSTLY"]
+    assert await run.error_codes(PAGE, {"first": 1000.0}) == ["QUERY_TOO_COSTLY"]
     assert len((await run.data(PAGE, {"first": 1}))["units"]["edges"]) == 1
 
 

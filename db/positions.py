@@ -100,10 +100,7 @@ async def effective_positions_in(
     statements however many provinces the keys name; a province of None reads the catalogue.
     Keys of unknown positions are left out."""
     positions = await positions_by_ids(session, sorted({i for i, _ in keys}))
-    found: dict[tuple[int, int | None], Position] = {
-        (i, p): positions[i] for i, p in keys if i in positions
-    }
-    wanted = sorted({(i, p) for i, p in found if p is not None})
+    found, wanted = _catalogue(positions, keys)
     if not wanted:
         return found
     overrides = await session.scalars(
@@ -114,6 +111,17 @@ async def effective_positions_in(
     return _overridden(
         found, positions, ((o.position_id, o.province_id, o.seats, o.rank) for o in overrides)
     )
+
+
+def _catalogue(
+    positions: dict[int, Position], keys: Sequence[tuple[int, int | None]]
+) -> tuple[dict[tuple[int, int | None], Position], list[tuple[int, int]]]:
+    """Each known key with the catalogue's position, and the (position, province) keys whose
+    province may have its own seats."""
+    found: dict[tuple[int, int | None], Position] = {
+        (i, p): positions[i] for i, p in keys if i in positions
+    }
+    return found, sorted({(i, p) for i, p in found if p is not None})
 
 
 def _overridden(
@@ -168,10 +176,7 @@ async def read_effective_positions_in(
 ) -> dict[tuple[int, int | None], Position]:
     """``effective_positions_in``, in at most two prepared statements."""
     positions = await POSITIONS.by_id(reader, sorted({i for i, _ in keys}))
-    found: dict[tuple[int, int | None], Position] = {
-        (i, p): positions[i] for i, p in keys if i in positions
-    }
-    wanted = sorted({(i, p) for i, p in found if p is not None})
+    found, wanted = _catalogue(positions, keys)
     if not wanted:
         return found
     rows = await reader.fetch(_OVERRIDES, [i for i, _ in wanted], [p for _, p in wanted])

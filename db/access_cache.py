@@ -49,6 +49,7 @@ class Account:
 
 Loader = Callable[[int], Awaitable[Account | None]]
 EVERYONE = "all"  # a payload that is not a user id: every principal is dropped
+KEY_REVOKED = "key:"  # then an API key's id (migration 0025): for live connections to end
 
 
 async def notify_all(session: AsyncSession) -> None:
@@ -115,6 +116,8 @@ class AccessListener:
         self.listening = asyncio.Event()
 
     def _on_notify(self, connection: object, pid: int, channel: str, payload: str) -> None:
+        if payload.startswith(KEY_REVOKED):
+            return  # an integrator's key: its principal is never cached (api/auth.py)
         if payload.isdigit():
             self._cache.forget(int(payload))
         else:

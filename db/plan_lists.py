@@ -161,6 +161,14 @@ async def event_feed(
     return [(int(t), event, plan) for t, event, plan in rows]
 
 
+async def settled_below(session: AsyncSession) -> int:
+    """The feed's watermark: every transaction below it has ended, so each of their events is
+    in the feed now. A subscriber told of an event of a transaction at or above it (migration
+    0025) reads again later: an older transaction still running holds that event back."""
+    watermark = func.pg_snapshot_xmin(func.pg_current_snapshot())
+    return int(await session.scalar(select(cast(cast(watermark, Text), BigInteger))) or 0)
+
+
 async def event_feed_count(
     session: AsyncSession, *, reaches: Sequence[Reach], unit_path: str
 ) -> int:

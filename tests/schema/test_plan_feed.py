@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from db import plan_lists
 from planning.access import Grant, Principal, Role
 from schema.context import Context
 from schema.node import row_id_of
@@ -89,14 +90,23 @@ async def test_the_feed_pages_through_every_committed_event_once(world: World) -
     cursor = page["pageInfo"]["endCursor"]
     note = text("INSERT INTO plan_event (plan_id, at, action) VALUES (:p, now(), :a)")
     plan_row = {"p": row_id_of(plan["id"], "Plan")}
+    transaction = text("SELECT pg_current_xact_id()::text::bigint")
     async with world.sessions() as slow:
         await slow.execute(note, {**plan_row, "a": "SLOW_NOTE"})
+        slow_txid = int(await slow.scalar(transaction) or 0)
         async with world.sessions() as fast:
             await fast.execute(note, {**plan_row, "a": "FAST_NOTE"})
+            fast_txid = int(await fast.scalar(transaction) or 0)
             await fast.commit()
         while_open = await read_feed(world, integrator, province_id, cursor)
+        async with world.sessions() as reader:
+            held_at = await plan_lists.settled_below(reader)
         await slow.commit()
     after_commit = await read_feed(world, integrator, province_id, cursor, first=10)
+    async with world.sessions() as reader:
+        settled_at = await plan_lists.settled_below(reader)
 
     assert while_open["edges"] == []
+    # The watermark tells a subscriber woken for the fast one that it is held back, then not.
+    assert held_at <= slow_txid < fast_txid < settled_at
     assert [edge["node"]["action"] for edge in after_commit["edges"]] == ["SLOW_NOTE", "FAST_NOTE"]

@@ -21,20 +21,16 @@ drops every cached principal of every process when the transaction commits.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.notifications import Listener
 from planning.access import Principal
 
-logger = logging.getLogger(__name__)
 CHANNEL = "quyhoach_access"
 
 
@@ -96,6 +92,15 @@ class PrincipalCache:
             return None
         return account.principal
 
+    def notified(self, payload: str) -> None:
+        """A change of access, committed in some process (``CHANNEL``)."""
+        if payload.startswith(KEY_REVOKED):
+            return  # an integrator's key: its principal is never cached (api/auth.py)
+        if payload.isdigit():
+            self.forget(int(payload))
+        else:
+            self.clear()
+
     def forget(self, user_id: int) -> None:
         self.generation += 1
         self._entries.pop(user_id, None)
@@ -105,53 +110,10 @@ class PrincipalCache:
         self._entries.clear()
 
 
-class AccessListener:
-    """Listens for access changes on a connection of its own, reconnecting when it drops."""
+class AccessListener(Listener):
+    """A process's listener, dropping cached principals as access changes (more channels may
+    be followed on it before it starts: one connection per process)."""
 
     def __init__(self, dsn: str, cache: PrincipalCache, *, retry_seconds: float = 1.0) -> None:
-        self._dsn = dsn
-        self._cache = cache
-        self._retry_seconds = retry_seconds
-        self._task: asyncio.Task[None] | None = None
-        self.listening = asyncio.Event()
-
-    def _on_notify(self, connection: object, pid: int, channel: str, payload: str) -> None:
-        if payload.startswith(KEY_REVOKED):
-            return  # an integrator's key: its principal is never cached (api/auth.py)
-        if payload.isdigit():
-            self._cache.forget(int(payload))
-        else:
-            self._cache.clear()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                connection = await asyncpg.connect(self._dsn)
-            except (OSError, asyncpg.PostgresError):
-                logger.warning("access listener cannot connect; retrying")
-                await asyncio.sleep(self._retry_seconds)
-                continue
-            closed = asyncio.Event()
-            try:
-                connection.add_termination_listener(lambda _, closed=closed: closed.set())
-                await connection.add_listener(CHANNEL, self._on_notify)
-                self._cache.clear()  # anything may have changed while we were not listening
-                self.listening.set()
-                await closed.wait()
-                logger.warning("access listener lost its connection; reconnecting")
-            except (OSError, asyncpg.PostgresError):
-                logger.warning("access listener lost its connection; reconnecting")
-            finally:
-                self.listening.clear()
-                with contextlib.suppress(Exception):
-                    await connection.close()
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-        await asyncio.wait_for(self.listening.wait(), timeout=10)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        super().__init__(dsn, retry_seconds=retry_seconds)
+        self.follow(CHANNEL, cache.notified, reconnected=cache.clear)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
@@ -10,11 +11,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from api import reference_data, unit_lists
 from api.exports import Exports
 from api.graphql import Clock, GraphQLView, vietnam_now
+from api.live import Live
 from api.middleware import BodyLimit, RequestScope, proxy_headers
 from api.responses import language_of, rejection
 from api.settings import Settings
@@ -25,6 +27,7 @@ from db.reader import Deferred, PoolReads
 from schema.access.services import AccessServices
 from schema.errors import ClientError
 from schema.introspection import Introspection
+from schema.live.connection import LiveServices
 from schema.root import schema_for
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
@@ -87,26 +90,43 @@ def create_app(
     clock: Clock = vietnam_now,
     documents: TrustedDocuments | None = None,
     reads: Deferred[PoolReads] | None = None,
+    live: Live | None = None,
 ) -> Starlette:
     """Wire the application; tests pass a sessionmaker bound to their transaction, a clock,
     and may pass the trusted documents (to set the clock of their cache).
 
     ``reads``: the read pool a served process opens at startup (db/reader.py); without it every
-    read runs on the request's session (tests: their transaction is rolled back after them)."""
+    read runs on the request's session (tests: their transaction is rolled back after them).
+    ``live``: the live updates, whose hub and logins the process's listener wakes (api/asgi.py);
+    without it subscriptions are served but never woken by a commit."""
+    live = live or Live.of(settings, access, principals)
+    rule_sets = reference_data.rule_sets()
     graphql = GraphQLView(
         schema_for(introspection_of(settings)),
         graphiql=settings.graphiql,
         clock=clock,
         access=access,
         principals=principals,
-        rule_sets=reference_data.rule_sets(),
+        rule_sets=rule_sets,
         shipped_reform=unit_lists.shipped_reform,
         documents=documents or TrustedDocuments(settings.trusted_documents),
+        live=live,
+        live_services=LiveServices(
+            hub=live.hub,
+            sessions=sessionmaker,
+            access=access,
+            clock=clock,
+            rule_sets=rule_sets,
+            shipped_reform=unit_lists.shipped_reform,
+            # Half the pool at most: requests keep the rest.
+            reads=asyncio.Semaphore(max(1, settings.db_pool_size // 2)),
+        ),
         reads=reads,
     )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *Exports(graphql, max_streams=settings.max_streamed_exports).routes(),

@@ -12,6 +12,7 @@ import db
 from api.app import create_app
 from api.auth import build_access
 from api.database_role import check_role
+from api.live import Live
 from api.settings import Settings
 from db.access_cache import AccessListener, PrincipalCache
 from db.reader import Deferred, PoolReads
@@ -38,6 +39,9 @@ def build() -> Starlette:
     engine = db.create_engine(url, pool_size=settings.db_pool_size)
     principals = PrincipalCache()
     listener = AccessListener(db.plain_url(url), principals)
+    access = build_access(settings)
+    live = Live.of(settings, access, principals)
+    live.follow(listener)  # one listening connection per process, for both
     reads = Deferred[PoolReads]()
 
     @asynccontextmanager
@@ -56,7 +60,8 @@ def build() -> Starlette:
     return create_app(
         settings=settings,
         sessionmaker=db.create_sessionmaker(engine),
-        access=build_access(settings),
+        access=access,
+        live=live,
         principals=principals,
         lifespan=lifespan,
         reads=reads,

@@ -20,6 +20,7 @@ from api import document_files, operator, reference_data, unit_lists
 from api.auth import build_access
 from api.demo_plans import load_demo_plans
 from api.graphql import vietnam_now
+from api.live import UVICORN_WS
 from api.progress import ProgressBar
 from api.settings import Settings, TrustedDocumentsMode
 from db import Session, embedded, migrate, rls, trusted_documents as documents_db
@@ -466,6 +467,7 @@ def serve(settings: Settings, *, demo: bool) -> int:
                 workers=settings.workers,
                 log_level="info",
                 proxy_headers=False,
+                ws=UVICORN_WS,
             )
     return 0
 

@@ -24,10 +24,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.auth import authenticate
+from api.live import Live, LiveHandler
 from api.middleware import client_address
 from api.responses import RequestRejected, language_of, rejection
 from api.trusted_documents import TrustedDocuments, names_a_document
@@ -40,6 +42,7 @@ from planning.rulesets import RuleSet
 from schema.access.services import AccessServices
 from schema.context import Context
 from schema.errors import ClientError, present
+from schema.live.connection import LiveConnection, LiveServices
 from schema.messages import Language
 from schema.prepared import PreparedDocuments
 from schema.scalars import VIETNAM_TIME
@@ -81,6 +84,8 @@ class _RequestAdapter(StarletteRequestAdapter):
 
 class GraphQLView(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
+    # strawberry types one context for both kinds of request; a WebSocket's is LiveConnection.
+    graphql_transport_ws_handler_class = LiveHandler  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -93,9 +98,20 @@ class GraphQLView(GraphQL[Context, None]):
         rule_sets: Mapping[str, RuleSet],
         shipped_reform: Callable[[str], ShippedReform | None],
         documents: TrustedDocuments,
+        live: Live,
+        live_services: LiveServices,
         reads: Deferred[PoolReads] | None = None,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphiql else None,
+            # The protocol current clients speak; the legacy one (subscriptions-transport-ws)
+            # is unmaintained and not offered.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=live.init_timeout,
+        )
+        self.live = live
+        self.live_services = live_services
         self.documents = documents
         self.reads = reads
         self.clock = clock
@@ -134,6 +150,16 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        if isinstance(request, WebSocket):
+            # Who is calling comes in connection_init (api/live.py), not in the handshake.
+            return cast(
+                Context,
+                LiveConnection(
+                    self.live_services,
+                    language=Language.from_accept_language(request.headers.get("accept-language")),
+                    client_address=client_address(request.scope),
+                ),
+            )
         now = self.clock()
         session = request.state.session
         principal = await authenticate(

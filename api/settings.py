@@ -63,6 +63,16 @@ class Settings:
     # The proxies (addresses or CIDR networks) whose X-Forwarded-For names the client; with
     # none, the client is the connection's peer and the header is ignored.
     trusted_proxies: tuple[str, ...] = ()
+    # Live updates (api/live.py, docs/operators.md): operations per WebSocket, subscriptions
+    # per process, messages waiting unsent and for how long before a slow client is closed,
+    # the keep-alive.
+    ws_max_per_connection: int = 20
+    ws_max_subscriptions: int = 10_000
+    ws_send_queue: int = 64
+    ws_send_timeout_seconds: int = 10
+    ws_ping_seconds: int = 15
+    ws_pong_timeout_seconds: int = 10
+    ws_init_timeout_seconds: int = 10
 
     @property
     def migration_url(self) -> str | None:
@@ -160,4 +170,11 @@ class Settings:
             login_ceiling_window_minutes=number("QUYHOACH_LOGIN_CEILING_WINDOW_MINUTES", 15),
             login_slowdown_seconds=number("QUYHOACH_LOGIN_SLOWDOWN_SECONDS", 10),
             trusted_proxies=networks("QUYHOACH_TRUSTED_PROXIES"),
+            ws_max_per_connection=number("QUYHOACH_WS_MAX_PER_CONNECTION", 20),
+            ws_max_subscriptions=number("QUYHOACH_WS_MAX_SUBSCRIPTIONS", 10_000),
+            ws_send_queue=number("QUYHOACH_WS_SEND_QUEUE", 64),
+            ws_send_timeout_seconds=number("QUYHOACH_WS_SEND_TIMEOUT_SECONDS", 10),
+            ws_ping_seconds=number("QUYHOACH_WS_PING_SECONDS", 15),
+            ws_pong_timeout_seconds=number("QUYHOACH_WS_PONG_TIMEOUT_SECONDS", 10),
+            ws_init_timeout_seconds=number("QUYHOACH_WS_INIT_TIMEOUT_SECONDS", 10),
         )

@@ -116,6 +116,16 @@ async def inbox(
     return list((await session.scalars(statement)).all())
 
 
+async def waiting_among(
+    session: AsyncSession, *, awaited: Sequence[Awaited], plan_ids: Sequence[int] | None
+) -> list[Plan]:
+    """Which of ``plan_ids`` (None: any plan) wait for one of the caller's ``awaited`` actions."""
+    statement = _waiting(awaited)
+    if plan_ids is not None:
+        statement = statement.where(Plan.id.in_(plan_ids))
+    return list((await session.scalars(statement)).all())
+
+
 async def inbox_count(session: AsyncSession, *, awaited: Sequence[Awaited]) -> int:
     return await _count(session, _waiting(awaited))
 
@@ -150,11 +160,15 @@ async def event_feed(
     unit_path: str,
     after: tuple[int, int] | None,
     limit: int,
+    plan_id: int | None = None,
 ) -> list[tuple[int, PlanEvent, Plan]]:
-    """Plan events in commit-safe order (transaction id, id) of plans the reaches cover."""
+    """Plan events in commit-safe order (transaction id, id) of plans the reaches cover (of
+    one plan only, given ``plan_id``)."""
     statement = (
         _feed(reaches, unit_path, _TXID, PlanEvent, Plan).order_by(_XACT, PlanEvent.id).limit(limit)
     )
+    if plan_id is not None:
+        statement = statement.where(PlanEvent.plan_id == plan_id)
     if after is not None:
         statement = statement.where(tuple_(_TXID, PlanEvent.id) > tuple_(after[0], after[1]))
     rows = await session.execute(statement)

@@ -27,6 +27,21 @@ class PlanStatus(StrEnum):
     SUPERSEDED = "SUPERSEDED"  # replaced by a later approved review
 
 
+class InboxMove(StrEnum):
+    """How a plan moves in an official's inbox (hộp việc) when something about it changes."""
+
+    ENTERED = "ENTERED"  # it waits on you now, and did not
+    CHANGED = "CHANGED"  # it still waits on you, and changed
+    LEFT = "LEFT"  # it no longer waits on you
+
+    @classmethod
+    def of(cls, *, waited: bool, waits: bool) -> InboxMove | None:
+        """The move of a plan that changed; None when it neither waited nor waits on you."""
+        if waits:
+            return cls.CHANGED if waited else cls.ENTERED
+        return cls.LEFT if waited else None
+
+
 class EntryStatus(StrEnum):
     """The state of one entry (DOMAIN.md §5.2)."""
 

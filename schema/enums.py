@@ -13,7 +13,7 @@ from planning.access import Role, Scope
 from planning.calendar import DayKind, DaySource
 from planning.cycles import AgeBasis, PlanKind
 from planning.findings import Severity
-from planning.lifecycle import EntryStatus, PlanStatus
+from planning.lifecycle import EntryStatus, InboxMove, PlanStatus
 from planning.positions import PositionBody
 from planning.retirement import Sex
 from planning.rulesets import CandidateTier, DisciplineForm, Indicator
@@ -27,6 +27,7 @@ __all__ = [
     "DaySource",
     "DisciplineForm",
     "EntryStatus",
+    "InboxMove",
     "Indicator",
     "PlanKind",
     "PlanStatus",
@@ -65,6 +66,7 @@ strawberry.enum(
 # Plans, their entries, findings and targets
 strawberry.enum(PlanStatus, description="Where a plan is in its workflow (trạng thái).")
 strawberry.enum(EntryStatus, description="The state of one entry (lượt quy hoạch).")
+strawberry.enum(InboxMove, description="How a plan moved in your inbox (hộp việc).")
 strawberry.enum(
     PlanKind,
     description="Next-term plan, an annual review of the approved set, or the consolidation of "

@@ -12,7 +12,7 @@ which answers it exactly as before.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple, TypeVar, cast
 
 import orjson
 from graphql import (
@@ -27,7 +27,25 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.plans.shaped import Shaped
 
-__all__ = ["PlainFieldsExecutor"]
+__all__ = ["InContext", "PlainFieldsExecutor", "answered_in"]
+
+T = TypeVar("T")
+
+
+class InContext(NamedTuple):
+    """A subscription's event with the context it is answered in (schema/live/): each event is
+    read in a moment of its own (its session, its clock, the subscriber's scope now), never in
+    the connection's, which outlives them all."""
+
+    value: Any
+    context: Any
+
+
+def answered_in(value: T, context: Any) -> T:
+    """What a subscription yields: ``value``, to be answered in ``context`` (typed as the value,
+    which is what the schema sees once the executor has unwrapped it)."""
+    return cast(T, InContext(value, context))
+
 
 # GraphQLField → (attribute, serialize, nullable), or None when the field is not plain.
 _PLAIN: dict[int, tuple[str, Any, bool] | None] = {}
@@ -62,6 +80,12 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        executor = super().build_per_event_executor(payload)
+        if isinstance(payload, InContext):
+            executor.root_value, executor.context_value = payload
+        return executor
 
     def execute_field(
         self,

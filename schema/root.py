@@ -30,6 +30,7 @@ from schema.exports import ExportQuery
 from schema.input_guard import InputGuard
 from schema.introspection import Introspection, IntrospectionGate
 from schema.limits import DocumentLimits, GuardedValidationCache
+from schema.live.subscriptions import Subscription
 from schema.node import Node, parse_global_id
 from schema.permissions import logged_in
 from schema.persons.assignment import AssignmentMutation, AssignmentQuery
@@ -242,6 +243,7 @@ def build_schema(introspection: Introspection = Introspection.OPEN) -> QuyhoachS
     built = QuyhoachSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Unit, User, RoleGrant, ApiKey, Person, Plan, PlanEntry, Position],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),

@@ -108,6 +108,14 @@ REQUEST_ERRORS: Mapping[str, Message] = {
         "No document {id} is registered on this server; register the client's build "
         "(`quyhoach documents add`) or send the `query`.",
     ),
+    "SERVER_BUSY": Message(
+        "Máy chủ đang phục vụ đủ {limit} đăng ký theo dõi; hãy thử lại sau ít phút.",
+        "This server already serves its {limit} subscriptions; try again in a few minutes.",
+    ),
+    "TOO_MANY_SUBSCRIPTIONS": Message(
+        "Mỗi kết nối chỉ được {limit} đăng ký theo dõi cùng lúc; hãy kết thúc bớt một đăng ký.",
+        "A connection may hold {limit} subscriptions at once; complete one first.",
+    ),
     "PERSISTED_QUERY_NOT_SUPPORTED": Message(
         "Máy chủ này không nhận mã tài liệu; hãy gửi nội dung `query`.",
         "This server does not take document ids; send the `query`.",

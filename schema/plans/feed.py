@@ -63,11 +63,15 @@ class PlanChangeConnection(CountedConnection[PlanChangeEdge]):
     pass
 
 
-class _Change(NamedTuple):
+class Change(NamedTuple):
     txid: int  # the committing transaction: the feed's order, with the event id
     event: PlanEvent
     plan: PlanRow
     official: bool  # whether the caller may read the plan itself, reasons included
+
+    def key(self) -> tuple[int, int]:
+        """Its place in the feed, which its cursor holds."""
+        return self.txid, self.event.id
 
     def present(self) -> PlanChange:
         return PlanChange(
@@ -79,6 +83,31 @@ class _Change(NamedTuple):
             reason=self.event.reason if self.official else None,
             planning_unit_id=self.plan.planning_unit_id,
         )
+
+
+async def changes(
+    ctx: Context,
+    unit_path: str,
+    *,
+    after: tuple[int, int] | None,
+    limit: int,
+    plan_id: int | None = None,
+) -> list[Change]:
+    """The feed of ``unit_path``'s subtree after ``after`` (of one plan, given ``plan_id``), as
+    the caller may see it: the query's pages and the subscriptions' events (schema/live/)."""
+    found = await ctx.db(
+        plan_lists.event_feed,
+        reaches=ctx.reaches("read", "statistics"),
+        unit_path=unit_path,
+        after=after,
+        limit=limit,
+        plan_id=plan_id,
+    )
+    planning = await ctx.loaders.unit.load_many([plan.planning_unit_id for *_, plan in found])
+    return [
+        Change(txid, event, plan, row is not None and ctx.allows("read", "plan", row.path))
+        for (txid, event, plan), row in zip(found, planning, strict=True)
+    ]
 
 
 @strawberry.type
@@ -103,28 +132,12 @@ class FeedQuery:
         if subtree is None:
             raise ClientError("INVALID_ID", id=unit, expected="Unit")
 
-        async def rows() -> list[_Change]:
-            found = await ctx.db(
-                plan_lists.event_feed,
-                reaches=ctx.reaches("read", "statistics"),
-                unit_path=subtree.path,
-                after=request.after,
-                limit=request.fetch,
-            )
-            planning = await ctx.loaders.unit.load_many(
-                [plan.planning_unit_id for *_, plan in found]
-            )
-            return [
-                _Change(txid, event, plan, row is not None and ctx.allows("read", "plan", row.path))
-                for (txid, event, plan), row in zip(found, planning, strict=True)
-            ]
-
         return PlanChangeConnection(
             page=paginate(
                 request,
-                rows,
-                key=lambda change: (change.txid, change.event.id),
-                node=_Change.present,
+                lambda: changes(ctx, subtree.path, after=request.after, limit=request.fetch),
+                key=Change.key,
+                node=Change.present,
                 edge=PlanChangeEdge,
             ),
             count=Once(

@@ -34,6 +34,7 @@ from starlette.applications import Starlette
 import db
 from api.app import create_app
 from api.demo_plans import load_demo_plans
+from api.live import UVICORN_WS, Live
 from api.operator import load_demo_logins
 from api.settings import Settings
 from api.unit_lists import reforms
@@ -93,7 +94,7 @@ class ServerThread:
 
     def __init__(self, app: Starlette, sock: socket.socket) -> None:
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on", ws="none"
+            app, log_level="warning", access_log=False, lifespan="on", ws=UVICORN_WS
         )
         self.server = uvicorn.Server(config)
         self.sock = sock
@@ -150,6 +151,8 @@ async def base_url(
     engine = db.create_engine(serving, pool_size=settings.db_pool_size)
     principals = PrincipalCache()
     listener = AccessListener(db.plain_url(serving), principals)
+    live = Live.of(settings, access, principals)
+    live.follow(listener)
     served: ServerThread
 
     @asynccontextmanager
@@ -167,6 +170,7 @@ async def base_url(
         principals=principals,
         lifespan=lifespan,
         clock=lambda: NOW,
+        live=live,
     )
     served = ServerThread(app, listening_socket)
     await served.start()

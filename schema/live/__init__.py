@@ -1,0 +1,1 @@
+"""Live updates (issue 15): subscriptions woken by PostgreSQL's notifications."""

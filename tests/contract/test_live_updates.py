@@ -1,0 +1,126 @@
+"""Live updates over WebSocket, as a client sees them (issue 15): gql's graphql-transport-ws
+transport against the running server, ids and cursors only from answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from gql import Client
+from gql.transport.exceptions import TransportConnectionFailed
+from websockets.exceptions import ConnectionClosed
+
+from tests.contract.client import Api
+from tests.contract.desk import Demo, Desk
+from tests.contract.live import subscriber, transport
+
+FEED_FIELDS = "cursor node { action toStatus reason plan planningUnit { id } }"
+PLAN_EVENTS = f"""
+subscription ($unit: ID!, $after: String) {{ planEvents(unit: $unit, after: $after) {{
+  {FEED_FIELDS} }} }}
+"""
+PLAN_CHANGED = f"""
+subscription ($plan: ID!, $after: String) {{ planChanged(plan: $plan, after: $after) {{
+  {FEED_FIELDS} }} }}
+"""
+INBOX_CHANGED = """
+subscription { inboxChanged { change planId plan { id status viewerCan { receive approve } } } }
+"""
+FEED_QUERY = f"""
+query ($unit: ID!, $after: String) {{ planEvents(unit: $unit, after: $after, first: 100) {{
+  edges {{ {FEED_FIELDS} }} pageInfo {{ endCursor }} }} }}
+"""
+
+
+async def feed(api: Api, who: str, unit: str, after: str | None = None) -> list[dict[str, Any]]:
+    client = await api.login(who)
+    data = await client.data(FEED_QUERY, {"unit": unit, "after": after})
+    return list(data["planEvents"]["edges"])
+
+
+async def end_of_feed(api: Api, who: str, unit: str) -> str | None:
+    after = None
+    while True:
+        data = await (await api.login(who)).data(FEED_QUERY, {"unit": unit, "after": after})
+        end = data["planEvents"]["pageInfo"]["endCursor"]
+        if end is None:
+            return after
+        after = end
+
+
+async def test_plan_events_stream_the_feeds_edges_live_and_from_a_cursor(
+    api: Api, demo: Demo, base_url: str
+) -> None:
+    desk = await Desk.open(api, demo)
+    commune = desk.commune["id"]
+    start = await end_of_feed(api, "viewer.22", commune)
+    token = api.tokens.get("viewer.22") or ""
+    async with subscriber(base_url, token) as live:
+        stream = live.subscribe(PLAN_EVENTS, unit=commune, after=start)
+        await desk.create()
+        person = await desk.person("Trần Thị Live")
+        await desk.add(person, demo.position(0))
+        received = [(await stream.next())["planEvents"] for _ in range(2)]
+
+    assert [edge["node"]["action"] for edge in received] == ["CREATE", "ADD_ENTRY"]
+    assert received == await feed(api, "viewer.22", commune, start)  # same edges, same cursors
+    # Resuming after the first cursor gives the rest, once.
+    async with subscriber(base_url, token) as live:
+        resumed = live.subscribe(PLAN_EVENTS, unit=commune, after=received[0]["cursor"])
+        assert (await resumed.next())["planEvents"] == received[1]
+        one_plan = live.subscribe(PLAN_CHANGED, plan=desk.plan["id"], after=start)
+        assert [(await one_plan.next())["planChanged"] for _ in range(2)] == received
+
+
+async def test_a_commune_official_never_receives_another_communes_events(
+    api: Api, demo: Demo, base_url: str
+) -> None:
+    mine, theirs = await Desk.open(api, demo), await Desk.open(api, demo)
+    province = demo.province
+    clerk_token = api.tokens[mine.usernames["clerk"]]
+    start = await end_of_feed(api, "viewer.22", province)
+    async with subscriber(base_url, clerk_token) as live:
+        stream = live.subscribe(PLAN_EVENTS, unit=province, after=start)
+        await theirs.create()
+        await mine.create()
+        first = (await stream.next())["planEvents"]
+
+    assert first["node"]["plan"] == mine.plan["id"]
+    assert first["node"]["planningUnit"]["id"] == mine.commune["id"]
+
+
+async def test_the_inbox_tells_when_a_plan_enters_changes_and_leaves(
+    api: Api, demo: Demo, base_url: str
+) -> None:
+    desk = await Desk.open(api, demo)
+    await desk.create()
+    await desk.add(await desk.person("Lê Văn Hộp"), demo.position(0))
+    async with subscriber(base_url, api.tokens["appraiser.22"]) as live:
+        inbox = live.subscribe(INBOX_CHANGED)
+        # A second subscription of the same connection, from a cursor: once it has delivered,
+        # the inbox's (subscribed before it) is surely listening.
+        mark = await end_of_feed(api, "viewer.22", desk.commune["id"])
+        probe = live.subscribe(PLAN_CHANGED, plan=desk.plan["id"], after=mark)
+        await desk.do("head", "submitPlan")
+        await probe.next()
+        entered = (await inbox.next())["inboxChanged"]
+        await desk.do("appraiser", "receivePlan")
+        changed = (await inbox.next())["inboxChanged"]
+
+    assert entered["change"] == "ENTERED"
+    assert entered["planId"] == desk.plan["id"]
+    assert entered["plan"]["status"] == "SUBMITTED"
+    assert entered["plan"]["viewerCan"]["receive"] is True
+    assert changed["change"] == "CHANGED"
+    assert changed["plan"]["status"] == "UNDER_APPRAISAL"
+
+
+async def test_a_connection_without_credentials_is_refused(base_url: str) -> None:
+    client = Client(transport=transport(base_url, {}))
+    with pytest.raises(TransportConnectionFailed) as refused:
+        async with client:
+            pass
+    closed = refused.value.__cause__
+    assert isinstance(closed, ConnectionClosed)
+    assert closed.rcvd is not None
+    assert (closed.rcvd.code, closed.rcvd.reason) == (4403, "UNAUTHENTICATED")

@@ -3,16 +3,18 @@ transport against the running server, ids and cursors only from answers."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from gql import Client
-from gql.transport.exceptions import TransportConnectionFailed
+from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from websockets.exceptions import ConnectionClosed
 
-from tests.contract.client import Api
+from schema.node import to_global_id
+from tests.contract.client import DEMO_PASSWORD, LOGIN, Api
 from tests.contract.desk import Demo, Desk
-from tests.contract.live import subscriber, transport
+from tests.contract.live import WAIT_S, subscriber, transport
 
 FEED_FIELDS = "cursor node { action toStatus reason plan planningUnit { id } }"
 PLAN_EVENTS = f"""
@@ -26,6 +28,7 @@ subscription ($plan: ID!, $after: String) {{ planChanged(plan: $plan, after: $af
 INBOX_CHANGED = """
 subscription { inboxChanged { change planId plan { id status viewerCan { receive approve } } } }
 """
+LOGOUT = "mutation ($token: String!) { logout(input: {refreshToken: $token}) { __typename } }"
 FEED_QUERY = f"""
 query ($unit: ID!, $after: String) {{ planEvents(unit: $unit, after: $after, first: 100) {{
   edges {{ {FEED_FIELDS} }} pageInfo {{ endCursor }} }} }}
@@ -124,3 +127,47 @@ async def test_a_connection_without_credentials_is_refused(base_url: str) -> Non
     assert isinstance(closed, ConnectionClosed)
     assert closed.rcvd is not None
     assert (closed.rcvd.code, closed.rcvd.reason) == (4403, "UNAUTHENTICATED")
+
+
+async def test_a_logout_closes_the_sessions_live_connection(
+    api: Api, demo: Demo, base_url: str
+) -> None:
+    anonymous = await api.anonymous()
+    login = (await anonymous.data(LOGIN, {"username": "viewer.07132", "password": DEMO_PASSWORD}))[
+        "login"
+    ]
+    async with subscriber(base_url, login["accessToken"]) as live:
+        stream = live.subscribe(PLAN_CHANGED, plan=to_global_id("Plan", 10**9), after=None)
+        await anonymous.data(LOGOUT, {"token": login["refreshToken"]})
+        ended = await stream.error()
+
+    closed = ended.__cause__
+    assert isinstance(closed, ConnectionClosed), repr(ended)
+    assert closed.rcvd is not None
+    assert (closed.rcvd.code, closed.rcvd.reason) == (4403, "SESSION_ENDED")
+
+
+async def test_past_its_cap_a_connection_refuses_one_more_operation(
+    api: Api, base_url: str
+) -> None:
+    await api.login("viewer.22")
+    async with subscriber(base_url, api.tokens["viewer.22"]) as live:
+        # 21 subscriptions to plans nobody has (nothing comes): the cap is 20 per connection.
+        streams = [
+            live.subscribe(PLAN_CHANGED, plan=to_global_id("Plan", 10**9 + index), after=None)
+            for index in range(21)
+        ]
+        done, waiting = await asyncio.wait(
+            [asyncio.ensure_future(s.received.get()) for s in streams],
+            timeout=WAIT_S,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        for task in waiting:
+            task.cancel()
+        refused = [task.result() for task in done]
+
+    assert len(waiting) == 20  # nothing came for them: they are open
+    assert len(refused) == 1
+    assert isinstance(refused[0], TransportQueryError), repr(refused[0])
+    assert refused[0].errors is not None
+    assert refused[0].errors[0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"

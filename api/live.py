@@ -42,6 +42,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from api.auth import authenticate
 from api.responses import RequestRejected
 from api.settings import Settings
+from api.trusted_documents import TrustedDocuments
 from db.access_cache import CHANNEL as ACCESS_CHANNEL, KEY_REVOKED, PrincipalCache
 from db.notifications import Listener
 from planning.access import Principal
@@ -286,10 +287,25 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
             and len(self.operations) >= self.limits.per_connection
         ):
             error = ClientError("TOO_MANY_SUBSCRIPTIONS", limit=self.limits.per_connection)
-            payload: Any = [error.as_json(self.context.language)]
-            await self.send_message({"id": message["id"], "type": "error", "payload": payload})
+            await self._refuse(message, error)
             return
+        if self.connection_acknowledged and isinstance(message.get("payload"), dict):
+            # The allow-list of QUYHOACH_TRUSTED_DOCUMENTS holds here as over HTTP: a
+            # subscription runs a registered document (by id or text) or is refused.
+            documents: TrustedDocuments = getattr(self.view, "documents")  # noqa: B009
+            try:
+                async with self.context.services.sessions() as session:
+                    query = await documents.query_of(message["payload"], session)
+            except RequestRejected as rejected:
+                await self._refuse(message, rejected.error)
+                return
+            if isinstance(query, str):
+                message["payload"]["query"] = query
         await super().handle_subscribe(message)
+
+    async def _refuse(self, message: SubscribeMessage, error: ClientError) -> None:
+        payload: Any = [error.as_json(self.context.language)]
+        await self.send_message({"id": message["id"], "type": "error", "payload": payload})
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,17 +4,22 @@ transport against the running server, ids and cursors only from answers."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
+import websockets
 from gql import Client
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from schema.node import to_global_id
 from tests.contract.client import DEMO_PASSWORD, LOGIN, Api
 from tests.contract.desk import Demo, Desk
-from tests.contract.live import WAIT_S, subscriber, transport
+from tests.contract.live import WAIT_S, subscriber, transport, ws_url
+
+PROTOCOL = Subprotocol("graphql-transport-ws")
 
 FEED_FIELDS = "cursor node { action toStatus reason plan planningUnit { id } }"
 PLAN_EVENTS = f"""
@@ -171,3 +176,20 @@ async def test_past_its_cap_a_connection_refuses_one_more_operation(
     assert isinstance(refused[0], TransportQueryError), repr(refused[0])
     assert refused[0].errors is not None
     assert refused[0].errors[0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+
+
+async def test_a_subscription_runs_what_the_trusted_documents_allow(
+    api: Api, base_url: str
+) -> None:
+    await api.login("viewer.22")
+    async with websockets.connect(ws_url(base_url), subprotocols=[PROTOCOL]) as socket:
+        init = {"authorization": f"Bearer {api.tokens['viewer.22']}"}
+        await socket.send(json.dumps({"type": "connection_init", "payload": init}))
+        assert json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))["type"] == "connection_ack"
+        unknown = {"documentId": "sha256:" + "0" * 64}
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": unknown}))
+        refused = json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))
+
+    assert refused["id"] == "1"
+    assert refused["type"] == "error"
+    assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"

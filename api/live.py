@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,25 +52,12 @@ from schema.live.connection import LiveConnection
 from schema.live.hub import PLANS_CHANNEL, Hub
 from schema.messages import Language
 
-logger = logging.getLogger(__name__)
-
 # uvicorn's WebSocket implementation: websockets' maintained one (its legacy one is deprecated).
 UVICORN_WS = "websockets-sansio"
 
 FORBIDDEN = 4403  # connection_init refused, or the login ended while connected
 KEEPALIVE_TIMEOUT = 4008
 SLOW_CONSUMER = 4029
-SERVICE_RESTART = 1012
-
-
-@dataclass(frozen=True, slots=True)
-class LiveLimits:
-    per_connection: int = 20
-    send_queue: int = 64
-    send_timeout_seconds: float = 10.0
-    ping_seconds: float = 15.0
-    pong_timeout_seconds: float = 10.0
-    init_timeout_seconds: float = 10.0
 
 
 def _credentials(payload: Mapping[str, Any]) -> str | None:
@@ -144,10 +130,9 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
         self.limits = live.limits
         self.logins = live.logins
         self._socket: WebSocket = cast(ASGIWebSocketAdapter, self.websocket).ws
-        self._outbox: asyncio.Queue[Message] = asyncio.Queue(self.limits.send_queue)
+        self._outbox: asyncio.Queue[Message] = asyncio.Queue(self.limits.ws_send_queue)
         self._closed = False
         self._credentials: str | None = None
-        self._expires_at: datetime | None = None
         self._pong = asyncio.Event()
         self._chores: list[asyncio.Task[None]] = []
 
@@ -170,7 +155,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
         try:
             # A full queue holds the subscription back (a catch-up waits for the client to
             # read), but only so long: a client that stops reading is dropped, not buffered.
-            await asyncio.wait_for(self._outbox.put(message), self.limits.send_timeout_seconds)
+            await asyncio.wait_for(self._outbox.put(message), self.limits.ws_send_timeout_seconds)
         except TimeoutError:
             await self.close(SLOW_CONSUMER, "SLOW_CONSUMER")
 
@@ -197,11 +182,11 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
 
     async def _keep_alive(self) -> None:
         while not self._closed:
-            await asyncio.sleep(self.limits.ping_seconds)
+            await asyncio.sleep(self.limits.ws_ping_seconds)
             self._pong.clear()
             await self.send_message({"type": "ping"})
             try:
-                await asyncio.wait_for(self._pong.wait(), self.limits.pong_timeout_seconds)
+                await asyncio.wait_for(self._pong.wait(), self.limits.ws_pong_timeout_seconds)
             except TimeoutError:
                 await self.close(KEEPALIVE_TIMEOUT, "KEEPALIVE_TIMEOUT")
 
@@ -284,9 +269,9 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
         if (
             self.connection_acknowledged
             and message.get("id") not in self.operations
-            and len(self.operations) >= self.limits.per_connection
+            and len(self.operations) >= self.limits.ws_max_per_connection
         ):
-            error = ClientError("TOO_MANY_SUBSCRIPTIONS", limit=self.limits.per_connection)
+            error = ClientError("TOO_MANY_SUBSCRIPTIONS", limit=self.limits.ws_max_per_connection)
             await self._refuse(message, error)
             return
         if self.connection_acknowledged and isinstance(message.get("payload"), dict):
@@ -314,21 +299,14 @@ class Live:
 
     hub: Hub
     logins: LiveLogins
-    limits: LiveLimits
+    limits: Settings  # its QUYHOACH_WS_* values
 
     @classmethod
     def of(cls, settings: Settings, access: AccessServices, principals: PrincipalCache) -> Live:
         return cls(
             hub=Hub(max_subscriptions=settings.ws_max_subscriptions),
             logins=LiveLogins(access, principals),
-            limits=LiveLimits(
-                per_connection=settings.ws_max_per_connection,
-                send_queue=settings.ws_send_queue,
-                send_timeout_seconds=settings.ws_send_timeout_seconds,
-                ping_seconds=settings.ws_ping_seconds,
-                pong_timeout_seconds=settings.ws_pong_timeout_seconds,
-                init_timeout_seconds=settings.ws_init_timeout_seconds,
-            ),
+            limits=settings,
         )
 
     def follow(self, listener: Listener) -> None:
@@ -339,4 +317,4 @@ class Live:
 
     @property
     def init_timeout(self) -> timedelta:
-        return timedelta(seconds=self.limits.init_timeout_seconds)
+        return timedelta(seconds=self.limits.ws_init_timeout_seconds)

@@ -6,10 +6,10 @@ The protocol is strawberry's (``BaseGraphQLTransportWSHandler``); what it leaves
 - ``connection_init`` carries the bearer token or API key (``{"authorization": "Bearer …"}``),
   checked as an HTTP request's header is (api/auth.py). A refusal closes with 4403 and the
   code as the reason.
-- While connected, the login is held to what it is now: an access token closes the connection
-  when it expires; a change of the user's access (a logout, a deactivation, a revoked grant or
-  key), told by ``quyhoach_access``, authenticates it again at once: an ended one closes, a
-  narrowed one rescopes every subscription (schema/live/connection.py).
+- While connected, the login is held to what it is now: an access token or an API key closes
+  the connection when it expires; a change of the user's access (a logout, a deactivation, a
+  revoked grant or key), told by ``quyhoach_access``, authenticates it again at once: an ended
+  one closes, a narrowed one rescopes every subscription (schema/live/connection.py).
 - Messages go out through a bounded queue: a client that leaves it full longer than the send
   timeout is closed (4029) rather than buffered without limit. The server pings; a client
   that does not answer is closed (4008).
@@ -238,15 +238,17 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
             return reason
         if before is None:
             self.logins.add(self, principal)
-            self._expire_at(self._token_expiry(now))
+            self._expire_at(self._expiry(principal, now))
         if principal != before:
             self.context.rescope(principal)
         return None
 
-    def _token_expiry(self, now: datetime) -> datetime | None:
+    def _expiry(self, principal: Principal, now: datetime) -> datetime | None:
+        """When the credentials stop authenticating: the access token's ``exp``, or the API
+        key's expiry date (a revoked key is told by notification instead)."""
+        if principal.api_key_id is not None:
+            return principal.expires_at
         token = (self._credentials or "").partition(" ")[2].strip()
-        if token.startswith("qh_"):
-            return None  # an API key ends when revoked (notified) or past its date (rechecked)
         try:
             return self.logins.access.credentials.read_access_token(token, now=now).expires_at
         except InvalidToken:

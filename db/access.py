@@ -104,7 +104,9 @@ async def principal_of_api_key(
         unit_path=path,
         inherited=inherited,
     )
-    return Principal(user_id=None, api_key_id=key.id, name=key.name, grants=(grant,))
+    return Principal(
+        user_id=None, api_key_id=key.id, name=key.name, grants=(grant,), expires_at=key.expires_at
+    )
 
 
 async def user_by_username(session: AsyncSession, *, username: str) -> AppUser | None:

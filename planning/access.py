@@ -258,6 +258,9 @@ class Principal:
     api_key_id: int | None
     name: str
     grants: tuple[Grant, ...]
+    # When an API key stops authenticating (None: until revoked). A connection held open past it
+    # is closed then (api/live.py); a request is refused from then on.
+    expires_at: datetime | None = None
 
     @property
     def is_official(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from schema.node import to_global_id
+from tests.conftest import NOW
 from tests.contract.client import DEMO_PASSWORD, LOGIN, Api
 from tests.contract.desk import Demo, Desk
 from tests.contract.live import WAIT_S, subscriber, transport, ws_url
@@ -150,6 +152,39 @@ async def test_a_logout_closes_the_sessions_live_connection(
     assert isinstance(closed, ConnectionClosed), repr(ended)
     assert closed.rcvd is not None
     assert (closed.rcvd.code, closed.rcvd.reason) == (4403, "SESSION_ENDED")
+
+
+EXPIRING_KEY = """
+mutation ($unit: ID!, $expiresAt: DateTime!) {
+  createApiKey(input: {name: "live dashboard", unit: $unit, expiresAt: $expiresAt}) {
+    __typename ... on ApiKeyCreated { secret } } }
+"""
+
+
+async def test_an_api_key_past_its_expiry_closes_the_connection(
+    api: Api, demo: Demo, base_url: str
+) -> None:
+    # The server's clock stands still at NOW: a key that expires 2 s after it is valid when
+    # the connection opens and ends 2 s later, while connected.
+    expires_at = (NOW + timedelta(seconds=2)).isoformat()
+    created = (
+        await (await api.login("admin.22")).data(
+            EXPIRING_KEY, {"unit": demo.province, "expiresAt": expires_at}
+        )
+    )["createApiKey"]
+    assert created["__typename"] == "ApiKeyCreated", created
+    async with subscriber(base_url, created["secret"]) as live:
+        stream = live.subscribe(PLAN_EVENTS, unit=demo.province, after=None)
+        await stream.next()  # acknowledged and reading: the province has events
+        while not isinstance(
+            item := await asyncio.wait_for(stream.received.get(), WAIT_S), Exception
+        ):
+            pass  # the rest of the catch-up, until the close
+
+    closed = item.__cause__
+    assert isinstance(closed, ConnectionClosed), repr(item)
+    assert closed.rcvd is not None
+    assert (closed.rcvd.code, closed.rcvd.reason) == (4403, "TOKEN_EXPIRED")
 
 
 async def test_past_its_cap_a_connection_refuses_one_more_operation(

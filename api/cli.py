@@ -468,6 +468,7 @@ def serve(settings: Settings, *, demo: bool) -> int:
                 log_level="info",
                 proxy_headers=False,
                 ws=UVICORN_WS,
+                ws_max_size=settings.max_body_bytes,  # a message is bounded as a request body
             )
     return 0
 

@@ -29,7 +29,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.auth import authenticate
-from api.live import Live, LiveHandler
+from api.live import Live, LiveHandler, LiveSocket
 from api.middleware import client_address
 from api.responses import RequestRejected, language_of, rejection
 from api.trusted_documents import TrustedDocuments, names_a_document
@@ -86,6 +86,7 @@ class GraphQLView(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
     # strawberry types one context for both kinds of request; a WebSocket's is LiveConnection.
     graphql_transport_ws_handler_class = LiveHandler  # type: ignore[assignment]
+    websocket_adapter_class = LiveSocket
 
     def __init__(
         self,

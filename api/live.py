@@ -21,13 +21,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from starlette.websockets import WebSocket
 from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.schema import BaseSchema
+from strawberry.schema.schema import StreamResult
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -37,6 +39,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     PongMessage,
     SubscribeMessage,
 )
+from strawberry.types.graphql import OperationType
 
 from api.auth import authenticate
 from api.responses import RequestRejected
@@ -119,6 +122,35 @@ class LiveLogins:
         task.add_done_callback(self._tasks.discard)
 
 
+INVALID_MESSAGE = 4400  # the protocol's code for a message it cannot read
+
+
+class LiveSocket(ASGIWebSocketAdapter):
+    """The socket's messages, decoded by the view as a request body is (api/graphql.py): one
+    it refuses (not JSON, nested too deep) closes the connection with 4400 and its code."""
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object]:
+        messages = super().iter_json(ignore_parsing_errors=ignore_parsing_errors)
+        try:
+            async for message in messages:
+                yield message
+        except RequestRejected as rejected:
+            await self.close(INVALID_MESSAGE, rejected.error.code)
+
+
+class SubscriptionsOnly:
+    """The schema as a live connection runs it: subscriptions only. Queries and mutations go
+    over HTTP, where their limits, read pool and idempotency keys hold; one sent here is
+    refused with SUBSCRIPTIONS_ONLY (schema/errors.py)."""
+
+    def __init__(self, schema: BaseSchema) -> None:
+        self.schema = schema
+
+    async def stream(self, query: str | None, *args: Any, **kwargs: Any) -> StreamResult:
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
+        return await self.schema.stream(query, *args, **kwargs)
+
+
 class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
     """One WebSocket speaking graphql-transport-ws (the view makes one per connection)."""
 
@@ -126,6 +158,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.schema = cast(BaseSchema, SubscriptionsOnly(self.schema))
         live: Live = getattr(self.view, "live")  # noqa: B009 (the view is typed as strawberry's)
         self.limits = live.limits
         self.logins = live.logins

@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from schema.messages import Language, graphql_detail, text
 
@@ -62,6 +63,12 @@ def present(error: GraphQLError, *, language: Language, request_id: str) -> Grap
     original = error.original_error
     if isinstance(original, ClientError):
         client_error = original
+    elif isinstance(original, InvalidOperationTypeError):
+        # Only a transport that runs some operation types asks strawberry to refuse the rest:
+        # the WebSocket, which runs subscriptions (api/live.py).
+        client_error = ClientError("SUBSCRIPTIONS_ONLY")
+    elif isinstance(original, CannotGetOperationTypeError):
+        client_error = ClientError("UNKNOWN_OPERATION", name=original.operation_name)
     elif original is None and _TOKEN_LIMIT_WORDING in error.message:
         client_error = ClientError("TOO_MANY_TOKENS")
     elif original is None or _is_variable_coercion(error):
@@ -83,11 +90,22 @@ def present(error: GraphQLError, *, language: Language, request_id: str) -> Grap
 
 
 class ErrorPresentation(SchemaExtension):
-    """Present every error of a result with ``present`` (the last step of an operation)."""
+    """Present every error of a result with ``present``: the last step of an operation, or of
+    each result a subscription streams."""
+
+    streamed = False
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        if not self.streamed:  # a stream's results were presented as they went out
+            self._present(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        self.streamed = True
+        self._present(result)
+        yield
+
+    def _present(self, result: Any) -> None:
         if result is None or not result.errors:
             return
         context = self.execution_context.context

@@ -112,6 +112,12 @@ REQUEST_ERRORS: Mapping[str, Message] = {
         "Máy chủ đang phục vụ đủ {limit} đăng ký theo dõi; hãy thử lại sau ít phút.",
         "This server already serves its {limit} subscriptions; try again in a few minutes.",
     ),
+    "SUBSCRIPTIONS_ONLY": Message(
+        "Qua WebSocket chỉ gửi đăng ký theo dõi (subscription); truy vấn và thao tác gửi bằng "
+        "HTTP POST tới /graphql.",
+        "Only subscriptions go over the WebSocket; send queries and mutations by HTTP POST to "
+        "/graphql.",
+    ),
     "TOO_MANY_SUBSCRIPTIONS": Message(
         "Mỗi kết nối chỉ được {limit} đăng ký theo dõi cùng lúc; hãy kết thúc bớt một đăng ký.",
         "A connection may hold {limit} subscriptions at once; complete one first.",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import websockets
-from gql import Client
+from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
@@ -228,3 +228,42 @@ async def test_a_subscription_runs_what_the_trusted_documents_allow(
     assert refused["id"] == "1"
     assert refused["type"] == "error"
     assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_a_refused_subscription_answers_a_typed_error_in_the_callers_language(
+    api: Api, base_url: str
+) -> None:
+    await api.login("viewer.22")
+    init = {"authorization": f"Bearer {api.tokens['viewer.22']}", "acceptLanguage": "en"}
+    async with Client(transport=transport(base_url, init)) as session:
+        with pytest.raises(TransportQueryError) as bad_id:
+            async for _ in session.subscribe(
+                GraphQLRequest(PLAN_EVENTS, variable_values={"unit": "\x00" * 3, "after": None})
+            ):
+                pass
+        with pytest.raises(TransportQueryError) as query:
+            async for _ in session.subscribe(GraphQLRequest("{ viewer { __typename } }")):
+                pass
+
+    assert bad_id.value.errors is not None
+    assert bad_id.value.errors[0]["extensions"]["code"] == "INVALID_ID"
+    assert bad_id.value.errors[0]["message"].startswith("The id ")  # acceptLanguage: en
+    # Queries and mutations go over HTTP: over the socket they are refused, not run.
+    assert query.value.errors is not None
+    assert query.value.errors[0]["extensions"]["code"] == "SUBSCRIPTIONS_ONLY"
+
+
+async def test_a_message_that_is_not_json_closes_the_connection_with_4400(
+    api: Api, base_url: str
+) -> None:
+    await api.login("viewer.22")
+    async with websockets.connect(ws_url(base_url), subprotocols=[PROTOCOL]) as socket:
+        init = {"authorization": f"Bearer {api.tokens['viewer.22']}"}
+        await socket.send(json.dumps({"type": "connection_init", "payload": init}))
+        assert json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))["type"] == "connection_ack"
+        await socket.send('{"type": "subscribe", "id": ')
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), WAIT_S)
+
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4400, "INVALID_JSON")

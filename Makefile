@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema bench bench-peer clean
+.PHONY: run test lint schema bench bench-peer bench-live clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -34,6 +34,10 @@ bench: $(STAMP)
 # Side by side with PostGraphile v5 (the kit in ../shared/peer-bench; needs node >= 20, wrk).
 bench-peer: $(STAMP)
 	$(BIN)/python -m bench.peer
+
+# Live updates on one worker (issue 15): memory per idle subscription, commit-to-delivery latency.
+bench-live: $(STAMP)
+	$(BIN)/python -m bench.live
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

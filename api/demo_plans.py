@@ -174,7 +174,7 @@ async def _current_plans(session: Session, *, now: datetime) -> int:
             limit=COMMUNES_PER_PROVINCE,
         )
         for index, commune in enumerate(communes):
-            plan = await _plan(
+            plan = await new_plan(
                 session,
                 rng,
                 commune,
@@ -183,7 +183,7 @@ async def _current_plans(session: Session, *, now: datetime) -> int:
                 rng.sample(positions, ENTRIES_PER_PLAN),
                 started=now - timedelta(days=40),
             )
-            await _advance(session, plan, STATES[index], now - timedelta(days=30), calendar)
+            await advance(session, plan, STATES[index], now - timedelta(days=30), calendar)
             created += 1
     return created
 
@@ -234,7 +234,7 @@ async def _old_tree_plans(session: Session) -> int:
             if not p.committee_seat
         ]
         term = Term(cycle.id, PlanKind.NEXT_TERM, managed_by, "QD50_2021")
-        plan = await _plan(
+        plan = await new_plan(
             session,
             rng,
             unit,
@@ -243,13 +243,13 @@ async def _old_tree_plans(session: Session) -> int:
             rng.sample(positions, ENTRIES_PER_PLAN),
             started=OLD_TREE_DAY,
         )
-        await _advance(
+        await advance(
             session, plan, PlanStatus.APPROVED, OLD_TREE_DAY + timedelta(days=7), calendar
         )
     return len(OLD_TREE_PLANS)
 
 
-async def _plan(
+async def new_plan(
     session: Session,
     rng: random.Random,
     unit: Unit,
@@ -259,6 +259,8 @@ async def _plan(
     *,
     started: datetime,
 ) -> Plan:
+    """A draft plan of ``unit``, one new synthetic person proposed for each of ``positions``
+    (the live bench, bench/live_plans.py, makes its plans with it too)."""
     plan = await plans_db.add_plan(
         session,
         planning_unit_id=unit.id,
@@ -322,15 +324,22 @@ def _theory(drawn: PoliticalTheory, required: PoliticalTheory | None) -> Politic
     return drawn if required is None or drawn.meets(required) else required
 
 
-async def _advance(
-    session: Session, plan: Plan, status: PlanStatus, start: datetime, calendar: WorkCalendar
+async def advance(
+    session: Session,
+    plan: Plan,
+    status: PlanStatus,
+    start: datetime,
+    calendar: WorkCalendar,
+    *,
+    step: timedelta = timedelta(days=3),
 ) -> None:
-    """Walk the plan to ``status`` three days a step from ``start``, through the decisions and
-    writes every client's request goes through (planning.workflow, db.workflow.apply)."""
+    """Walk the plan from draft to ``status``, a ``step`` apart from ``start``, through the
+    decisions and writes every client's request goes through (planning.workflow,
+    db.workflow.apply). The live bench (bench/live_plans.py) walks its plans too."""
     rule_sets = reference_data.rule_sets()
     at = start
     for action in PATHS[status]:
-        at += timedelta(days=3)
+        at += step
         entries = (await plans_db.entries_of(session, [plan.id]))[plan.id]
         report = (
             await reports_db.report_of(session, plan, rule_sets=rule_sets, today=at.date())

@@ -143,16 +143,20 @@ def machine_line(measured: Sequence[Measured], cpus: int | None, model: str) -> 
     return f"{cpus} CPUs ({model}), shared by wrk, both servers and both PostgreSQLs; {bg}"
 
 
-def replace_section(text: str, section: str) -> str:
-    """``text`` with what lies between the peer markers replaced by ``section`` (the heading
-    and markers appended when absent)."""
-    begin, end = text.find(BEGIN), text.find(END)
-    body = f"{BEGIN}\n{section.strip()}\n{END}"
+def replace_section(
+    text: str, section: str, markers: tuple[str, str] = (BEGIN, END), heading: str = HEADING
+) -> str:
+    """``text`` with what lies between the ``markers`` (the peer markers unless others are
+    given, as bench/live.py's) replaced by ``section`` (the heading and markers appended when
+    absent)."""
+    opening, closing = markers
+    begin, end = text.find(opening), text.find(closing)
+    body = f"{opening}\n{section.strip()}\n{closing}"
     if begin == -1 and end == -1:
-        return f"{text.rstrip()}\n\n{HEADING}\n\n{body}\n"
+        return f"{text.rstrip()}\n\n{heading}\n\n{body}\n"
     if begin == -1 or end < begin:
-        raise ValueError(f"the markers {BEGIN} … {END} are not in order")
-    return text[:begin] + body + text[end + len(END) :]
+        raise ValueError(f"the markers {opening} … {closing} are not in order")
+    return text[:begin] + body + text[end + len(closing) :]
 
 
 def entries_in(answer: dict[str, Any]) -> int:

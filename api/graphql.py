@@ -11,13 +11,15 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any, cast
 
 import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -49,6 +51,13 @@ from schema.scalars import VIETNAM_TIME
 
 MAX_JSON_DEPTH = 64
 Clock = Callable[[], datetime]
+# strawberry's GraphiQL page, whose subscriptions log in in connection_init (api/live.py).
+GRAPHIQL_PAGE = Path(__file__).with_name("graphiql.html")
+
+
+@cache
+def graphiql_page() -> str:
+    return GRAPHIQL_PAGE.read_text(encoding="utf-8")
 
 
 def vietnam_now() -> datetime:
@@ -141,6 +150,9 @@ class GraphQLView(GraphQL[Context, None]):
             if e.status_code == 404:
                 raise RequestRejected(404, ClientError("NOT_FOUND")) from None
             raise _bad_request(e.reason) from None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(graphiql_page())
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A GET naming a registered document (no `query`) is a request, not a browser.

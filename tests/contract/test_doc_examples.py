@@ -5,9 +5,10 @@ of its step, its variables filled from the answers before it (and the step the t
 appraising, done in between); its section on transfers runs as Quảng Ninh's admin on a cadre
 made in Hà Nội for it. The other examples run on their own: integrators' examples with an API
 key made by the guide's own ``createApiKey`` example, those ``LOGINS`` names as that login, the
-others as a viewer of Quảng Ninh. The ids a document spells out are those of a fresh demo
-database; a test checks that they are, and every run puts in their place the ids the server
-answered.
+others as a viewer of Quảng Ninh. Subscriptions run over a WebSocket instead, each in a
+journey of its own (tests/contract/test_live_guide.py). The ids a document spells out are those
+of a fresh demo database; a test checks that they are, and every run puts in their place the ids
+the server answered.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ class Example:
     @property
     def is_mutation(self) -> bool:
         return self.operation.operation is OperationType.MUTATION
+
+    @property
+    def is_subscription(self) -> bool:
+        return self.operation.operation is OperationType.SUBSCRIPTION
 
 
 EXAMPLES = [
@@ -457,7 +462,10 @@ CHECKS: dict[str, Check] = {
     "integrators.md:planEvents": _events,
 }
 ON_THEIR_OWN = [
-    example for example in EXAMPLES if example.key not in [*WALKTHROUGH, *TRANSFER, *REORGANISATION]
+    example
+    for example in EXAMPLES
+    if example.key not in [*WALKTHROUGH, *TRANSFER, *REORGANISATION]
+    and not example.is_subscription  # over a WebSocket: tests/contract/test_live_guide.py
 ]
 # The login an example runs as, where it is not a viewer of Quảng Ninh.
 LOGINS = {

@@ -251,6 +251,5 @@ async def test_a_subscription_is_held_to_the_limits_of_a_query(api: Api, base_ur
 
     assert isinstance(error, TransportQueryError), repr(error)
     assert error.errors is not None
-    # Refused as over HTTP. (Over the socket the refusal's code is its message: the errors of
-    # a subscription's results are not presented with extensions yet.)
-    assert error.errors[0]["message"] == "QUERY_TOO_DEEP"
+    # Refused as over HTTP, with the same code.
+    assert error.errors[0]["extensions"]["code"] == "QUERY_TOO_DEEP"

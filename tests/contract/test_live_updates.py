@@ -5,55 +5,32 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 import pytest
 import websockets
 from gql import Client
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from websockets.exceptions import ConnectionClosed
-from websockets.typing import Subprotocol
 
 from schema.node import to_global_id
 from tests.contract.client import DEMO_PASSWORD, LOGIN, Api
 from tests.contract.desk import Demo, Desk
-from tests.contract.live import WAIT_S, subscriber, transport, ws_url
+from tests.contract.live import (
+    PLAN_CHANGED,
+    PLAN_EVENTS,
+    PROTOCOL,
+    WAIT_S,
+    end_of_feed,
+    feed,
+    subscriber,
+    transport,
+    ws_url,
+)
 
-PROTOCOL = Subprotocol("graphql-transport-ws")
-
-FEED_FIELDS = "cursor node { action toStatus reason plan planningUnit { id } }"
-PLAN_EVENTS = f"""
-subscription ($unit: ID!, $after: String) {{ planEvents(unit: $unit, after: $after) {{
-  {FEED_FIELDS} }} }}
-"""
-PLAN_CHANGED = f"""
-subscription ($plan: ID!, $after: String) {{ planChanged(plan: $plan, after: $after) {{
-  {FEED_FIELDS} }} }}
-"""
 INBOX_CHANGED = """
 subscription { inboxChanged { change planId plan { id status viewerCan { receive approve } } } }
 """
 LOGOUT = "mutation ($token: String!) { logout(input: {refreshToken: $token}) { __typename } }"
-FEED_QUERY = f"""
-query ($unit: ID!, $after: String) {{ planEvents(unit: $unit, after: $after, first: 100) {{
-  edges {{ {FEED_FIELDS} }} pageInfo {{ endCursor }} }} }}
-"""
-
-
-async def feed(api: Api, who: str, unit: str, after: str | None = None) -> list[dict[str, Any]]:
-    client = await api.login(who)
-    data = await client.data(FEED_QUERY, {"unit": unit, "after": after})
-    return list(data["planEvents"]["edges"])
-
-
-async def end_of_feed(api: Api, who: str, unit: str) -> str | None:
-    after = None
-    while True:
-        data = await (await api.login(who)).data(FEED_QUERY, {"unit": unit, "after": after})
-        end = data["planEvents"]["pageInfo"]["endCursor"]
-        if end is None:
-            return after
-        after = end
 
 
 async def test_plan_events_stream_the_feeds_edges_live_and_from_a_cursor(

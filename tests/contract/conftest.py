@@ -9,6 +9,9 @@ listener in its lifespan) and served by a ``uvicorn.Server`` in a thread of its 
 own event loop, on a socket bound to a free port of 127.0.0.1. At the end the server is asked to
 exit, its thread joined, and the copy dropped.
 
+A test that needs other limits or another clock starts a server of its own the same way,
+with ``serving`` (and ``dataclasses.replace`` of ``served_settings``), next to the package's.
+
 Two test affordances of ``create_app`` are used: the fixed clock of the other tests (so that
 "today" is 21/11/2026 whatever the day of the run) and their access services (argon2 at its
 cheapest, a test secret). Tests get ids only from answers: see ``client.py``.

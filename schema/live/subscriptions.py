@@ -10,11 +10,13 @@ the notified plans wait on the caller now.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import strawberry
 
 from db import plan_lists
+from planning.lifecycle import overdue as is_overdue
 from schema.enums import InboxMove
 from schema.executor import answered_in
 from schema.live.connection import LiveConnection
@@ -151,17 +153,28 @@ class Subscription:
         async with live.watching(concerns) as watch:
             async with live.moment() as ctx:
                 found = await ctx.db(plan_lists.waiting_among, awaited=awaited(ctx), plan_ids=None)
+                today = ctx.today
             waiting = {plan.id for plan in found}
+            due = {plan.id: (plan.status, plan.due_on) for plan in found}
             while True:
-                await watch.wait()
+                # Woken by a change, or at midnight: a plan waiting on you past its due date
+                # turns overdue then, with no event of its own.
+                await watch.wait(_until_tomorrow(live.services.clock()))
                 notified, _, everything = watch.take()
                 async with live.moment() as ctx:
-                    asked = None if everything else sorted(notified)
+                    turned = {
+                        plan_id
+                        for plan_id, (status, due_on) in due.items()
+                        if is_overdue(status, due_on, today)
+                        != is_overdue(status, due_on, ctx.today)
+                    }
+                    today = ctx.today
+                    asked = None if everything else sorted(notified | turned)
                     found = await ctx.db(
                         plan_lists.waiting_among, awaited=awaited(ctx), plan_ids=asked
                     )
                     now = {plan.id: plan for plan in found}
-                    moved = sorted(set(now) | (waiting if everything else notified))
+                    moved = sorted(set(now) | (waiting if everything else notified | turned))
                     for plan_id in moved:
                         move = InboxMove.of(waited=plan_id in waiting, waits=plan_id in now)
                         if move is None:
@@ -174,6 +187,15 @@ class Subscription:
                         )
                         yield answered_in(change, ctx)
                     waiting = (waiting - set(moved)) | set(now)
+                    for plan_id in moved:
+                        due.pop(plan_id, None)
+                    due.update((plan.id, (plan.status, plan.due_on)) for plan in found)
+
+
+def _until_tomorrow(now: datetime) -> float:
+    """Seconds until the next day starts on the server's clock (Vietnam time)."""
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), time(), now.tzinfo)
+    return max((tomorrow - now).total_seconds(), 0.0)
 
 
 async def _readable(ctx: Any, plan_id: int) -> Any:

@@ -9,6 +9,9 @@ listener in its lifespan) and served by a ``uvicorn.Server`` in a thread of its 
 own event loop, on a socket bound to a free port of 127.0.0.1. At the end the server is asked to
 exit, its thread joined, and the copy dropped.
 
+A test that needs other limits or another clock starts a server of its own the same way,
+with ``serving`` (and ``dataclasses.replace`` of ``served_settings``), next to the package's.
+
 Two test affordances of ``create_app`` are used: the fixed clock of the other tests (so that
 "today" is 21/11/2026 whatever the day of the run) and their access services (argon2 at its
 cheapest, a test secret). Tests get ids only from answers: see ``client.py``.
@@ -17,11 +20,13 @@ cheapest, a test secret). Tests get ids only from answers: see ``client.py``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 import asyncpg
 import httpx
@@ -92,9 +97,14 @@ async def demo_database(
 class ServerThread:
     """``uvicorn.Server`` serving ``app`` on ``sock`` in a thread with its own event loop."""
 
-    def __init__(self, app: Starlette, sock: socket.socket) -> None:
+    def __init__(self, app: Starlette, sock: socket.socket, settings: Settings) -> None:
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on", ws=UVICORN_WS
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            ws=UVICORN_WS,
+            ws_max_size=settings.max_body_bytes,  # as `quyhoach serve` bounds a message
         )
         self.server = uvicorn.Server(config)
         self.sock = sock
@@ -126,31 +136,41 @@ class ServerThread:
         assert self.error is None, self.error
 
 
-@pytest.fixture(scope="package")
-def listening_socket() -> Iterator[socket.socket]:
-    """A socket on a free port of 127.0.0.1, listening before the server starts."""
+def free_socket() -> socket.socket:
+    """A socket on a free port of 127.0.0.1, listening before a server starts."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
-    try:
-        yield sock
-    finally:
-        sock.close()
+    return sock
 
 
-@pytest.fixture(scope="package")
-async def base_url(
-    demo_database: str, access: AccessServices, listening_socket: socket.socket
+def served_settings(demo_database: str) -> Settings:
+    """The settings a server of the suite runs with: ``dataclasses.replace`` them to change one.
+
+    It connects as `quyhoach serve` makes it: the application's role, which the grants and
+    row-level security of migration 0023 hold (the loader above is the owner)."""
+    return Settings(database_url=rls.app_url(demo_database))
+
+
+@asynccontextmanager
+async def serving(
+    demo_database: str,
+    access: AccessServices,
+    *,
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] = lambda: NOW,
+    sock: socket.socket | None = None,
 ) -> AsyncIterator[str]:
-    """The base URL of the running server, up and answering ``/healthz``."""
-    # The server connects as `quyhoach serve` makes it: the application's role, which the
-    # grants and row-level security of migration 0023 hold (the loader above is the owner).
-    serving = rls.app_url(demo_database)
-    settings = Settings(database_url=serving)
-    engine = db.create_engine(serving, pool_size=settings.db_pool_size)
+    """A server of the demo database (``settings``, the suite's by default; ``clock``, the
+    tests' fixed one) on ``sock`` (a free port of its own by default), up and answering
+    ``/healthz`` while the context lasts; its base URL. A test starts one of its own when it
+    needs other limits or another clock than the package's server."""
+    settings = settings or served_settings(demo_database)
+    assert settings.database_url is not None
+    engine = db.create_engine(settings.database_url, pool_size=settings.db_pool_size)
     principals = PrincipalCache()
-    listener = AccessListener(db.plain_url(serving), principals)
+    listener = AccessListener(db.plain_url(settings.database_url), principals)
     live = Live.of(settings, access, principals)
     live.follow(listener)
     served: ServerThread
@@ -169,19 +189,38 @@ async def base_url(
         access=access,
         principals=principals,
         lifespan=lifespan,
-        clock=lambda: NOW,
+        clock=clock,
         live=live,
     )
-    served = ServerThread(app, listening_socket)
-    await served.start()
-    host, port = listening_socket.getsockname()
-    url = f"http://{host}:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=url, timeout=START_TIMEOUT_S) as probe:
-            assert (await probe.get("/healthz")).status_code == 200
+    with contextlib.ExitStack() as owned:
+        if sock is None:
+            sock = owned.enter_context(free_socket())
+        served = ServerThread(app, sock, settings)
+        await served.start()
+        host, port = sock.getsockname()
+        url = f"http://{host}:{port}"
+        try:
+            async with httpx.AsyncClient(base_url=url, timeout=START_TIMEOUT_S) as probe:
+                assert (await probe.get("/healthz")).status_code == 200
+            yield url
+        finally:
+            await served.stop()
+
+
+@pytest.fixture(scope="package")
+def listening_socket() -> Iterator[socket.socket]:
+    """The package server's socket, listening before it starts."""
+    with free_socket() as sock:
+        yield sock
+
+
+@pytest.fixture(scope="package")
+async def base_url(
+    demo_database: str, access: AccessServices, listening_socket: socket.socket
+) -> AsyncIterator[str]:
+    """The base URL of the package's server, up and answering ``/healthz``."""
+    async with serving(demo_database, access, sock=listening_socket) as url:
         yield url
-    finally:
-        await served.stop()
 
 
 @pytest.fixture

@@ -18,10 +18,9 @@ from websockets.exceptions import ConnectionClosed
 
 from api.graphql import GRAPHIQL_PAGE
 from tests.contract.client import Api
-from tests.contract.live import Subscriber, transport
+from tests.contract.live import PLAN_EVENTS, Subscriber, transport
 from tests.contract.test_doc_examples import BY_KEY
 from tests.contract.test_live_guide import QUANG_NINH, edges
-from tests.contract.test_live_updates import PLAN_EVENTS
 
 HTML = {"accept": "text/html"}
 

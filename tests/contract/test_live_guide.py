@@ -23,9 +23,19 @@ from graphql import FieldNode, parse, print_ast
 
 from tests.contract.client import DEMO_PASSWORD, LOGIN, Api
 from tests.contract.desk import Demo, Desk, api_key
-from tests.contract.live import WAIT_S, Stream, Subscriber, subscriber, transport, ws_url
+from tests.contract.live import (
+    LOGOUT,
+    PLAN_CHANGED,
+    PROTOCOL,
+    WAIT_S,
+    Stream,
+    Subscriber,
+    end_of_feed,
+    subscriber,
+    transport,
+    ws_url,
+)
 from tests.contract.test_doc_examples import BY_KEY, EXAMPLES, ROOT, Example
-from tests.contract.test_live_updates import LOGOUT, PLAN_CHANGED, PROTOCOL, end_of_feed
 
 GUIDE = (ROOT / "docs/api.md").read_text(encoding="utf-8")
 # The guide's clients: one ```python block and one ```js block.

@@ -18,9 +18,8 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.contract.client import DEMO_PASSWORD, Api
 from tests.contract.desk import ACCOUNT_PASSWORD, Demo, Desk
-from tests.contract.live import subscriber
+from tests.contract.live import INBOX_CHANGED, PLAN_EVENTS, end_of_feed, feed, subscriber
 from tests.contract.processes import ServerProcess
-from tests.contract.test_live_updates import INBOX_CHANGED, PLAN_EVENTS, end_of_feed, feed
 
 SERVICE_RESTART = 1012  # the close code a server sends its WebSocket clients as it shuts down
 

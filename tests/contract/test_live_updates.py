@@ -5,57 +5,39 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
-from typing import Any
+import time as time_module
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from websockets.exceptions import ConnectionClosed
-from websockets.typing import Subprotocol
 
+from schema.access.services import AccessServices
 from schema.node import to_global_id
+from schema.scalars import VIETNAM_TIME
 from tests.conftest import NOW
 from tests.contract.client import DEMO_PASSWORD, LOGIN, Api
+from tests.contract.conftest import serving
 from tests.contract.desk import Demo, Desk
-from tests.contract.live import WAIT_S, subscriber, transport, ws_url
+from tests.contract.live import (
+    INBOX_CHANGED,
+    LOGOUT,
+    PLAN_CHANGED,
+    PLAN_EVENTS,
+    PROTOCOL,
+    WAIT_S,
+    end_of_feed,
+    feed,
+    subscriber,
+    transport,
+    ws_url,
+)
 
-PROTOCOL = Subprotocol("graphql-transport-ws")
-
-FEED_FIELDS = "cursor node { action toStatus reason plan planningUnit { id } }"
-PLAN_EVENTS = f"""
-subscription ($unit: ID!, $after: String) {{ planEvents(unit: $unit, after: $after) {{
-  {FEED_FIELDS} }} }}
+INBOX_CHANGED_OVERDUE = """
+subscription { inboxChanged { change planId plan { status dueOn overdue } } }
 """
-PLAN_CHANGED = f"""
-subscription ($plan: ID!, $after: String) {{ planChanged(plan: $plan, after: $after) {{
-  {FEED_FIELDS} }} }}
-"""
-INBOX_CHANGED = """
-subscription { inboxChanged { change planId plan { id status viewerCan { receive approve } } } }
-"""
-LOGOUT = "mutation ($token: String!) { logout(input: {refreshToken: $token}) { __typename } }"
-FEED_QUERY = f"""
-query ($unit: ID!, $after: String) {{ planEvents(unit: $unit, after: $after, first: 100) {{
-  edges {{ {FEED_FIELDS} }} pageInfo {{ endCursor }} }} }}
-"""
-
-
-async def feed(api: Api, who: str, unit: str, after: str | None = None) -> list[dict[str, Any]]:
-    client = await api.login(who)
-    data = await client.data(FEED_QUERY, {"unit": unit, "after": after})
-    return list(data["planEvents"]["edges"])
-
-
-async def end_of_feed(api: Api, who: str, unit: str) -> str | None:
-    after = None
-    while True:
-        data = await (await api.login(who)).data(FEED_QUERY, {"unit": unit, "after": after})
-        end = data["planEvents"]["pageInfo"]["endCursor"]
-        if end is None:
-            return after
-        after = end
 
 
 async def test_plan_events_stream_the_feeds_edges_live_and_from_a_cursor(
@@ -267,3 +249,48 @@ async def test_a_message_that_is_not_json_closes_the_connection_with_4400(
 
     assert closed.value.rcvd is not None
     assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4400, "INVALID_JSON")
+
+
+DUE = "query ($id: ID!) { node(id: $id) { ... on Plan { dueOn overdue } } }"
+
+
+async def test_a_plan_waiting_past_its_due_date_turns_overdue_in_the_inbox_at_midnight(
+    api: Api, demo: Demo, demo_database: str, access: AccessServices
+) -> None:
+    desk = await Desk.open(api, demo)
+    await desk.create()
+    await desk.add(await desk.person("Phạm Văn Hạn"), demo.position(0))
+    await desk.do("head", "submitPlan")
+    await desk.do("appraiser", "receivePlan")  # its clock runs: due in 30 working days
+    due = await desk.people["appraiser"].data(DUE, {"id": desk.plan["id"]})
+    assert due["node"]["overdue"] is False
+    # A server whose clock stands on the evening of the due date, then, once the inbox
+    # listens, runs on from three seconds before midnight.
+    evening = datetime.combine(date.fromisoformat(due["node"]["dueOn"]), time(23, 59, 55))
+    evening = evening.replace(tzinfo=VIETNAM_TIME)
+    running_since: list[float] = []
+
+    def clock() -> datetime:
+        if not running_since:
+            return evening
+        return evening + timedelta(seconds=2 + time_module.monotonic() - running_since[0])
+
+    async with serving(demo_database, access, clock=clock) as url:
+        there = Api(url)  # a login of that server's clock
+        try:
+            token = await there.token("appraiser.22")
+        finally:
+            await there.close()
+        async with subscriber(url, token) as live:
+            inbox = live.subscribe(INBOX_CHANGED_OVERDUE)
+            probe = live.subscribe(PLAN_CHANGED, plan=desk.plan["id"], after=None)
+            await probe.next()  # the connection's subscriptions are reading
+            running_since.append(time_module.monotonic())
+            # Every plan received on the test day falls due the same day: ours is among them.
+            turned = [(await inbox.next())["inboxChanged"]]
+            while turned[-1]["planId"] != desk.plan["id"]:
+                turned.append((await inbox.next())["inboxChanged"])
+
+    assert {change["change"] for change in turned} == {"CHANGED"}
+    assert all(change["plan"]["overdue"] is True for change in turned)
+    assert turned[-1]["plan"]["dueOn"] == due["node"]["dueOn"]

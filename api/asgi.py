@@ -53,6 +53,7 @@ def build() -> Starlette:
         reads.set(pool)
         settle_garbage_collector()
         yield
+        await live.close()  # their reads end before the pools close
         await pool.close()
         await listener.stop()
         await engine.dispose()

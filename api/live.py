@@ -61,6 +61,8 @@ UVICORN_WS = "websockets-sansio"
 FORBIDDEN = 4403  # connection_init refused, or the login ended while connected
 KEEPALIVE_TIMEOUT = 4008
 SLOW_CONSUMER = 4029
+SERVICE_RESTART = 1012  # the server is shutting down: reconnect (to another) and resume
+SHUTDOWN_WAIT_S = 10
 
 
 def _credentials(payload: Mapping[str, Any]) -> str | None:
@@ -168,6 +170,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
         self._credentials: str | None = None
         self._pong = asyncio.Event()
         self._chores: list[asyncio.Task[None]] = []
+        self.ended = asyncio.Event()  # its operations have ended, their reads closed
 
     async def handle(self) -> None:
         self._chores = [asyncio.create_task(self._write()), asyncio.create_task(self._keep_alive())]
@@ -179,6 +182,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[LiveConnection, None]):
             principal = self.context.principal
             if principal is not None:
                 self.logins.discard(self, principal)
+            self.ended.set()
 
     # --- Sending, bounded -------------------------------------------------------------------
 
@@ -349,6 +353,19 @@ class Live:
         (after the principal cache, which the listener follows first)."""
         listener.follow(PLANS_CHANNEL, self.hub.notified, self.hub.wake_all)
         listener.follow(ACCESS_CHANNEL, self.logins.notified, self.logins.reconnected)
+
+    async def close(self) -> None:
+        """Close every live connection of the process (a shutdown: 1012, as a restart) and
+        wait, for a bound, until their operations have ended: none reads from a pool that is
+        being closed."""
+        handlers = self.logins.everyone()
+        for handler in handlers:
+            await handler.close(SERVICE_RESTART, "SERVICE_RESTART")
+        if handlers:
+            waits = [asyncio.ensure_future(handler.ended.wait()) for handler in handlers]
+            _, late = await asyncio.wait(waits, timeout=SHUTDOWN_WAIT_S)
+            for wait in late:
+                wait.cancel()
 
     @property
     def init_timeout(self) -> timedelta:

@@ -180,6 +180,7 @@ async def serving(
         await listener.start()
         served.started()
         yield
+        await live.close()
         await listener.stop()
         await engine.dispose()
 

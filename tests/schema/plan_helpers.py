@@ -144,3 +144,29 @@ async def with_someone(
     )
     assert added["__typename"] == "PlanPayload", added
     return dict(added["plan"])
+
+
+async def communes(session: AsyncSession, count: int) -> list[str]:
+    """``count`` communes of Quảng Ninh (22) on the two-tier tree, as global ids."""
+    province = await unit(session, "22")
+    ids = await session.scalars(
+        select(Unit.id)
+        .where(Unit.parent_id == province.id, Unit.kind == UnitKind.COMMUNE)
+        .order_by(Unit.code)
+        .limit(count)
+    )
+    return [to_global_id("Unit", i) for i in ids]
+
+
+async def province_officials(
+    session: AsyncSession, access: AccessServices, suffix: str
+) -> dict[str, Principal]:
+    """A clerk and a head over the whole province (its communes draft and submit), and its
+    appraiser and approver."""
+    found = {}
+    for role in (Role.CLERK, Role.HEAD, Role.APPRAISER, Role.APPROVER):
+        name = role.value.lower()
+        _, found[name] = await make_user(
+            session, access, f"{name}.{suffix}", unit_code="22", roles=[role]
+        )
+    return found

@@ -14,18 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import persons as persons_db, rollups
-from db.models import Unit
 from db.plan_models import PlanEvent
-from planning.access import Principal, Role
-from planning.units import UnitKind
+from planning.access import Principal
 from schema.access.services import AccessServices
 from schema.context import Context
 from schema.node import row_id_of, to_global_id
 from schema.root import schema
 from tests.conftest import NOW, RULE_SETS, Runner, Statements
-from tests.factories import make_user, unit
 from tests.schema.conftest import World
-from tests.schema.plan_helpers import call, with_someone
+from tests.schema.plan_helpers import call, communes, province_officials, with_someone
 
 OUTCOME = """
   __typename
@@ -55,32 +52,6 @@ APPRAISE = bulk("appraisePlans", "AppraisePlansInput")
 APPROVE = bulk("approvePlans", "ApprovePlansInput")
 RETURN = bulk("returnPlans", "ReturnPlansInput")
 STATE = "query ($id: ID!) { node(id: $id) { ... on Plan { status version } } }"
-
-
-async def communes(session: AsyncSession, count: int) -> list[str]:
-    """``count`` communes of Quảng Ninh (22) on the two-tier tree, as global ids."""
-    province = await unit(session, "22")
-    ids = await session.scalars(
-        select(Unit.id)
-        .where(Unit.parent_id == province.id, Unit.kind == UnitKind.COMMUNE)
-        .order_by(Unit.code)
-        .limit(count)
-    )
-    return [to_global_id("Unit", i) for i in ids]
-
-
-async def province_officials(
-    session: AsyncSession, access: AccessServices, suffix: str
-) -> dict[str, Principal]:
-    """A clerk and a head over the whole province (its communes draft and submit), and its
-    appraiser and approver."""
-    found = {}
-    for role in (Role.CLERK, Role.HEAD, Role.APPRAISER, Role.APPROVER):
-        name = role.value.lower()
-        _, found[name] = await make_user(
-            session, access, f"{name}.{suffix}", unit_code="22", roles=[role]
-        )
-    return found
 
 
 NUMBERS = count(1)  # national ids of the persons the backlog proposes

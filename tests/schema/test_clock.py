@@ -15,8 +15,8 @@ from planning.units import UnitKind
 from schema.access.services import AccessServices
 from tests.conftest import Runner, Statements
 from tests.factories import make_user
-from tests.schema.plan_helpers import officials, person, position
-from tests.schema.test_bulk import Backlog, communes, province_officials
+from tests.schema.plan_helpers import communes, officials, person, position, province_officials
+from tests.schema.test_bulk import Backlog
 from tests.schema.test_plan_workflow import Flow
 
 SET_DAY = """

@@ -115,8 +115,7 @@ REQUEST_ERRORS: Mapping[str, Message] = {
     "SUBSCRIPTIONS_ONLY": Message(
         "Qua WebSocket chỉ gửi đăng ký theo dõi (`subscription`); truy vấn và thao tác gửi bằng "
         "`POST /graphql`.",
-        "Only subscriptions go over the WebSocket; send queries and mutations by "
-        "`POST /graphql`.",
+        "Only subscriptions go over the WebSocket; send queries and mutations by `POST /graphql`.",
     ),
     "TOO_MANY_SUBSCRIPTIONS": Message(
         "Mỗi kết nối chỉ được {limit} đăng ký theo dõi cùng lúc; hãy kết thúc bớt một đăng ký.",

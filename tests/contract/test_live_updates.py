@@ -9,7 +9,6 @@ import time as time_module
 from datetime import date, datetime, time, timedelta
 
 import pytest
-import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from websockets.exceptions import ConnectionClosed
@@ -26,13 +25,14 @@ from tests.contract.live import (
     LOGOUT,
     PLAN_CHANGED,
     PLAN_EVENTS,
-    PROTOCOL,
     WAIT_S,
+    close_of,
     end_of_feed,
     feed,
+    raw_socket,
+    received,
     subscriber,
     transport,
-    ws_url,
 )
 
 INBOX_CHANGED_OVERDUE = """
@@ -199,13 +199,10 @@ async def test_a_subscription_runs_what_the_trusted_documents_allow(
     api: Api, base_url: str
 ) -> None:
     await api.login("viewer.22")
-    async with websockets.connect(ws_url(base_url), subprotocols=[PROTOCOL]) as socket:
-        init = {"authorization": f"Bearer {api.tokens['viewer.22']}"}
-        await socket.send(json.dumps({"type": "connection_init", "payload": init}))
-        assert json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))["type"] == "connection_ack"
+    async with raw_socket(base_url, api.tokens["viewer.22"]) as socket:
         unknown = {"documentId": "sha256:" + "0" * 64}
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": unknown}))
-        refused = json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))
+        refused = await received(socket)
 
     assert refused["id"] == "1"
     assert refused["type"] == "error"
@@ -239,16 +236,12 @@ async def test_a_message_that_is_not_json_closes_the_connection_with_4400(
     api: Api, base_url: str
 ) -> None:
     await api.login("viewer.22")
-    async with websockets.connect(ws_url(base_url), subprotocols=[PROTOCOL]) as socket:
-        init = {"authorization": f"Bearer {api.tokens['viewer.22']}"}
-        await socket.send(json.dumps({"type": "connection_init", "payload": init}))
-        assert json.loads(await asyncio.wait_for(socket.recv(), WAIT_S))["type"] == "connection_ack"
+    async with raw_socket(base_url, api.tokens["viewer.22"]) as socket:
         await socket.send('{"type": "subscribe", "id": ')
         with pytest.raises(ConnectionClosed) as closed:
-            await asyncio.wait_for(socket.recv(), WAIT_S)
+            await received(socket)
 
-    assert closed.value.rcvd is not None
-    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4400, "INVALID_JSON")
+    assert close_of(closed.value) == (4400, "INVALID_JSON")
 
 
 DUE = "query ($id: ID!) { node(id: $id) { ... on Plan { dueOn overdue } } }"

@@ -59,6 +59,7 @@ from schema.messages import Language
 UVICORN_WS = "websockets-sansio"
 
 FORBIDDEN = 4403  # connection_init refused, or the login ended while connected
+INVALID_MESSAGE = 4400  # the protocol's code for a message it cannot read
 KEEPALIVE_TIMEOUT = 4008
 SLOW_CONSUMER = 4029
 SERVICE_RESTART = 1012  # the server is shutting down: reconnect (to another) and resume
@@ -122,9 +123,6 @@ class LiveLogins:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-INVALID_MESSAGE = 4400  # the protocol's code for a message it cannot read
 
 
 class LiveSocket(ASGIWebSocketAdapter):

@@ -6,9 +6,9 @@ appraising, done in between); its section on transfers runs as Quảng Ninh's ad
 made in Hà Nội for it. The other examples run on their own: integrators' examples with an API
 key made by the guide's own ``createApiKey`` example, those ``LOGINS`` names as that login, the
 others as a viewer of Quảng Ninh. Subscriptions run over a WebSocket instead, each in a
-journey of its own (tests/contract/test_live_guide.py). The ids a document spells out are those
-of a fresh demo database; a test checks that they are, and every run puts in their place the ids
-the server answered.
+journey of its own (tests/contract/streams/test_live_guide.py). The ids a document spells out
+are those of a fresh demo database; a test checks that they are, and every run puts in their
+place the ids the server answered.
 """
 
 from __future__ import annotations
@@ -465,7 +465,7 @@ ON_THEIR_OWN = [
     example
     for example in EXAMPLES
     if example.key not in [*WALKTHROUGH, *TRANSFER, *REORGANISATION]
-    and not example.is_subscription  # over a WebSocket: tests/contract/test_live_guide.py
+    and not example.is_subscription  # over a WebSocket: tests/contract/streams/test_live_guide.py
 ]
 # The login an example runs as, where it is not a viewer of Quảng Ninh.
 LOGINS = {

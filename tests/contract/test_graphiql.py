@@ -19,8 +19,8 @@ from websockets.exceptions import ConnectionClosed
 from api.graphql import GRAPHIQL_PAGE
 from tests.contract.client import Api
 from tests.contract.live import PLAN_EVENTS, Subscriber, transport
+from tests.contract.streams.test_live_guide import QUANG_NINH, edges
 from tests.contract.test_doc_examples import BY_KEY
-from tests.contract.test_live_guide import QUANG_NINH, edges
 
 HTML = {"accept": "text/html"}
 

@@ -112,7 +112,7 @@ async def test_plan_changed_and_the_inbox_as_the_guide_shows_them(
         history = [(await plan.next())["planChanged"] for _ in range(2)]
         inbox = subscribe(appraiser, inbox_changed)
         # Once a subscription of the same connection, subscribed after it, has delivered, the
-        # inbox is surely listening (as in tests/contract/test_live_updates.py).
+        # inbox is surely listening (as in tests/contract/streams/test_live_updates.py).
         probe = appraiser.subscribe(PLAN_CHANGED, plan=desk.plan["id"], after=mark)
         await desk.do("head", "submitPlan")
         await probe.next()

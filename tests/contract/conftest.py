@@ -106,6 +106,9 @@ class ServerThread:
             lifespan="on",
             ws=UVICORN_WS,
             ws_max_size=settings.max_body_bytes,  # as `quyhoach serve` bounds a message
+            # A connection still open when the server stops does not hold its stop (uvicorn
+            # otherwise waits for every one to close).
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         )
         self.server = uvicorn.Server(config)
         self.sock = sock

@@ -112,10 +112,7 @@ async def test_a_connection_without_credentials_is_refused(base_url: str) -> Non
     with pytest.raises(TransportConnectionFailed) as refused:
         async with client:
             pass
-    closed = refused.value.__cause__
-    assert isinstance(closed, ConnectionClosed)
-    assert closed.rcvd is not None
-    assert (closed.rcvd.code, closed.rcvd.reason) == (4403, "UNAUTHENTICATED")
+    assert close_of(refused.value) == (4403, "UNAUTHENTICATED")
 
 
 async def test_a_logout_closes_the_sessions_live_connection(
